@@ -1,0 +1,224 @@
+package io.github.krest.proxy.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * krest's typed configuration, read once at start-up.
+ *
+ * <p>Every key is declared once in {@link #DEFINITION} with its type, default, validator and doc line; the
+ * README's configuration table is checked against it by a test. Key names are Confluent's where Confluent has one
+ * (Confluent REST Proxy {@code KafkaRestConfig} / rest-utils {@code RestConfig}); krest's own keys are marked so in
+ * their doc. Client settings pass through by prefix, stripped: {@code client.*} to every Kafka client,
+ * {@code producer.*}, {@code consumer.*} and {@code admin.*} to one kind each (later prefixes win).
+ *
+ * <p>Invalid values throw {@link ConfigException} naming the key, which stops start-up.
+ */
+public final class KrestConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String ID = "id";
+    public static final String API_V2_ENABLE = "api.v2.enable";
+    public static final String API_V3_ENABLE = "api.v3.enable";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String RESOURCE_NAME_AUTHORITY = "confluent.resource.name.authority";
+    public static final String REQUEST_BODY_MAX_BYTES = "request.body.max.bytes";
+    public static final String PRODUCE_RECORDS_MAX = "produce.request.max.records";
+    public static final String PRODUCE_RECORD_MAX_BYTES = "produce.record.max.bytes";
+    public static final String PRODUCE_BATCH_MAX_ENTRIES = "api.v3.produce.batch.maximum.entries";
+    public static final String PRODUCE_STREAM_RECORD_MAX_BYTES = "api.v3.produce.request.size.limit.max.bytes";
+    public static final String STREAMING_MAX_DURATION_MS = "streaming.connection.max.duration.ms";
+    public static final String STREAMING_GRACE_MS = "streaming.connection.max.duration.grace.period.ms";
+    public static final String METADATA_MAX_AGE_MS = "metadata.cache.max.age.ms";
+    public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+
+    /** The client pass-through prefixes, in the order they are applied (a later prefix wins). */
+    public static final List<String> CLIENT_PREFIXES = List.of("client.", "producer.", "consumer.", "admin.");
+
+    /** Prefixes of keys that belong to features of later releases or to Kafka clients and are not warned about. */
+    private static final List<String> QUIET_PREFIXES = List.of("client.", "producer.", "consumer.", "admin.",
+            "schema.registry.");
+
+    /** Every key krest reads, with its type, default, validator and doc. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+                    "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
+                            + "broker in-process and the in-memory state store, for trying krest out.")
+            .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(), Importance.HIGH,
+                    "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082.")
+            .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
+                    "Base URL(s) used in absolute URLs (v2 base_uri, v3 self/related links): the load balancer's "
+                            + "address. Empty: built from the request's Forwarded / X-Forwarded-* / Host headers.")
+            .define(ID, Type.STRING, "", Importance.LOW,
+                    "Replica id: prefix of generated consumer instance names and part of Kafka client ids.")
+            .define(API_V2_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v2 API.")
+            .define(API_V3_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v3 API.")
+            .define(RESOURCE_NAME_AUTHORITY, Type.STRING, "", Importance.LOW,
+                    "Authority of the CRNs in v3 metadata.resource_name: crn://<authority>/kafka=<cluster>/...")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
+                    "Schema Registry URL. Empty: schema formats (avro, jsonschema, protobuf) answer 422/42206. "
+                            + "(Confluent's default is http://localhost:8081; krest has no registry client yet.)")
+            .define(REQUEST_BODY_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+                    "krest: largest request body accepted by non-streaming endpoints, in bytes; larger ones "
+                            + "answer 413. The v3 streaming produce body is unbounded in total and limited per "
+                            + "record by " + PRODUCE_STREAM_RECORD_MAX_BYTES + ".")
+            .define(PRODUCE_RECORDS_MAX, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
+                    "krest: most records in one v2 produce request; more answer 422/42206.")
+            .define(PRODUCE_RECORD_MAX_BYTES, Type.INT, 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+                    "krest: largest record accepted for produce (key + value + header bytes); a larger one "
+                            + "answers 413 (v2: the whole request, before anything is produced; v3: that record).")
+            .define(PRODUCE_BATCH_MAX_ENTRIES, Type.INT, 10, Range.between(1, 10_000), Importance.LOW,
+                    "Most entries in one v3 records:batch request; more answer 422/42208. Confluent caps the "
+                            + "setting at 50; krest allows up to 10000.")
+            .define(PRODUCE_STREAM_RECORD_MAX_BYTES, Type.LONG, 4L * 1024 * 1024, Range.atLeast(0),
+                    Importance.LOW,
+                    "Largest JSON text of one record in a v3 produce request, in bytes; a larger record gets an "
+                            + "in-stream 400 and the connection is closed. 0 = no limit (Confluent's default; "
+                            + "krest defaults to 4 MiB).")
+            .define(STREAMING_MAX_DURATION_MS, Type.LONG, 86_400_000L, Range.atLeast(1), Importance.LOW,
+                    "Longest a v3 streaming produce connection may stay open, in ms; later records get an "
+                            + "in-stream 408 and the response ends after the grace period.")
+            .define(STREAMING_GRACE_MS, Type.LONG, 500L, Range.atLeast(0), Importance.LOW,
+                    "Grace period after " + STREAMING_MAX_DURATION_MS + " before the stream is closed, in ms.")
+            .define(METADATA_MAX_AGE_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+                    "krest: how long topic metadata (partition counts) fetched for produce validation is "
+                            + "reused, in ms.")
+            .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
+                    "krest: port of the embedded broker's client listener when bootstrap.servers is empty "
+                            + "(0 or a busy port: any free port).");
+
+    private final List<Listener> listeners;
+    private final List<URI> advertised;
+
+    /**
+     * Parses and validates {@code props}.
+     *
+     * @param props raw properties (file overlaid by environment)
+     * @throws ConfigException an invalid value; the message names the key
+     */
+    public KrestConfig(Map<String, ?> props) {
+        super(DEFINITION, props, false);
+        this.listeners = getList(LISTENERS).stream().map(Listener::parse).toList();
+        this.advertised = getList(ADVERTISED_LISTENERS).stream()
+                .map(s -> parseUri(ADVERTISED_LISTENERS, s)).toList();
+    }
+
+    /** A listener to bind: scheme (http), host and port. */
+    public record Listener(String scheme, String host, int port) {
+        static Listener parse(String value) {
+            URI uri = parseUri(LISTENERS, value);
+            if (!"http".equalsIgnoreCase(uri.getScheme())) {
+                throw new ConfigException(LISTENERS, value, "only http:// listeners are supported");
+            }
+            if (uri.getHost() == null) {
+                throw new ConfigException(LISTENERS, value, "a listener needs a host, e.g. http://0.0.0.0:8082");
+            }
+            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            return new Listener("http", uri.getHost(), port);
+        }
+    }
+
+    private static ConfigDef.Validator listenersValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) value;
+                if (list == null || list.isEmpty()) {
+                    throw new ConfigException(name, value, "at least one listener is required");
+                }
+                list.forEach(Listener::parse);
+            }
+
+            @Override
+            public String toString() {
+                return "http://host:port,...";
+            }
+        };
+    }
+
+    private static URI parseUri(String key, String value) {
+        try {
+            URI uri = URI.create(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new ConfigException(key, value, "expected a URL such as http://host:8082");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, value, "not a valid URL: " + e.getMessage());
+        }
+    }
+
+    /** @return the listeners to bind, at least one */
+    public List<Listener> listeners() {
+        return listeners;
+    }
+
+    /** @return the first advertised listener, the base of absolute URLs, if configured */
+    public Optional<URI> advertisedListener() {
+        return advertised.stream().findFirst();
+    }
+
+    /** @return the bootstrap servers, empty when krest should start its embedded broker */
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS).trim();
+    }
+
+    /**
+     * Client properties for one kind of Kafka client: {@code client.*} then {@code <kind>.*}, prefixes stripped,
+     * with {@code bootstrap.servers} set.
+     *
+     * @param kind {@code producer}, {@code consumer} or {@code admin}
+     * @return a new mutable map
+     */
+    public Map<String, Object> clientProperties(String kind) {
+        Map<String, Object> props = new HashMap<>(originalsWithPrefix("client."));
+        props.putAll(originalsWithPrefix(kind + "."));
+        props.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        return props;
+    }
+
+    /**
+     * Keys that are neither defined nor under a known prefix, for a start-up warning.
+     *
+     * @return sorted unknown keys
+     */
+    public List<String> unknownKeys() {
+        Set<String> defined = DEFINITION.names();
+        List<String> unknown = new ArrayList<>();
+        for (String key : originals().keySet()) {
+            if (!defined.contains(key) && QUIET_PREFIXES.stream().noneMatch(key::startsWith)) {
+                unknown.add(key);
+            }
+        }
+        Collections.sort(unknown);
+        return unknown;
+    }
+
+    /**
+     * A copy of this configuration with some keys replaced, e.g. {@code bootstrap.servers} of the embedded broker.
+     *
+     * @param overrides keys to set
+     * @return a new validated configuration
+     */
+    public KrestConfig with(Map<String, ?> overrides) {
+        Map<String, Object> props = new HashMap<>(originals());
+        props.putAll(overrides);
+        return new KrestConfig(props);
+    }
+}

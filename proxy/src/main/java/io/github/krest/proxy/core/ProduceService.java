@@ -1,0 +1,123 @@
+package io.github.krest.proxy.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/**
+ * Produces records through the replica's one shared producer (Confluent: one {@code KafkaProducer} for all v2 and v3
+ * produce). Transport-neutral: the v2 and v3 HTTP services parse requests into {@link ProduceRecord}s and render the
+ * results.
+ *
+ * <p>Requests are checked before anything is sent, so they fail fast instead of waiting {@code max.block.ms}:
+ * a missing topic answers 404/40401 unless the brokers auto-create topics, a partition the topic does not have
+ * 404/40402 (v2) or 404/40403 (v3), a record over {@code produce.record.max.bytes} 413/413.
+ */
+public final class ProduceService {
+    private final Producer<byte[], byte[]> producer;
+    private final MetadataService metadata;
+    private final int recordMaxBytes;
+
+    /**
+     * @param producer the shared producer
+     * @param metadata metadata for validation
+     * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
+     */
+    public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes) {
+        this.producer = producer;
+        this.metadata = metadata;
+        this.recordMaxBytes = recordMaxBytes;
+    }
+
+    /**
+     * Checks that {@code topic} can be produced to.
+     *
+     * @param topic topic name
+     * @return the partition count, empty when the topic does not exist yet but will be auto-created
+     * @throws RestException 400/40002 invalid name, 404/40401 missing topic (auto-create off)
+     */
+    public Optional<Integer> checkTopic(String topic) {
+        TopicNames.requireValid(topic);
+        Optional<Integer> count = metadata.partitionCount(topic);
+        if (count.isEmpty() && !metadata.autoCreateTopics()) {
+            throw new RestException(ErrorCode.TOPIC_NOT_FOUND, "Topic " + topic + " not found.");
+        }
+        return count;
+    }
+
+    /**
+     * Checks a partition id against the topic's partition count.
+     *
+     * @param topic topic name
+     * @param partition partition id
+     * @param partitionCount the count from {@link #checkTopic}; empty skips the upper bound
+     * @param missingCode the code for a partition that does not exist (v2 40402, v3 40403)
+     * @throws RestException 404/40402 for a negative id, {@code missingCode} for one past the count
+     */
+    public static void checkPartition(String topic, int partition, Optional<Integer> partitionCount,
+                                      ErrorCode missingCode) {
+        if (partition < 0) {
+            throw MetadataService.partitionNotFound(topic, partition);
+        }
+        if (partitionCount.isPresent() && partition >= partitionCount.get()) {
+            throw new RestException(missingCode, "Partition " + partition + " of topic " + topic + " not found.");
+        }
+    }
+
+    /**
+     * Checks a record's size.
+     *
+     * @param record the record
+     * @throws RestException 413/413 when it is larger than {@code produce.record.max.bytes}
+     */
+    public void checkSize(ProduceRecord record) {
+        int size = record.sizeInBytes();
+        if (size > recordMaxBytes) {
+            throw new RestException(ErrorCode.PAYLOAD_TOO_LARGE, "Record of " + size
+                    + " bytes is larger than " + recordMaxBytes + " bytes (produce.record.max.bytes).");
+        }
+    }
+
+    /**
+     * Sends one record. The returned future completes when Kafka acknowledges it (per the producer's
+     * {@code acks}) or fails with the producer's exception.
+     *
+     * @param record the record
+     * @return its partition, offset and timestamp
+     */
+    public CompletableFuture<ProduceResult> send(ProduceRecord record) {
+        List<org.apache.kafka.common.header.Header> headers = new ArrayList<>(record.headers().size());
+        for (ProduceRecord.Header h : record.headers()) {
+            headers.add(new RecordHeader(h.name(), h.value().orElse(null)));
+        }
+        ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(
+                record.topic(),
+                record.partition().orElse(null),
+                record.timestamp().map(Instant::toEpochMilli).orElse(null),
+                record.key().orElse(null),
+                record.value().orElse(null),
+                headers);
+        CompletableFuture<ProduceResult> result = new CompletableFuture<>();
+        try {
+            producer.send(producerRecord, (md, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(new ProduceResult(md.partition(), md.offset(),
+                            Instant.ofEpochMilli(md.timestamp())));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.krest.proxy.error;
+
+/**
+ * Confluent REST Proxy error codes used by krest, each with its HTTP status.
+ *
+ * <p>Source: Confluent {@code Errors.java}, rest-utils {@code KafkaExceptionMapper}
+ * (shared/reference/confluent-api.md §0.3). A 5-digit code is {@code SSSNN} where {@code SSS} is the HTTP status;
+ * a 3-digit code is a plain HTTP status.
+ */
+public enum ErrorCode {
+    BAD_REQUEST(400, 400),
+    NOT_FOUND(404, 404),
+    METHOD_NOT_ALLOWED(405, 405),
+    NOT_ACCEPTABLE(406, 406),
+    PAYLOAD_TOO_LARGE(413, 413),
+    UNSUPPORTED_MEDIA_TYPE(415, 415),
+    UNPROCESSABLE_ENTITY(422, 422),
+    TOO_MANY_REQUESTS(429, 429),
+    REQUEST_TIMEOUT(408, 408),
+    INTERNAL_SERVER_ERROR(500, 500),
+    /** Kafka rejected the request as invalid (topic exists, invalid partitions, invalid topic, ...). */
+    KAFKA_BAD_REQUEST(400, 40002),
+    KAFKA_AUTHENTICATION(401, 40101),
+    KAFKA_AUTHORIZATION(403, 40301),
+    TOPIC_NOT_FOUND(404, 40401),
+    PARTITION_NOT_FOUND(404, 40402),
+    /** Consumer instance not found, or Kafka's UnknownTopicOrPartition ("does not host this topic-partition"). */
+    CONSUMER_INSTANCE_NOT_FOUND(404, 40403),
+    UNKNOWN_TOPIC_OR_PARTITION(404, 40403),
+    CONSUMER_FORMAT_MISMATCH(406, 40601),
+    SERIALIZATION(408, 40801),
+    CONSUMER_ALREADY_EXISTS(409, 40902),
+    ILLEGAL_STATE(409, 40903),
+    KEY_SCHEMA_MISSING(422, 42201),
+    VALUE_SCHEMA_MISSING(422, 42202),
+    INVALID_SCHEMA(422, 42205),
+    /** Payload error: empty body, invalid topic name, schemas without a Schema Registry, too many records. */
+    PAYLOAD_ERROR(422, 42206),
+    BATCH_ERROR(422, 42208),
+    KAFKA_THROTTLED(429, 42901),
+    KAFKA_ERROR(500, 50002),
+    KAFKA_RETRIABLE(500, 50003),
+    BROKER_NOT_AVAILABLE(503, 50302),
+    UNSUPPORTED_PROTOCOL(502, 502);
+
+    private final int httpStatus;
+    private final int code;
+
+    ErrorCode(int httpStatus, int code) {
+        this.httpStatus = httpStatus;
+        this.code = code;
+    }
+
+    /** @return the HTTP status, e.g. 404 */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** @return the {@code error_code} in the JSON body, e.g. 40403 */
+    public int code() {
+        return code;
+    }
+}

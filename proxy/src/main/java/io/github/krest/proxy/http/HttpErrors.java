@@ -1,0 +1,122 @@
+package io.github.krest.proxy.http;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorResponse;
+import io.github.krest.proxy.error.ErrorTable;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.http.json.Json;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Central error answers: every failure, from a handler or from Helidon's own request parsing, reaches the client as
+ * {@code {"error_code": ..., "message": ...}} with the mapped status. Never a stack trace or an HTML page.
+ */
+public final class HttpErrors {
+    private static final System.Logger LOG = System.getLogger(HttpErrors.class.getName());
+
+    private HttpErrors() {
+    }
+
+    /**
+     * Registers the error handler and a JSON 404 for unmatched routes; call after all routes.
+     *
+     * @param routing the routing being built
+     */
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(Throwable.class, (req, res, t) -> send(res, toResponse(t)));
+        routing.any((req, res) -> {
+            throw new RestException(ErrorCode.NOT_FOUND, "HTTP 404 Not Found");
+        });
+    }
+
+    /**
+     * Maps handler failures, including Helidon's {@link HttpException}s, and logs the unexpected ones.
+     *
+     * @param t the failure
+     * @return the error body
+     */
+    public static ErrorResponse toResponse(Throwable t) {
+        Throwable cause = ErrorTable.unwrap(t);
+        if (cause instanceof HttpException he && !(cause instanceof RestException)) {
+            int status = he.status().code();
+            return new ErrorResponse(status, status, "HTTP " + status + " " + he.status().reasonPhrase());
+        }
+        if (cause instanceof java.io.UncheckedIOException || cause instanceof java.io.IOException) {
+            // the client went away or sent a broken body; nothing sensible can reach it any more
+            return ErrorResponse.of(ErrorCode.BAD_REQUEST, "Could not read the request body.");
+        }
+        ErrorResponse response = ErrorTable.toResponse(cause);
+        if (response.httpStatus() >= 500) {
+            LOG.log(Level.WARNING, "Request failed with " + response.errorCode(), cause);
+        }
+        return response;
+    }
+
+    /**
+     * Sends {@code error} as JSON unless the response has already started.
+     *
+     * @param res the response
+     * @param error the error body
+     */
+    public static void send(ServerResponse res, ErrorResponse error) {
+        if (res.isSent()) {
+            return;
+        }
+        res.status(Status.create(error.httpStatus()));
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(bytes(error));
+    }
+
+    /** @return {@code error} serialised */
+    public static byte[] bytes(ErrorResponse error) {
+        try {
+            return Json.mapper().writeValueAsBytes(error);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Direct handlers that answer Helidon's transport-level failures (malformed request line or headers, broken
+     * chunked encoding) with the same JSON body.
+     *
+     * @return handlers for every event type
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, HttpErrors::direct);
+        }
+        return builder.build();
+    }
+
+    private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request,
+                                                          DirectHandler.EventType eventType,
+                                                          Status status,
+                                                          io.helidon.http.ServerResponseHeaders headers,
+                                                          String message) {
+        int code = status.code();
+        String text = "HTTP " + code + " " + status.reasonPhrase();
+        if (message != null && !message.isBlank() && code < 500) {
+            text = text + ": " + message.lines().findFirst().orElse("");
+        }
+        byte[] body = bytes(new ErrorResponse(code, code, text));
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderValues.CONTENT_TYPE_JSON)
+                .entity(new String(body, StandardCharsets.UTF_8))
+                .keepAlive(eventType.keepAlive())
+                .build();
+    }
+}

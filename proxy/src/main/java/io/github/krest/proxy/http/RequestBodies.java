@@ -1,0 +1,64 @@
+package io.github.krest.proxy.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Reads a non-streaming request body with a size limit, so an oversized body answers 413 before it is buffered
+ * (a declared {@code Content-Length} is checked first; a chunked body is counted while read).
+ *
+ * <p>The listener itself has no payload limit because v3 streaming produce bodies are unbounded in total.
+ */
+public final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    /**
+     * Reads the whole body.
+     *
+     * @param req the request
+     * @param maxBytes the limit in bytes ({@code request.body.max.bytes})
+     * @return the body, empty array when there is none
+     * @throws RestException 413/413 when the body is larger than {@code maxBytes}
+     */
+    public static byte[] read(ServerRequest req, long maxBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether the request declares a body.
+     *
+     * @param req the request
+     * @return {@code true} for a non-zero {@code Content-Length} or a chunked body
+     */
+    public static boolean hasBody(ServerRequest req) {
+        return req.content().hasEntity() && req.headers().value(HeaderNames.CONTENT_LENGTH)
+                .map(v -> !v.trim().equals("0")).orElse(true);
+    }
+
+    private static RestException tooLarge(long maxBytes) {
+        return new RestException(ErrorCode.PAYLOAD_TOO_LARGE,
+                "Request body is larger than " + maxBytes + " bytes (request.body.max.bytes).");
+    }
+}

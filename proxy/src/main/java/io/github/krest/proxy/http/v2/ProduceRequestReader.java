@@ -1,0 +1,178 @@
+package io.github.krest.proxy.http.v2;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.DataReaders;
+import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.http.json.Json;
+
+/**
+ * Parses a v2 produce body (Confluent v2: {@code POST /topics/{topic}}, shared/reference/confluent-api.md §1.3)
+ * with Jackson's streaming parser, straight into records:
+ * <pre>{"records": [{"key": ..., "value": ..., "partition": 0, "headers": [{"name": "h", "value": "base64"}]}]}</pre>
+ * {@code headers} is a krest extension (Confluent v2 has none); {@code key_schema*} / {@code value_schema*} are
+ * ignored for binary and json. Unknown fields are ignored.
+ *
+ * <p>Errors: empty body 422/42206, malformed JSON or wrongly typed fields 400/400, no records 422/422, more than
+ * the limit 422/42206.
+ */
+final class ProduceRequestReader {
+    private ProduceRequestReader() {
+    }
+
+    /**
+     * @param body the request body
+     * @param topic the topic from the path
+     * @param pathPartition the partition from the path, which overrides each record's
+     * @param format binary or json
+     * @param maxRecords most records allowed
+     * @return the records in request order
+     */
+    static List<ProduceRecord> read(byte[] body, String topic, Optional<Integer> pathPartition,
+                                    EmbeddedFormat format, int maxRecords) {
+        if (body.length == 0) {
+            throw RestException.payload("Request body is empty. Data is required.");
+        }
+        try (JsonParser p = Json.mapper().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw RestException.badRequest("The request body must be a JSON object with a records array.");
+            }
+            List<ProduceRecord> records = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("records")) {
+                    records = readRecords(p, topic, pathPartition, format, maxRecords);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw RestException.badRequest("Unexpected content after the request's JSON object.");
+            }
+            if (records == null || records.isEmpty()) {
+                throw new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "records may not be empty");
+            }
+            return records;
+        } catch (StreamConstraintsException e) {
+            throw RestException.badRequest("A value in the request is too large: " + firstLine(e));
+        } catch (JsonProcessingException e) {
+            throw RestException.badRequest("Malformed JSON: " + firstLine(e));
+        } catch (IOException e) {
+            throw RestException.badRequest("Could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private static List<ProduceRecord> readRecords(JsonParser p, String topic, Optional<Integer> pathPartition,
+                                                   EmbeddedFormat format, int maxRecords) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw RestException.badRequest("records must be an array.");
+        }
+        List<ProduceRecord> records = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            int index = records.size();
+            if (index >= maxRecords) {
+                throw RestException.payload("Too many records: at most " + maxRecords
+                        + " are accepted in one request (produce.request.max.records).");
+            }
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw RestException.badRequest("records[" + index + "] must be an object.");
+            }
+            records.add(readRecord(p, "records[" + index + "]", topic, pathPartition, format));
+        }
+        return records;
+    }
+
+    private static ProduceRecord readRecord(JsonParser p, String at, String topic, Optional<Integer> pathPartition,
+                                            EmbeddedFormat format) throws IOException {
+        Optional<byte[]> key = Optional.empty();
+        Optional<byte[]> value = Optional.empty();
+        Optional<Integer> partition = Optional.empty();
+        List<ProduceRecord.Header> headers = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "key" -> key = data(p, format, at + ".key");
+                case "value" -> value = data(p, format, at + ".value");
+                case "partition" -> partition = partition(p, at);
+                case "headers" -> headers = headers(p, at);
+                default -> p.skipChildren();
+            }
+        }
+        Optional<Integer> effective = pathPartition.isPresent() ? pathPartition : partition;
+        return new ProduceRecord(topic, effective, key, value, headers, Optional.empty());
+    }
+
+    private static Optional<byte[]> data(JsonParser p, EmbeddedFormat format, String field) throws IOException {
+        return format == EmbeddedFormat.BINARY ? DataReaders.binary(p, field) : DataReaders.json(p);
+    }
+
+    private static Optional<Integer> partition(JsonParser p, String at) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            p.skipChildren();
+            throw RestException.badRequest(at + ".partition must be an integer.");
+        }
+        return Optional.of(p.getIntValue());
+    }
+
+    private static List<ProduceRecord.Header> headers(JsonParser p, String at) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            throw RestException.badRequest(at + ".headers must be an array of {\"name\", \"value\"} objects.");
+        }
+        List<ProduceRecord.Header> headers = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String where = at + ".headers[" + headers.size() + "]";
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw RestException.badRequest(where + " must be an object.");
+            }
+            String name = null;
+            Optional<byte[]> value = Optional.empty();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("name")) {
+                    if (p.currentToken() != JsonToken.VALUE_STRING) {
+                        throw RestException.badRequest(where + ".name must be a string.");
+                    }
+                    name = p.getText();
+                } else if (field.equals("value")) {
+                    value = DataReaders.binary(p, where + ".value");
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (name == null) {
+                throw RestException.badRequest(where + ".name is required.");
+            }
+            headers.add(new ProduceRecord.Header(name, value));
+        }
+        return headers;
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        return m == null ? "" : m.lines().findFirst().orElse("");
+    }
+}

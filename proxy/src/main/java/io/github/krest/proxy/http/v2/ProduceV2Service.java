@@ -1,0 +1,105 @@
+package io.github.krest.proxy.http.v2;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.core.ProduceResult;
+import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorTable;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.PathParams;
+import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.Responses;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Confluent v2 produce: {@code POST /topics/{topic}} (api.v2.produce-to-topic.{format}) and
+ * {@code POST /topics/{topic}/partitions/{partition}} (api.v2.produce-to-partition.{format}), with
+ * {@code Content-Type} {@code application/vnd.kafka.{binary,json}.v2+json} or plain {@code application/json}
+ * (the json format).
+ *
+ * <p>Answers {@code {"offsets": [{"partition", "offset", "error_code", "error"}], "key_schema_id",
+ * "value_schema_id"}} in request order once every record is acknowledged. A record Kafka rejects carries its own
+ * {@code error_code} (40101, 40301, 413, 50003 retriable, 50002); the status is 401 if any record failed with 40101,
+ * 403 if any with 40301, else 200 (Confluent {@code ProduceController}). The whole request fails before anything is
+ * sent for: wrong content type 415, schema formats without a registry 422/42206, bad body 400/422, missing topic
+ * 404/40401, unknown partition 404/40402, a record over the size limit 413.
+ */
+final class ProduceV2Service implements HttpService {
+    private final ProduceService produce;
+    private final long maxBodyBytes;
+    private final int maxRecords;
+    private final boolean schemaRegistryConfigured;
+
+    ProduceV2Service(ProduceService produce, long maxBodyBytes, int maxRecords, boolean schemaRegistryConfigured) {
+        this.produce = produce;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxRecords = maxRecords;
+        this.schemaRegistryConfigured = schemaRegistryConfigured;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/topics/{topic}", (req, res) -> produce(req, res, false))
+                .post("/topics/{topic}/partitions/{partition}", (req, res) -> produce(req, res, true));
+    }
+
+    private void produce(ServerRequest req, ServerResponse res, boolean toPartition) {
+        EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
+                .orElseThrow(ContentTypes::unsupportedMediaType);
+        MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        if (format.needsSchema()) {
+            throw RestException.payload(schemaRegistryConfigured
+                    ? "The " + format.formatName() + " format is not supported by this krest version yet."
+                    : "Schema Registry must be configured when using schemas.");
+        }
+        String topic = req.path().pathParameters().get("topic");
+        Optional<Integer> pathPartition = toPartition
+                ? Optional.of(PathParams.partition(req, topic)) : Optional.empty();
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
+        pathPartition.ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
+                ErrorCode.PARTITION_NOT_FOUND));
+
+        byte[] body = RequestBodies.read(req, maxBodyBytes);
+        List<ProduceRecord> records = ProduceRequestReader.read(body, topic, pathPartition, format, maxRecords);
+        for (ProduceRecord record : records) {
+            record.partition().ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
+                    ErrorCode.PARTITION_NOT_FOUND));
+            produce.checkSize(record);
+        }
+
+        List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(records.size());
+        for (ProduceRecord record : records) {
+            sent.add(produce.send(record));
+        }
+        List<V2Json.ProduceOffset> offsets = new ArrayList<>(sent.size());
+        boolean authentication = false;
+        boolean authorization = false;
+        for (CompletableFuture<ProduceResult> future : sent) {
+            try {
+                ProduceResult result = future.join();
+                offsets.add(new V2Json.ProduceOffset(result.partition(), result.offset(), null, null));
+            } catch (RuntimeException e) {
+                ErrorCode code = ErrorTable.produceRecordCode(e);
+                authentication |= code == ErrorCode.KAFKA_AUTHENTICATION;
+                authorization |= code == ErrorCode.KAFKA_AUTHORIZATION;
+                String message = ErrorTable.unwrap(e).getMessage();
+                offsets.add(new V2Json.ProduceOffset(null, null, code.code(), message));
+            }
+        }
+        Status status = authentication ? Status.UNAUTHORIZED_401
+                : authorization ? Status.FORBIDDEN_403 : Status.OK_200;
+        Responses.json(res, status, responseType, new V2Json.ProduceResponse(offsets, null, null));
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.krest.proxy.http.v2;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.core.MetadataService;
+import io.github.krest.proxy.core.ProduceService;
+import io.helidon.webserver.http.HttpRouting;
+
+/** Registers the Confluent v2 API (metadata and produce). */
+public final class V2Api {
+    private V2Api() {
+    }
+
+    /**
+     * Adds the v2 routes.
+     *
+     * @param routing routing being built
+     * @param config krest configuration (limits)
+     * @param metadata metadata service
+     * @param produce produce service
+     */
+    public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
+                                ProduceService produce) {
+        long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
+        routing.register(new RootV2Service(maxBody),
+                new TopicsV2Service(metadata),
+                new ProduceV2Service(produce, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
+                        !config.getString(KrestConfig.SCHEMA_REGISTRY_URL).isBlank()));
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.krest.proxy.http.v3;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.github.krest.proxy.core.MetadataService;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The one Kafka cluster krest serves: its id (fetched once, then cached) and CRNs
+ * ({@code crn://<confluent.resource.name.authority>/kafka=<id>}).
+ */
+final class Clusters {
+    private final MetadataService metadata;
+    private final Admin admin;
+    private final String authority;
+    private volatile String clusterId;
+
+    Clusters(MetadataService metadata, Admin admin, String authority) {
+        this.metadata = metadata;
+        this.admin = admin;
+        this.authority = authority;
+    }
+
+    /** @return the cluster id */
+    String clusterId() {
+        String id = clusterId;
+        if (id == null) {
+            id = metadata.clusterId();
+            clusterId = id;
+        }
+        return id;
+    }
+
+    /**
+     * @param id the {@code cluster_id} path parameter
+     * @return {@code id}
+     * @throws RestException 404/404 "Cluster X cannot be found." when it is not this cluster
+     */
+    String require(String id) {
+        if (!clusterId().equals(id)) {
+            throw new RestException(ErrorCode.NOT_FOUND, "Cluster " + id + " cannot be found.");
+        }
+        return id;
+    }
+
+    /** @return the id of the broker the admin client reports as controller, if any */
+    Optional<Integer> controllerId() {
+        try {
+            var controller = admin.describeCluster().controller().get(30, TimeUnit.SECONDS);
+            return controller == null || controller.isEmpty() ? Optional.empty() : Optional.of(controller.id());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the CRN of the cluster */
+    String crn(String id) {
+        return "crn://" + authority + "/kafka=" + id;
+    }
+}
