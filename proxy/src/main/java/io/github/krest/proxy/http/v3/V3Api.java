@@ -24,6 +24,15 @@ public final class V3Api {
                                 ProduceService produce, BaseUrls urls) {
         Clusters clusters = new Clusters(metadata, metadata.admin(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
-        routing.register(new ClustersV3Service(clusters, urls));
+        ProduceRecordReader reader = new ProduceRecordReader(
+                !config.getString(KrestConfig.SCHEMA_REGISTRY_URL).isBlank());
+        long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
+        ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
+                recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
+                config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis);
+        routing.register(new ClustersV3Service(clusters, urls),
+                new ProduceV3Service(clusters, produce, reader, stream,
+                        config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES),
+                        config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES)));
     }
 }

@@ -1,0 +1,85 @@
+package io.github.krest.proxy.http.v3;
+
+
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.krest.proxy.core.ProduceResult;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorResponse;
+import io.github.krest.proxy.http.HttpErrors;
+import io.github.krest.proxy.http.json.Json;
+
+/**
+ * The v3 produce receipts (Confluent {@code ProduceResponse}, shared/reference/confluent-api.md §3.3):
+ * a success
+ * {@code {"error_code":200,"cluster_id","topic_name","partition_id","offset","timestamp","key":{"type","size"},"value":{...}}}
+ * or an error {@code {"error_code":..., "message":...}}. Inside a stream or batch a 422xx code is written as
+ * {@code 422} with the code in the message ({@code "Error: 42206 : ..."}) and a 400 message starts with
+ * {@code "Bad Request: "}, as Confluent writes them.
+ */
+final class ProduceReceipts {
+    private ProduceReceipts() {
+    }
+
+    /** Echo of a key or value: its type and serialised size in bytes. */
+    record DataInfo(@JsonProperty("type") String type, @JsonProperty("size") int size) {
+    }
+
+    /** A successful record; {@code id} only in batch responses, key/value only when the request had them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Success(@JsonProperty("id") String id,
+                   @JsonProperty("error_code") Integer errorCode,
+                   @JsonProperty("cluster_id") String clusterId,
+                   @JsonProperty("topic_name") String topicName,
+                   @JsonProperty("partition_id") int partitionId,
+                   @JsonProperty("offset") long offset,
+                   @JsonProperty("timestamp") String timestamp,
+                   @JsonProperty("key") DataInfo key,
+                   @JsonProperty("value") DataInfo value) {
+    }
+
+    /** A failed record; {@code id} only in batch responses. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Failure(@JsonProperty("id") String id,
+                   @JsonProperty("error_code") int errorCode,
+                   @JsonProperty("message") String message) {
+    }
+
+    static Success success(String id, String clusterId, String topic, ProduceResult result,
+                           ProduceRecordReader.Parsed parsed) {
+        var record = parsed.record();
+        DataInfo key = parsed.keyType().map(t -> new DataInfo(t, record.key().map(b -> b.length).orElse(0)))
+                .orElse(null);
+        DataInfo value = parsed.valueType()
+                .map(t -> new DataInfo(t, record.value().map(b -> b.length).orElse(0))).orElse(null);
+        return new Success(id, id == null ? 200 : null, clusterId, topic, result.partition(), result.offset(),
+                result.timestamp().toString(), key, value);
+    }
+
+    static Failure failure(String id, Throwable failure) {
+        return failure(id, HttpErrors.toResponse(failure));
+    }
+
+    static Failure failure(String id, ErrorResponse error) {
+        int code = error.errorCode();
+        String message = error.message();
+        if (code / 100 == 422 && code > 999) {
+            message = "Error: " + code + " : " + message;
+            code = 422;
+        } else if (code == ErrorCode.BAD_REQUEST.code()) {
+            message = "Bad Request: " + message;
+        }
+        return new Failure(id, code, message);
+    }
+
+    static byte[] bytes(Object receipt) {
+        try {
+            return Json.mapper().writeValueAsBytes(receipt);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

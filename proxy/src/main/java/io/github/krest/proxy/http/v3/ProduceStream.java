@@ -1,0 +1,281 @@
+package io.github.krest.proxy.http.v3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorResponse;
+import io.github.krest.proxy.error.RestException;
+
+/**
+ * One v3 streaming produce exchange (Confluent v3: {@code POST /v3/clusters/{C}/topics/{t}/records},
+ * shared/reference/confluent-api.md §3.4): the request body is concatenated JSON objects, parsed incrementally as
+ * they arrive; each record is sent to the shared producer at once; one receipt per record is written in request
+ * order, each followed by {@code \r\n}, while the client is still sending (full duplex).
+ *
+ * <p>A reader thread parses and sends; the calling thread writes receipts. The queue between them is bounded, so
+ * a client that does not read its receipts is slowed down instead of filling memory.
+ *
+ * <p>A malformed JSON object, or a record whose JSON text is larger than
+ * {@code api.v3.produce.request.size.limit.max.bytes}, gets an in-stream 400 and ends the exchange; the connection
+ * is then closed, since the rest of the body cannot be read reliably. A record that parses but is invalid gets its
+ * own error and the stream goes on. After {@code streaming.connection.max.duration.ms} every record gets an
+ * in-stream 408, and the stream ends once the grace period has passed too.
+ */
+final class ProduceStream {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final int MAX_IN_FLIGHT = 1024;
+
+    private final ObjectMapper mapper;
+    private final ProduceService produce;
+    private final ProduceRecordReader reader;
+    private final long recordMaxBytes;
+    private final long maxDurationMs;
+    private final long graceMs;
+    private final LongSupplier clock;
+
+    /**
+     * @param mapper a mapper whose string tokens are bounded by the record limit
+     * @param produce produce service
+     * @param reader record reader
+     * @param recordMaxBytes largest JSON text of one record, 0 for no limit
+     * @param maxDurationMs longest the exchange may run before records get 408
+     * @param graceMs how long after that the stream is closed
+     * @param clock milliseconds clock
+     */
+    ProduceStream(ObjectMapper mapper, ProduceService produce, ProduceRecordReader reader, long recordMaxBytes,
+                  long maxDurationMs, long graceMs, LongSupplier clock) {
+        this.mapper = mapper;
+        this.produce = produce;
+        this.reader = reader;
+        this.recordMaxBytes = recordMaxBytes;
+        this.maxDurationMs = maxDurationMs;
+        this.graceMs = graceMs;
+        this.clock = clock;
+    }
+
+    /** A receipt to write, in order; {@code last} ends the exchange after it. */
+    private record Pending(CompletableFuture<byte[]> receipt, boolean last, boolean closeConnection) {
+    }
+
+    private static final Pending END = new Pending(CompletableFuture.completedFuture(new byte[0]), true, false);
+
+    /**
+     * Runs the exchange until the request body ends or the stream is ended by an error.
+     *
+     * @param in the request body
+     * @param charset the request charset (UTF-8 or ISO-8859-1)
+     * @param out the response body
+     * @param clusterId cluster id for receipts
+     * @param topic the topic
+     * @param partitionCount the topic's partition count, empty if not known yet
+     * @return {@code true} when the connection must be closed afterwards
+     * @throws IOException when the response cannot be written (the client went away)
+     */
+    boolean run(InputStream in, Charset charset, OutputStream out, String clusterId, String topic,
+                Optional<Integer> partitionCount) throws IOException {
+        Handoff queue = new Handoff();
+        long started = clock.getAsLong();
+        Thread.ofVirtual().name("krest-produce-stream-reader").start(() ->
+                readRecords(in, charset, queue, clusterId, topic, partitionCount, started));
+        try {
+            while (true) {
+                Pending next = queue.take();
+                if (next == END) {
+                    out.flush();
+                    return false;
+                }
+                out.write(next.receipt().join());
+                out.write(CRLF);
+                Pending peek = queue.peek();
+                if (peek == null || !peek.receipt().isDone() || next.last()) {
+                    out.flush();
+                }
+                if (next.last()) {
+                    return next.closeConnection();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } finally {
+            // never interrupt the reader: an interrupted NIO read closes the client's socket
+            queue.writerDone = true;
+        }
+    }
+
+    /**
+     * The bounded queue between reader and writer. The reader gives up putting once the writer has stopped (the
+     * client went away), so neither side waits forever.
+     */
+    private static final class Handoff {
+        private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
+        private volatile boolean writerDone;
+
+        void put(Pending pending) throws InterruptedException {
+            while (!writerDone) {
+                if (queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        }
+
+        Pending take() throws InterruptedException {
+            return queue.take();
+        }
+
+        Pending peek() {
+            return queue.peek();
+        }
+    }
+
+    private void readRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
+                             String topic, Optional<Integer> partitionCount, long started) {
+        try {
+            JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
+                    ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
+            // the request body belongs to the server: closing it here would drain it from this thread
+            p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+            try (p) {
+                while (true) {
+                    JsonToken token;
+                    try {
+                        token = p.nextToken();
+                    } catch (JsonProcessingException e) {
+                        queue.put(fatal(badJson(e)));
+                        return;
+                    }
+                    if (token == null) {
+                        queue.put(END);
+                        return;
+                    }
+                    if (token != JsonToken.START_OBJECT) {
+                        queue.put(fatal(RestException.badRequest(
+                                "Expected a JSON object for each record, found " + token.asString() + ".")));
+                        return;
+                    }
+                    JsonNode node;
+                    try {
+                        node = readObject(p);
+                    } catch (StreamConstraintsException | RecordTooLarge e) {
+                        queue.put(fatal(RestException.badRequest(
+                                "Produce request size is larger than allowed threshold")));
+                        return;
+                    } catch (JsonProcessingException e) {
+                        queue.put(fatal(badJson(e)));
+                        return;
+                    }
+                    long elapsed = clock.getAsLong() - started;
+                    if (elapsed > maxDurationMs) {
+                        boolean close = elapsed > maxDurationMs + graceMs;
+                        queue.put(new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
+                                ProduceReceipts.failure(null, ErrorResponse.of(ErrorCode.REQUEST_TIMEOUT,
+                                        "Streaming connection open for longer than allowed: "
+                                                + "Connection will be closed.")))), close, close));
+                        if (close) {
+                            return;
+                        }
+                        continue;
+                    }
+                    queue.put(new Pending(send(node, clusterId, topic, partitionCount), false, false));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client went away or broke the body's framing: end the exchange and drop the connection
+            try {
+                queue.put(fatal(RestException.badRequest("Could not read the request body.")));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private CompletableFuture<byte[]> send(JsonNode node, String clusterId, String topic,
+                                           Optional<Integer> partitionCount) {
+        try {
+            ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
+            ProduceRecord record = parsed.record();
+            produce.checkSize(record);
+            return produce.send(record).handle((result, failure) -> ProduceReceipts.bytes(failure == null
+                    ? ProduceReceipts.success(null, clusterId, topic, result, parsed)
+                    : ProduceReceipts.failure(null, failure)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ProduceReceipts.bytes(ProduceReceipts.failure(null, e)));
+        }
+    }
+
+    /** Copies one JSON object, checking its size after every token so an oversized record is never buffered. */
+    private JsonNode readObject(JsonParser p) throws IOException {
+        long start = offset(p.currentTokenLocation());
+        TokenBuffer buffer = new TokenBuffer(p, null);
+        int depth = 0;
+        JsonToken token = p.currentToken();
+        while (true) {
+            buffer.copyCurrentEvent(p);
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            }
+            if (recordMaxBytes > 0 && offset(p.currentLocation()) - start > recordMaxBytes) {
+                throw new RecordTooLarge();
+            }
+            if (depth == 0) {
+                break;
+            }
+            token = p.nextToken();
+            if (token == null) {
+                throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null,
+                        "Unexpected end of input within a record");
+            }
+        }
+        try (JsonParser copy = buffer.asParser(p.getCodec())) {
+            return mapper.readTree(copy);
+        }
+    }
+
+    private static long offset(JsonLocation location) {
+        return location.getByteOffset() >= 0 ? location.getByteOffset() : location.getCharOffset();
+    }
+
+    private static Pending fatal(RestException error) {
+        return new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
+                ProduceReceipts.failure(null, error))), true, true);
+    }
+
+    private static RestException badJson(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        return RestException.badRequest("Malformed JSON: " + message.lines().findFirst().orElse(""));
+    }
+
+    /** A record's JSON text passed the size limit. */
+    private static final class RecordTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RecordTooLarge() {
+            super("record too large", null);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.github.krest.proxy.http.v3;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.krest.proxy.core.ProduceResult;
+import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.Responses;
+import io.github.krest.proxy.http.json.Json;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Confluent v3 produce: {@code POST /v3/clusters/{cluster_id}/topics/{topic_name}/records} in streaming mode
+ * (api.v3.produce.produce-to-topic, see {@link ProduceStream}) and
+ * {@code POST .../records:batch} (api.v3.batch-produce.produce-to-topic): up to
+ * {@code api.v3.produce.batch.maximum.entries} entries with distinct {@code id}s, answered
+ * {@code 207 {"successes": [...], "failures": [...]}} in request order once all are done.
+ *
+ * <p>Checked before the stream opens (so they answer with a real HTTP status): the cluster id 404, the
+ * {@code Content-Type} {@code application/json} 415 (charset UTF-8 or ISO-8859-1, else 400), {@code Accept} 406,
+ * the topic 400/40002 or 404/40401. Batch validation errors are 422/42208.
+ */
+final class ProduceV3Service implements HttpService {
+    private static final int MAX_ID_LENGTH = 80;
+
+    private final Clusters clusters;
+    private final ProduceService produce;
+    private final ProduceRecordReader reader;
+    private final ProduceStream stream;
+    private final long maxBodyBytes;
+    private final int maxBatchEntries;
+
+    ProduceV3Service(Clusters clusters, ProduceService produce, ProduceRecordReader reader, ProduceStream stream,
+                     long maxBodyBytes, int maxBatchEntries) {
+        this.clusters = clusters;
+        this.produce = produce;
+        this.reader = reader;
+        this.stream = stream;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxBatchEntries = maxBatchEntries;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v3/clusters/{cluster_id}/topics/{topic_name}/records", this::stream)
+                .post("/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch", this::batch);
+    }
+
+    private void stream(ServerRequest req, ServerResponse res) {
+        String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
+        Charset charset = requireJson(req);
+        ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
+        String topic = req.path().pathParameters().get("topic_name");
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
+
+        res.status(Status.OK_200);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        if (!RequestBodies.hasBody(req)) {
+            res.send();
+            return;
+        }
+        boolean close;
+        try (OutputStream out = res.outputStream()) {
+            close = stream.run(req.content().inputStream(), charset, out, clusterId, topic, partitionCount);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CloseConnectionException("Streaming produce connection failed", e);
+        }
+        if (close && res instanceof RoutingResponse routed) {
+            // the rest of the body was not read, so the connection cannot carry another request: finish the
+            // chunked response, then drop the connection
+            routed.commit();
+            throw new CloseConnectionException("Streaming produce ended by an in-stream error");
+        }
+    }
+
+    private void batch(ServerRequest req, ServerResponse res) {
+        String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
+        requireJson(req);
+        var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
+        String topic = req.path().pathParameters().get("topic_name");
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
+
+        JsonNode entries = entries(RequestBodies.read(req, maxBodyBytes));
+        List<String> ids = new ArrayList<>(entries.size());
+        Set<String> distinct = new HashSet<>();
+        for (JsonNode entry : entries) {
+            JsonNode id = entry.get("id");
+            if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > MAX_ID_LENGTH) {
+                throw batchError("Every batch entry needs an id of 1 to " + MAX_ID_LENGTH + " characters.");
+            }
+            if (!distinct.add(id.textValue())) {
+                throw batchError("Batch entry IDs are not distinct.");
+            }
+            ids.add(id.textValue());
+        }
+
+        List<ProduceRecordReader.Parsed> parsed = new ArrayList<>(entries.size());
+        List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(entries.size());
+        for (JsonNode entry : entries) {
+            try {
+                ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount);
+                produce.checkSize(p.record());
+                parsed.add(p);
+                sent.add(produce.send(p.record()));
+            } catch (RuntimeException e) {
+                parsed.add(null);
+                sent.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        List<ProduceReceipts.Success> successes = new ArrayList<>();
+        List<ProduceReceipts.Failure> failures = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                successes.add(ProduceReceipts.success(ids.get(i), clusterId, topic, sent.get(i).join(),
+                        parsed.get(i)));
+            } catch (RuntimeException e) {
+                failures.add(ProduceReceipts.failure(ids.get(i), e));
+            }
+        }
+        Responses.json(res, Status.MULTI_STATUS_207, type, new BatchResponse(successes, failures));
+    }
+
+    /** {@code {"successes": [...], "failures": [...]}}. */
+    record BatchResponse(@com.fasterxml.jackson.annotation.JsonProperty("successes")
+                         List<ProduceReceipts.Success> successes,
+                         @com.fasterxml.jackson.annotation.JsonProperty("failures")
+                         List<ProduceReceipts.Failure> failures) {
+    }
+
+    private JsonNode entries(byte[] body) {
+        if (body.length == 0) {
+            throw batchError("Request body is empty. Data is required.");
+        }
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonNode entries = root == null ? null : root.get("entries");
+        if (root == null || root.isNull() || entries == null || entries.isNull()) {
+            throw batchError("Request body is empty. Data is required.");
+        }
+        if (!entries.isArray()) {
+            throw RestException.badRequest("entries must be an array.");
+        }
+        if (entries.isEmpty()) {
+            throw batchError("Empty batch.");
+        }
+        if (entries.size() > maxBatchEntries) {
+            throw batchError("Too many entries in batch: at most " + maxBatchEntries
+                    + " (api.v3.produce.batch.maximum.entries).");
+        }
+        return entries;
+    }
+
+    private static Charset requireJson(ServerRequest req) {
+        if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
+            throw ContentTypes.unsupportedMediaType();
+        }
+        ContentTypes.requireSupportedCharset(req);
+        return req.headers().contentType().flatMap(HttpMediaType::charset)
+                .filter(c -> c.equalsIgnoreCase("ISO-8859-1"))
+                .map(c -> (Charset) StandardCharsets.ISO_8859_1).orElse(StandardCharsets.UTF_8);
+    }
+
+    private static RestException batchError(String message) {
+        return new RestException(ErrorCode.BATCH_ERROR, message);
+    }
+
+    static ObjectMapper streamMapper(long recordMaxBytes) {
+        return recordMaxBytes > 0 && recordMaxBytes < Json.MAX_STRING_LENGTH
+                ? Json.create((int) recordMaxBytes) : Json.mapper();
+    }
+}
