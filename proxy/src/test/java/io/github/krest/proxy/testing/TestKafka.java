@@ -1,0 +1,119 @@
+package io.github.krest.proxy.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * One real single-node KRaft cluster for the whole test run (Kafka's own {@code KafkaClusterTestKit}, in this JVM),
+ * started on first use and stopped when the JVM exits. Topics are never auto-created, so tests create what they
+ * use and can observe the missing-topic path.
+ */
+public final class TestKafka {
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+
+    private TestKafka() {
+    }
+
+    /** @return the bootstrap servers of the shared cluster, starting it if needed */
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            try {
+                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("offsets.topic.num.partitions", "3")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("auto.create.topics.enable", "false")
+                        .build();
+                kit.format();
+                kit.startup();
+                kit.waitForReadyBrokers();
+                cluster = kit;
+                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        admin.close();
+                        kit.close();
+                    } catch (Exception ignored) {
+                        // the JVM is exiting
+                    }
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start the test Kafka cluster", e);
+            }
+        }
+        return cluster.bootstrapServers();
+    }
+
+    /** @return an admin client of the shared cluster */
+    public static synchronized Admin admin() {
+        bootstrapServers();
+        return admin;
+    }
+
+    /**
+     * Creates a topic and waits until it is ready.
+     *
+     * @param name topic name
+     * @param partitions partition count
+     * @return {@code name}
+     */
+    public static String createTopic(String name, int partitions) {
+        try {
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline) {
+                var description = admin().describeTopics(List.of(name)).allTopicNames().get().get(name);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return name;
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("Topic " + name + " has no leaders");
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topic " + name, e);
+        }
+    }
+
+    /**
+     * Reads every record of a topic from the beginning with a plain Kafka consumer.
+     *
+     * @param topic topic name
+     * @param expected how many records to wait for
+     * @return the records, in partition then offset order
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (records.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            records.sort((a, b) -> a.partition() != b.partition()
+                    ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()));
+            return records;
+        }
+    }
+}
