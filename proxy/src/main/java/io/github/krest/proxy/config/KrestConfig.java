@@ -58,18 +58,18 @@ public final class KrestConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
                     "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
-                            + "broker in-process and the in-memory state store, for trying krest out.")
+                            + "broker in-process, for trying krest out.")
             .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(), Importance.HIGH,
                     "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082.")
             .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
                     "Base URL(s) used in absolute URLs (v2 base_uri, v3 self/related links): the load balancer's "
                             + "address. Empty: built from the request's Forwarded / X-Forwarded-* / Host headers.")
             .define(ID, Type.STRING, "", Importance.LOW,
-                    "Replica id: prefix of generated consumer instance names and part of Kafka client ids.")
+                    "Replica id, appended to the Kafka client ids (krest-producer-{id}, krest-admin-{id}).")
             .define(API_V2_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v2 API.")
             .define(API_V3_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v3 API.")
             .define(RESOURCE_NAME_AUTHORITY, Type.STRING, "", Importance.LOW,
-                    "Authority of the CRNs in v3 metadata.resource_name: crn://<authority>/kafka=<cluster>/...")
+                    "Authority of the CRNs in v3 metadata.resource_name: crn://{authority}/kafka={cluster}/...")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
                     "Schema Registry URL. Empty: schema formats (avro, jsonschema, protobuf) answer 422/42206. "
                             + "(Confluent's default is http://localhost:8081; krest has no registry client yet.)")
