@@ -1,0 +1,32 @@
+-- ARGV: 3 now, 4 expires at ms, 5 key ttl ms, 6 principal, 7 replica id, 8 lease expires at ms, 9 lease ms,
+--       10 stale-before ms (now - session timeout), 11 token seed (now * 1000: tokens of a group that was swept
+--       and recreated start above every token it issued before, at fewer than 1000 polls per ms).
+-- Returns {'NOT_FOUND'} | {'BUSY', holder replica, lease expires at}
+--       | {'REBALANCE' or 'OK', generation, owned partitions csv, instance fields flat, positions flat, token}.
+local now = tonumber(ARGV[3])
+local inst = to_map(redis.call('HGETALL', KEYS[1]))
+if not alive(inst, now) or inst['principal'] ~= ARGV[6] then return {'NOT_FOUND'} end
+local subscribed = inst['mode'] == 'SUBSCRIBE'
+if subscribed then
+  redis.call('ZADD', KEYS[4], ARGV[3], NAME)
+  redis.call('HSET', KEYS[5], NAME, descriptor(inst['pattern'], inst['topics']))
+end
+drop_timed_out(ARGV[10])
+touch_instance(ARGV[4], ARGV[5])
+local generation = redis.call('HGET', KEYS[6], 'generation') or '0'
+local owned = owned_csv(inst)
+local positions = owned_positions(set_of(split(owned)))
+local flat = redis.call('HGETALL', KEYS[1])
+if subscribed and fingerprint() ~= (redis.call('HGET', KEYS[6], 'fingerprint') or '') then
+  return {'REBALANCE', generation, owned, flat, positions, 0}
+end
+local lease = redis.call('GET', KEYS[3])
+if lease then
+  local expires, holder = string.match(lease, '^%d+|(%d+)|(.*)$')
+  if expires and tonumber(expires) > now then return {'BUSY', holder, expires} end
+end
+redis.call('SET', KEYS[8], ARGV[11], 'PX', ARGV[5], 'NX')
+local token = redis.call('INCR', KEYS[8])
+-- %d, not tostring: Lua 5.1 prints numbers above 1e14 with an exponent.
+redis.call('SET', KEYS[3], string.format('%d', token) .. '|' .. ARGV[8] .. '|' .. ARGV[7], 'PX', ARGV[9])
+return {'OK', generation, owned, flat, positions, token}

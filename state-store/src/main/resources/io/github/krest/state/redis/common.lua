@@ -1,0 +1,104 @@
+-- Shared prelude of every group-scoped krest script (prepended by LuaScript).
+-- KEYS (all share the hash tag {G}):
+--   1 krest:{G}:i:{I}      instance hash        2 krest:{G}:pos:{I}   positions hash
+--   3 krest:{G}:lease:{I}  lease string         4 krest:{G}:members   zset member -> last heartbeat ms
+--   5 krest:{G}:subs       hash member -> subscription descriptor
+--   6 krest:{G}:assignment hash generation, fingerprint, m:{member} -> partitions csv
+--   7 krest:{G}:instances  zset instance -> expires ms          8 krest:{G}:seq  fencing token counter
+-- ARGV[1] = key prefix 'krest:{G}:' (to name other instances' keys, same slot), ARGV[2] = instance name.
+-- Times arrive as decimal strings from the caller's clock; scripts never read TIME.
+local PREFIX = ARGV[1]
+local NAME = ARGV[2]
+
+local function to_map(flat)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+
+local function alive(inst, now)
+  local e = inst['expires.ms']
+  return e ~= nil and tonumber(e) > now
+end
+
+local function split(csv)
+  local out = {}
+  if csv == nil or csv == false or csv == '' then return out end
+  for item in string.gmatch(csv, '[^,]+') do out[#out + 1] = item end
+  return out
+end
+
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+-- Group keys live as long as the longest-lived instance: only ever extend their TTL.
+local function extend_group(ttl)
+  local t = tonumber(ttl)
+  for i = 4, 8 do
+    local p = redis.call('PTTL', KEYS[i])
+    if p ~= -2 and p < t then redis.call('PEXPIRE', KEYS[i], ttl) end
+  end
+end
+
+-- Extends an instance's life: logical deadline (hash field + index score) and physical TTL; then the group keys'.
+-- Call it after the script's other group-key writes, so keys they created get a TTL too.
+local function touch_instance(expires_at, ttl)
+  redis.call('HSET', KEYS[1], 'expires.ms', expires_at)
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('ZADD', KEYS[7], expires_at, NAME)
+  extend_group(ttl)
+end
+
+local function descriptor(pattern, topics)
+  if pattern ~= nil and pattern ~= '' then return 'pattern:' .. pattern end
+  return 'topics:' .. (topics or '')
+end
+
+-- SHA-1 of the members sorted by name, each 'name\ndescriptor', joined by '\n'; '' for no members.
+local function fingerprint()
+  local names = redis.call('ZRANGE', KEYS[4], 0, -1)
+  if #names == 0 then return '' end
+  table.sort(names)
+  local parts = {}
+  for _, n in ipairs(names) do
+    parts[#parts + 1] = n .. '\n' .. (redis.call('HGET', KEYS[5], n) or '')
+  end
+  return redis.sha1hex(table.concat(parts, '\n'))
+end
+
+-- Drops members whose heartbeat is older than stale_before (exclusive); their assignment entry stays so the
+-- next stored assignment revokes (and drops) their positions.
+local function drop_timed_out(stale_before)
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. stale_before)
+  for _, m in ipairs(stale) do
+    redis.call('ZREM', KEYS[4], m)
+    redis.call('HDEL', KEYS[5], m)
+  end
+end
+
+-- Removes a member from the membership and the stored assignment.
+local function leave(name)
+  redis.call('ZREM', KEYS[4], name)
+  redis.call('HDEL', KEYS[5], name)
+  redis.call('HDEL', KEYS[6], 'm:' .. name)
+end
+
+local function owned_csv(inst)
+  if inst['mode'] == 'SUBSCRIBE' then return redis.call('HGET', KEYS[6], 'm:' .. NAME) or '' end
+  if inst['mode'] == 'ASSIGN' then return inst['partitions'] or '' end
+  return ''
+end
+
+-- Positions of the owned partitions, flat {partition, offset, ...}.
+local function owned_positions(owned)
+  local all = redis.call('HGETALL', KEYS[2])
+  local out = {}
+  for i = 1, #all, 2 do
+    if owned[all[i]] then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end
+  end
+  return out
+end

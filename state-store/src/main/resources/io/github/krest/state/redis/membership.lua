@@ -1,0 +1,3 @@
+-- Returns {fingerprint, {member, descriptor, ...}}.
+local subs = redis.call('HGETALL', KEYS[5])
+return {fingerprint(), subs}

@@ -1,0 +1,183 @@
+package io.github.krest.state.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, without persistence, for one test class.
+ *
+ * <p>The binary is, in order: {@code $KREST_REDIS_SERVER} (a path, or {@code embedded} to force the fallback);
+ * {@code redis-server} on the {@code PATH} (Debian's package: {@code apt-get install redis-server}); else the one
+ * shipped inside the embedded-redis test dependency (Redis 6.2), extracted once per JVM. Only the binary of
+ * embedded-redis is used, not its Java API.
+ */
+final class RedisServerProcess implements AutoCloseable {
+
+    private static Path executable;
+
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private RedisServerProcess(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Starts a server on a free port and waits until it answers PING. */
+    static RedisServerProcess start() {
+        try {
+            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), freePort());
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:port} */
+    String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Stops the server (its data is lost: no persistence). */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Starts the server again on the same port, empty. */
+    void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    private void launch() {
+        try {
+            Path log = dir.resolve("redis.log");
+            process = new ProcessBuilder(executable().toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!answersPing()) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    stop();
+                    throw new IllegalStateException("redis-server did not start on port " + port + ":\n"
+                            + Files.readString(log));
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return "+PONG".equals(line);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static synchronized Path executable() throws IOException {
+        if (executable == null) {
+            Optional<String> configured = Optional.ofNullable(System.getenv("KREST_REDIS_SERVER"));
+            executable = configured.filter(c -> c.equals("embedded")).isPresent() ? extractEmbedded()
+                    : configured.map(Path::of).or(RedisServerProcess::onPath)
+                            .orElseGet(RedisServerProcess::extractEmbedded);
+        }
+        return executable;
+    }
+
+    private static Optional<Path> onPath() {
+        return Stream.of(Optional.ofNullable(System.getenv("PATH")).orElse("").split(java.io.File.pathSeparator))
+                .filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, "redis-server"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static Path extractEmbedded() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        boolean arm = System.getProperty("os.arch").toLowerCase(Locale.ROOT).contains("aarch64");
+        List<String> candidates = os.contains("mac")
+                ? List.of(arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64")
+                : List.of(arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64");
+        for (String name : candidates) {
+            try (InputStream in = RedisServerProcess.class.getClassLoader().getResourceAsStream(name)) {
+                if (in == null) {
+                    continue;
+                }
+                Path target = Files.createTempFile("krest-redis-server", "");
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                target.toFile().setExecutable(true);
+                target.toFile().deleteOnExit();
+                return target;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no redis-server: install it (apt-get install redis-server), set "
+                + "KREST_REDIS_SERVER, or use a platform embedded-redis ships a binary for");
+    }
+}
