@@ -29,7 +29,8 @@ public record ProduceRecord(String topic,
     public int sizeInBytes() {
         int size = key.map(k -> k.length).orElse(0) + value.map(v -> v.length).orElse(0);
         for (Header h : headers) {
-            size += h.name().length() + h.value().map(v -> v.length).orElse(0);
+            size += h.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + h.value().map(v -> v.length).orElse(0);
         }
         return size;
     }

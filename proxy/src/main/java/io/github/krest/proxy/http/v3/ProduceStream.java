@@ -40,7 +40,9 @@ import io.github.krest.proxy.error.RestException;
  * {@code api.v3.produce.request.size.limit.max.bytes}, gets an in-stream 400 and ends the exchange; the connection
  * is then closed, since the rest of the body cannot be read reliably. A record that parses but is invalid gets its
  * own error and the stream goes on. After {@code streaming.connection.max.duration.ms} every record gets an
- * in-stream 408, and the stream ends once the grace period has passed too.
+ * in-stream 408; once the grace period has passed too, the stream ends (after the receipts of the records already
+ * sent) and the connection is closed, whether or not the client is still sending. A body that cannot be read (the
+ * client went away, broken chunked framing) ends the exchange with an in-stream 400.
  */
 final class ProduceStream {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -96,17 +98,38 @@ final class ProduceStream {
                 Optional<Integer> partitionCount) throws IOException {
         Handoff queue = new Handoff();
         long started = clock.getAsLong();
+        long deadline = saturatedAdd(started, saturatedAdd(maxDurationMs, graceMs));
         Thread.ofVirtual().name("krest-produce-stream-reader").start(() ->
                 readRecords(in, charset, queue, clusterId, topic, partitionCount, started));
+        long written = 0;
+        long toWrite = -1;
         try {
             while (true) {
-                Pending next = queue.take();
+                Pending next;
+                if (toWrite < 0) {
+                    // the stream may not outlive its deadline even when the client sends nothing more
+                    long wait = deadline - clock.getAsLong();
+                    next = wait > 0 ? queue.poll(Math.min(wait, 1000)) : null;
+                    if (next == null) {
+                        if (clock.getAsLong() >= deadline) {
+                            toWrite = queue.close();
+                        }
+                        continue;
+                    }
+                } else if (written >= toWrite) {
+                    // every admitted record has its receipt; the rest of the body stays unread
+                    out.flush();
+                    return true;
+                } else {
+                    next = queue.take();
+                }
                 if (next == END) {
                     out.flush();
                     return false;
                 }
                 out.write(next.receipt().join());
                 out.write(CRLF);
+                written++;
                 Pending peek = queue.peek();
                 if (peek == null || !peek.receipt().isDone() || next.last()) {
                     out.flush();
@@ -124,13 +147,37 @@ final class ProduceStream {
         }
     }
 
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
     /**
      * The bounded queue between reader and writer. The reader gives up putting once the writer has stopped (the
-     * client went away), so neither side waits forever.
+     * client went away), so neither side waits forever. Every receipt but {@link #END} is admitted first, so that
+     * when the writer closes the stream at its deadline it knows how many receipts it still owes: a record is
+     * sent to Kafka only once admitted, and then always gets its receipt.
      */
     private static final class Handoff {
         private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
         private volatile boolean writerDone;
+        private boolean closed;
+        private long admitted;
+
+        /** @return {@code false} once the writer is closing the stream: nothing more may be sent or queued */
+        synchronized boolean admit() {
+            if (closed) {
+                return false;
+            }
+            admitted++;
+            return true;
+        }
+
+        /** Stops admitting. @return how many receipts were admitted in all */
+        synchronized long close() {
+            closed = true;
+            return admitted;
+        }
 
         void put(Pending pending) throws InterruptedException {
             while (!writerDone) {
@@ -138,6 +185,19 @@ final class ProduceStream {
                     return;
                 }
             }
+        }
+
+        /** Admits and queues {@code pending}. @return {@code false} when the stream is closing */
+        boolean admitAndPut(Pending pending) throws InterruptedException {
+            if (!admit()) {
+                return false;
+            }
+            put(pending);
+            return true;
+        }
+
+        Pending poll(long millis) throws InterruptedException {
+            return queue.poll(millis, TimeUnit.MILLISECONDS);
         }
 
         Pending take() throws InterruptedException {
@@ -151,63 +211,80 @@ final class ProduceStream {
 
     private void readRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                              String topic, Optional<Integer> partitionCount, long started) {
+        boolean ended = false;
         try {
-            JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
-                    ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
-            // the request body belongs to the server: closing it here would drain it from this thread
-            p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-            try (p) {
-                while (true) {
-                    JsonToken token;
-                    try {
-                        token = p.nextToken();
-                    } catch (JsonProcessingException e) {
-                        queue.put(fatal(badJson(e)));
-                        return;
-                    }
-                    if (token == null) {
-                        queue.put(END);
-                        return;
-                    }
-                    if (token != JsonToken.START_OBJECT) {
-                        queue.put(fatal(RestException.badRequest(
-                                "Expected a JSON object for each record, found " + token.asString() + ".")));
-                        return;
-                    }
-                    JsonNode node;
-                    try {
-                        node = readObject(p);
-                    } catch (StreamConstraintsException | RecordTooLarge e) {
-                        queue.put(fatal(RestException.badRequest(
-                                "Produce request size is larger than allowed threshold")));
-                        return;
-                    } catch (JsonProcessingException e) {
-                        queue.put(fatal(badJson(e)));
-                        return;
-                    }
-                    long elapsed = clock.getAsLong() - started;
-                    if (elapsed > maxDurationMs) {
-                        boolean close = elapsed > maxDurationMs + graceMs;
-                        queue.put(new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
-                                ProduceReceipts.failure(null, ErrorResponse.of(ErrorCode.REQUEST_TIMEOUT,
-                                        "Streaming connection open for longer than allowed: "
-                                                + "Connection will be closed.")))), close, close));
-                        if (close) {
-                            return;
-                        }
-                        continue;
-                    }
-                    queue.put(new Pending(send(node, clusterId, topic, partitionCount), false, false));
-                }
-            }
+            parseRecords(in, charset, queue, clusterId, topic, partitionCount, started);
+            ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the client went away or broke the body's framing: end the exchange and drop the connection
-            try {
-                queue.put(fatal(RestException.badRequest("Could not read the request body.")));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // the client went away or broke the body's framing; Helidon reports both as runtime exceptions too
+            // (DataReader.InsufficientDataAvailableException, NumberFormatException for a bad chunk size)
+        } finally {
+            if (!ended) {
+                // the writer waits for a last receipt: without one the exchange, and its handler, would never end
+                try {
+                    queue.admitAndPut(fatal(RestException.badRequest("Could not read the request body.")));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Parses and sends until the body ends or an in-stream error ends the exchange; puts a last receipt. */
+    private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
+                              String topic, Optional<Integer> partitionCount, long started)
+            throws IOException, InterruptedException {
+        JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
+                ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
+        // the request body belongs to the server: closing it here would drain it from this thread
+        p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        try (p) {
+            while (true) {
+                JsonToken token;
+                try {
+                    token = p.nextToken();
+                } catch (JsonProcessingException e) {
+                    queue.admitAndPut(fatal(badJson(e)));
+                    return;
+                }
+                if (token == null) {
+                    queue.put(END);
+                    return;
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    queue.admitAndPut(fatal(RestException.badRequest(
+                            "Expected a JSON object for each record, found " + token.asString() + ".")));
+                    return;
+                }
+                JsonNode node;
+                try {
+                    node = readObject(p);
+                } catch (StreamConstraintsException | RecordTooLarge e) {
+                    queue.admitAndPut(fatal(RestException.badRequest(
+                            "Produce request size is larger than allowed threshold")));
+                    return;
+                } catch (JsonProcessingException e) {
+                    queue.admitAndPut(fatal(badJson(e)));
+                    return;
+                }
+                long elapsed = clock.getAsLong() - started;
+                if (elapsed > maxDurationMs) {
+                    boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
+                    boolean queued = queue.admitAndPut(new Pending(CompletableFuture.completedFuture(
+                            ProduceReceipts.bytes(ProduceReceipts.failure(null, ErrorResponse.of(
+                                    ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
+                                            + "Connection will be closed.")))), close, close));
+                    if (close || !queued) {
+                        return;
+                    }
+                    continue;
+                }
+                if (!queue.admit()) {
+                    return;
+                }
+                queue.put(new Pending(send(node, clusterId, topic, partitionCount), false, false));
             }
         }
     }
