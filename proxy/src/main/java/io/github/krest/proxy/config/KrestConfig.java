@@ -46,6 +46,18 @@ public final class KrestConfig extends AbstractConfig {
     public static final String STREAMING_GRACE_MS = "streaming.connection.max.duration.grace.period.ms";
     public static final String METADATA_MAX_AGE_MS = "metadata.cache.max.age.ms";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String CONSUMER_INSTANCE_TIMEOUT_MS = "consumer.instance.timeout.ms";
+    public static final String CONSUMER_REQUEST_TIMEOUT_MS = "consumer.request.timeout.ms";
+    public static final String CONSUMER_REQUEST_TIMEOUT_MAX_MS = "consumer.request.timeout.max.ms";
+    public static final String CONSUMER_REQUEST_MAX_BYTES = "consumer.request.max.bytes";
+    public static final String FETCH_MIN_BYTES = "fetch.min.bytes";
+    public static final String CONSUMER_SESSION_TIMEOUT_MS = "consumer.session.timeout.ms";
+    public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
+    public static final String CONSUMER_CACHE_MAX_SIZE = "consumer.cache.max.size";
+    public static final String CONSUMER_CACHE_IDLE_MS = "consumer.cache.idle.ms";
+    public static final String CONSUMER_STATE_STORE = "consumer.state.store";
+    public static final String REDIS_URL = "redis.url";
+    public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
 
     /** The client pass-through prefixes, in the order they are applied (a later prefix wins). */
     public static final List<String> CLIENT_PREFIXES = List.of("client.", "producer.", "consumer.", "admin.");
@@ -98,6 +110,40 @@ public final class KrestConfig extends AbstractConfig {
             .define(METADATA_MAX_AGE_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                     "krest: how long topic metadata (partition counts) fetched for produce validation is "
                             + "reused, in ms.")
+            .define(CONSUMER_INSTANCE_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1000), Importance.MEDIUM,
+                    "How long a v2 consumer instance lives without a request, in ms; then every replica "
+                            + "answers 404/40403 for it (and auto-commit instances commit their positions).")
+            .define(CONSUMER_REQUEST_TIMEOUT_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "Default longest wait of GET .../records for records, in ms (an instance may set its own "
+                            + "consumer.request.timeout.ms). A poll answers as soon as records are available.")
+            .define(CONSUMER_REQUEST_TIMEOUT_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                    "krest: largest ?timeout= accepted by GET .../records, in ms; the query may lengthen or "
+                            + "shorten the wait up to this (Confluent's may only shorten it).")
+            .define(CONSUMER_REQUEST_MAX_BYTES, Type.LONG, 67_108_864L, Range.atLeast(1), Importance.MEDIUM,
+                    "Most key + value bytes returned by one GET .../records; ?max_bytes= may lower it.")
+            .define(FETCH_MIN_BYTES, Type.LONG, -1L, Range.between(-1, 10_000_000), Importance.LOW,
+                    "Bytes a poll gathers before answering early (an instance may set its own); -1: answer as "
+                            + "soon as any record is available. Not passed to Kafka (use consumer.fetch.min.bytes).")
+            .define(CONSUMER_SESSION_TIMEOUT_MS, Type.LONG, 45_000L, Range.atLeast(100), Importance.MEDIUM,
+                    "krest: a subscribed instance that has not polled for this long, in ms, loses its partitions "
+                            + "to the live members of its group.")
+            .define(AUTO_COMMIT_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+                    "How often, in ms, instances with auto.commit.enable=true commit their positions (checked "
+                            + "on poll); they also commit when deleted or expired.")
+            .define(CONSUMER_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+                    "krest: most Kafka consumers (readers) this replica keeps for active instances; the least "
+                            + "recently used is closed, which costs a seek on its next poll.")
+            .define(CONSUMER_CACHE_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+                    "krest: a cached reader unused for this long, in ms, is closed.")
+            .define(CONSUMER_STATE_STORE, Type.STRING, "memory", ConfigDef.ValidString.in("memory", "redis"),
+                    Importance.HIGH,
+                    "krest: where consumer instances, membership, assignment and positions live: memory (one "
+                            + "replica only) or redis (shared by all replicas; needs redis.url).")
+            .define(REDIS_URL, Type.PASSWORD, null, Importance.HIGH,
+                    "krest: the state store's Redis, redis://[user:password@]host:port[/db] or rediss://... "
+                            + "(TLS).")
+            .define(REDIS_TIMEOUT_MS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
+                    "krest: Redis socket timeout in ms; connecting times out after a quarter of it.")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
                     "krest: port of the embedded broker's client listener when bootstrap.servers is empty "
                             + "(0 or a busy port: any free port).");
@@ -116,6 +162,9 @@ public final class KrestConfig extends AbstractConfig {
         this.listeners = getList(LISTENERS).stream().map(Listener::parse).toList();
         this.advertised = getList(ADVERTISED_LISTENERS).stream()
                 .map(s -> parseUri(ADVERTISED_LISTENERS, s)).toList();
+        if (getString(CONSUMER_STATE_STORE).equals("redis") && getPassword(REDIS_URL) == null) {
+            throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
+        }
     }
 
     /** A listener to bind: scheme (http), host and port. */
@@ -187,8 +236,15 @@ public final class KrestConfig extends AbstractConfig {
      * @return a new mutable map
      */
     public Map<String, Object> clientProperties(String kind) {
-        Map<String, Object> props = new HashMap<>(originalsWithPrefix("client."));
-        props.putAll(originalsWithPrefix(kind + "."));
+        Map<String, Object> props = new HashMap<>();
+        for (String prefix : List.of("client.", kind + ".")) {
+            // krest's own keys that share the prefix (consumer.request.timeout.ms, ...) are not Kafka settings
+            originalsWithPrefix(prefix).forEach((k, v) -> {
+                if (!DEFINITION.names().contains(prefix + k)) {
+                    props.put(k, v);
+                }
+            });
+        }
         props.put(BOOTSTRAP_SERVERS, bootstrapServers());
         return props;
     }

@@ -20,6 +20,8 @@ public enum ErrorCode {
     INTERNAL_SERVER_ERROR(500, 500),
     /** Kafka rejected the request as invalid (topic exists, invalid partitions, invalid topic, ...). */
     KAFKA_BAD_REQUEST(400, 40002),
+    /** A consumer setting outside its allowed range (e.g. fetch.min.bytes). */
+    INVALID_CONSUMER_CONFIG_CONSTRAINT(422, 40001),
     KAFKA_AUTHENTICATION(401, 40101),
     KAFKA_AUTHORIZATION(403, 40301),
     TOPIC_NOT_FOUND(404, 40401),
@@ -33,6 +35,8 @@ public enum ErrorCode {
     ILLEGAL_STATE(409, 40903),
     KEY_SCHEMA_MISSING(422, 42201),
     VALUE_SCHEMA_MISSING(422, 42202),
+    /** "Invalid consumer configuration: ..." at consumer instance creation. */
+    INVALID_CONSUMER_CONFIG(422, 42204),
     INVALID_SCHEMA(422, 42205),
     /** Payload error: empty body, invalid topic name, schemas without a Schema Registry, too many records. */
     PAYLOAD_ERROR(422, 42206),
@@ -41,6 +45,8 @@ public enum ErrorCode {
     KAFKA_ERROR(500, 50002),
     KAFKA_RETRIABLE(500, 50003),
     BROKER_NOT_AVAILABLE(503, 50302),
+    /** krest: the consumer state store (Redis) cannot be reached; retry after the {@code Retry-After} delay. */
+    STATE_STORE_UNAVAILABLE(503, 50303),
     UNSUPPORTED_PROTOCOL(502, 502);
 
     private final int httpStatus;

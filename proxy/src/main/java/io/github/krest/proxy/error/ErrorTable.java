@@ -3,6 +3,11 @@ package io.github.krest.proxy.error;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import io.github.krest.state.InstanceExistsException;
+import io.github.krest.state.InstanceNotFoundException;
+import io.github.krest.state.RetriableStateStoreException;
+import io.github.krest.state.StateStoreUnavailableException;
+import io.github.krest.state.SubscriptionConflictException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -16,6 +21,7 @@ import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicDeletionDisabledException;
@@ -47,6 +53,10 @@ public final class ErrorTable {
         if (t instanceof RestException re) {
             return ErrorResponse.of(re.errorCode(), re.getMessage());
         }
+        ErrorResponse state = stateStoreError(t);
+        if (state != null) {
+            return state;
+        }
         ErrorCode code = kafkaCode(t);
         if (code == null) {
             return ErrorResponse.of(ErrorCode.INTERNAL_SERVER_ERROR, "Internal Server Error");
@@ -56,6 +66,31 @@ public final class ErrorTable {
             default -> t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         };
         return ErrorResponse.of(code, message);
+    }
+
+    /**
+     * Consumer state store failures (module {@code state-store}).
+     *
+     * @param t an unwrapped exception
+     * @return the error, or {@code null} when {@code t} is not a state store exception
+     */
+    static ErrorResponse stateStoreError(Throwable t) {
+        if (t instanceof InstanceNotFoundException) {
+            return ErrorResponse.of(ErrorCode.CONSUMER_INSTANCE_NOT_FOUND, "Consumer instance not found.");
+        }
+        if (t instanceof InstanceExistsException) {
+            return ErrorResponse.of(ErrorCode.CONSUMER_ALREADY_EXISTS,
+                    "Consumer with specified consumer ID already exists in the specified consumer group.");
+        }
+        if (t instanceof SubscriptionConflictException) {
+            return ErrorResponse.of(ErrorCode.ILLEGAL_STATE,
+                    "Illegal state: Subscription to topics, partitions and pattern are mutually exclusive.");
+        }
+        if (t instanceof StateStoreUnavailableException || t instanceof RetriableStateStoreException) {
+            return ErrorResponse.of(ErrorCode.STATE_STORE_UNAVAILABLE,
+                    "The consumer state store is unavailable; retry later.");
+        }
+        return null;
     }
 
     /**
@@ -77,6 +112,9 @@ public final class ErrorTable {
         if (t instanceof TimeoutException && t.getMessage() != null
                 && t.getMessage().contains("not present in metadata")) {
             return ErrorCode.TOPIC_NOT_FOUND;
+        }
+        if (t instanceof SerializationException) {
+            return ErrorCode.SERIALIZATION;
         }
         if (t instanceof RecordTooLargeException) {
             return ErrorCode.PAYLOAD_TOO_LARGE;

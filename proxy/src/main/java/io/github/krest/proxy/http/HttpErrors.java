@@ -10,6 +10,7 @@ import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.json.Json;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -74,6 +75,9 @@ public final class HttpErrors {
         }
         res.status(Status.create(error.httpStatus()));
         res.header(HeaderValues.CONTENT_TYPE_JSON);
+        if (error.httpStatus() == 503 || error.httpStatus() == 429) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+        }
         res.send(bytes(error));
     }
 

@@ -3,9 +3,11 @@ package io.github.krest.proxy.http.v2;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.consumer.ConsumerService;
+import io.github.krest.proxy.http.BaseUrls;
 import io.helidon.webserver.http.HttpRouting;
 
-/** Registers the Confluent v2 API (metadata and produce). */
+/** Registers the Confluent v2 API (metadata, produce and consumers). */
 public final class V2Api {
     private V2Api() {
     }
@@ -17,13 +19,16 @@ public final class V2Api {
      * @param config krest configuration (limits)
      * @param metadata metadata service
      * @param produce produce service
+     * @param consumers consumer service
+     * @param urls absolute URL base
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
-                                ProduceService produce) {
+                                ProduceService produce, ConsumerService consumers, BaseUrls urls) {
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
         routing.register(new RootV2Service(maxBody),
                 new TopicsV2Service(metadata),
                 new ProduceV2Service(produce, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
-                        !config.getString(KrestConfig.SCHEMA_REGISTRY_URL).isBlank()));
+                        !config.getString(KrestConfig.SCHEMA_REGISTRY_URL).isBlank()),
+                new ConsumersV2Service(consumers, urls, maxBody));
     }
 }

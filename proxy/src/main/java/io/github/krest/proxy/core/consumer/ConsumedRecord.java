@@ -1,0 +1,26 @@
+package io.github.krest.proxy.core.consumer;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.github.krest.proxy.core.ProduceRecord;
+
+/**
+ * A record read from Kafka for a REST consumer, before it is rendered in an embedded format.
+ *
+ * @param topic topic name
+ * @param partition partition id
+ * @param offset offset
+ * @param timestamp record timestamp, epoch ms
+ * @param key key bytes, empty for a null key
+ * @param value value bytes, empty for a null value
+ * @param headers headers in order
+ */
+public record ConsumedRecord(String topic, int partition, long offset, long timestamp, Optional<byte[]> key,
+                             Optional<byte[]> value, List<ProduceRecord.Header> headers) {
+
+    /** @return key plus value bytes, what {@code max_bytes} counts (Confluent: unencoded key + value size) */
+    public long size() {
+        return key.map(k -> k.length).orElse(0) + value.map(v -> v.length).orElse(0);
+    }
+}

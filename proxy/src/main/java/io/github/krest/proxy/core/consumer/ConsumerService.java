@@ -1,0 +1,716 @@
+package io.github.krest.proxy.core.consumer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+import io.github.krest.proxy.core.MetadataService;
+import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.kafka.ConsumerReaders;
+import io.github.krest.state.ConsumerInstance;
+import io.github.krest.state.ConsumerStateStore;
+import io.github.krest.state.InstanceConfig;
+import io.github.krest.state.InstanceNotFoundException;
+import io.github.krest.state.LeaseBusyException;
+import io.github.krest.state.PartitionRef;
+import io.github.krest.state.PollLease;
+import io.github.krest.state.RemovedInstance;
+import io.github.krest.state.Subscription;
+import io.github.krest.state.SubscriptionMode;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Confluent v2 consumers, served statelessly: a consumer instance is data in the {@link ConsumerStateStore}, and any
+ * replica serves any request by reconstituting it (design note "stateless consumers"). A poll leases the instance,
+ * rebalances its group if the membership changed, resolves partitions without a position (committed offset, else
+ * {@code auto.offset.reset}), reads with this replica's cached assign-mode Kafka consumer (seeking only where the
+ * stored position differs), and stores the new positions under the lease before it returns any record.
+ *
+ * <p>Errors: unknown or expired instance (or another principal's) 404/40403; duplicate name 409/40902; subscribe
+ * after assign or an operation on a partition the instance does not own 409/40903; format mismatch 406/40601; a
+ * record that cannot be rendered in the instance's format 408/40801 (nothing is skipped; seek past it); the state
+ * store unavailable 503/50303.
+ */
+public final class ConsumerService {
+    private static final Set<String> OFFSET_RESETS = Set.of("earliest", "latest", "none");
+    private static final int MAX_NAME_LENGTH = 200;
+    private static final long LEASE_BACKOFF_MS = 20;
+
+    private final ConsumerStateStore store;
+    private final ConsumerReaders readers;
+    private final KafkaOffsets offsets;
+    private final MetadataService metadata;
+    private final GroupCoordinator coordinator;
+    private final ConsumerSettings settings;
+    private final String replicaId;
+    private final LongSupplier clock;
+
+    /**
+     * @param store the consumer state store
+     * @param readers this replica's reader cache
+     * @param offsets committed offsets and offset lookups
+     * @param metadata topic metadata
+     * @param settings consumer settings
+     * @param replicaId this replica's id, for leases
+     * @param clock epoch-ms clock
+     */
+    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaOffsets offsets,
+                           MetadataService metadata, ConsumerSettings settings, String replicaId,
+                           LongSupplier clock) {
+        this.store = store;
+        this.readers = readers;
+        this.offsets = offsets;
+        this.metadata = metadata;
+        this.settings = settings;
+        this.replicaId = replicaId;
+        this.clock = clock;
+        this.coordinator = new GroupCoordinator(store, metadata, clock, settings.metadataMaxAgeMs());
+    }
+
+    /**
+     * The body of {@code POST /consumers/{group}} (Confluent {@code CreateConsumerInstanceRequest}); every field
+     * optional.
+     */
+    public record CreateRequest(Optional<String> name, Optional<String> id, Optional<String> format,
+                                Optional<String> autoOffsetReset, Optional<String> autoCommitEnable,
+                                Optional<Long> fetchMinBytes, Optional<Long> requestTimeoutMs) {
+    }
+
+    /** What a poll returns: the instance's format (the response's media type) and the rendered records. */
+    public record Polled<T>(EmbeddedFormat format, List<T> records) {
+    }
+
+    /** A committed offset of a partition, for {@code GET .../offsets}. */
+    public record CommittedOffset(PartitionRef partition, long offset, String metadata) {
+    }
+
+    /**
+     * Confluent v2: {@code POST /consumers/{group}}. Defaults: format binary, {@code auto.offset.reset} latest,
+     * {@code auto.commit.enable} true (Kafka's defaults), the replica's fetch.min.bytes and request timeout.
+     *
+     * @param group group id
+     * @param request creation settings
+     * @param principal creating principal (empty without authentication)
+     * @return the instance name
+     * @throws RestException 409/40902 duplicate, 422 invalid settings
+     */
+    public String create(String group, CreateRequest request, String principal) {
+        requireGroup(group);
+        String name = request.id().or(request::name).filter(n -> !n.isEmpty()).orElseGet(() ->
+                "rest-consumer-" + (settings.idPrefix().isEmpty() ? "" : settings.idPrefix() + "-")
+                        + UUID.randomUUID());
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(c -> c < 0x20 || c == '/')) {
+            throw new RestException(ErrorCode.UNPROCESSABLE_ENTITY,
+                    "Invalid consumer instance name: at most " + MAX_NAME_LENGTH
+                            + " characters, no '/' or control characters.");
+        }
+        EmbeddedFormat format = EmbeddedFormat.ofName(request.format().orElse("binary"))
+                .orElseThrow(() -> new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "Invalid format type."));
+        if (format.needsSchema()) {
+            throw RestException.payload("Schema Registry must be configured when using schemas.");
+        }
+        String reset = request.autoOffsetReset().map(s -> s.toLowerCase(Locale.ROOT)).orElse("latest");
+        if (!OFFSET_RESETS.contains(reset)) {
+            throw invalidConfig("auto.offset.reset must be earliest, latest or none, not " + reset);
+        }
+        boolean autoCommit = request.autoCommitEnable().map(s -> {
+            String v = s.trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw invalidConfig("auto.commit.enable must be \"true\" or \"false\", not " + s);
+            }
+            return v.equals("true");
+        }).orElse(true);
+        long fetchMinBytes = request.fetchMinBytes().orElse(settings.fetchMinBytes());
+        if (fetchMinBytes < -1 || fetchMinBytes > 10_000_000) {
+            throw new RestException(ErrorCode.INVALID_CONSUMER_CONFIG_CONSTRAINT,
+                    "fetch.min.bytes must be between -1 and 10000000.");
+        }
+        long requestTimeout = request.requestTimeoutMs().orElse(settings.requestTimeoutMs());
+        if (requestTimeout <= 0) {
+            throw invalidConfig("consumer.request.timeout.ms must be positive");
+        }
+        InstanceConfig config = new InstanceConfig(format.formatName(), reset, autoCommit, fetchMinBytes,
+                requestTimeout);
+        store.createInstance(new ConsumerInstance(group, name, config, principal, clock.getAsLong(),
+                Subscription.none()), settings.instanceTimeoutMs());
+        return name;
+    }
+
+    /**
+     * Confluent v2: {@code DELETE /consumers/{group}/instances/{instance}}; commits the positions first when the
+     * instance auto-commits.
+     */
+    public void delete(String group, String name, String principal) {
+        requireInstance(group, name, principal);
+        RemovedInstance removed = store.deleteInstance(group, name, clock.getAsLong());
+        readers.invalidate(new ConsumerReaders.Key(group, name));
+        if (removed.instance().config().autoCommitEnable()) {
+            offsets.commitAndWait(group, removed.positions());
+        }
+    }
+
+    /**
+     * Confluent v2: {@code POST .../subscription} with {@code topics} (each must exist: 404/40401) or
+     * {@code topic_pattern} (a Java regex: 400 when invalid).
+     */
+    public void subscribe(String group, String name, String principal, List<String> topics,
+                          Optional<String> pattern) {
+        ConsumerInstance instance = requireInstance(group, name, principal);
+        Subscription subscription;
+        if (!topics.isEmpty()) {
+            for (String topic : topics) {
+                io.github.krest.proxy.core.TopicNames.requireValid(topic);
+                if (metadata.partitionCount(topic).isEmpty()) {
+                    throw new RestException(ErrorCode.TOPIC_NOT_FOUND, "Topic " + topic + " not found.");
+                }
+            }
+            subscription = Subscription.topics(topics);
+        } else if (pattern.isPresent() && !pattern.get().isEmpty()) {
+            try {
+                Pattern.compile(pattern.get());
+            } catch (PatternSyntaxException e) {
+                throw RestException.badRequest("Invalid topic_pattern: " + e.getDescription());
+            }
+            subscription = Subscription.pattern(pattern.get());
+        } else {
+            throw RestException.badRequest("A subscription needs topics or topic_pattern.");
+        }
+        changeSubscription(instance, subscription);
+    }
+
+    /** Confluent v2: {@code GET .../subscription}: the subscribed topics (a pattern's current matches). */
+    public List<String> subscription(String group, String name, String principal) {
+        ConsumerInstance instance = requireInstance(group, name, principal);
+        touch(instance);
+        Subscription subscription = instance.subscription();
+        return subscription.mode() == SubscriptionMode.SUBSCRIBE ? coordinator.topicsOf(subscription) : List.of();
+    }
+
+    /** Confluent v2: {@code DELETE .../subscription}. */
+    public void unsubscribe(String group, String name, String principal) {
+        changeSubscription(requireInstance(group, name, principal), Subscription.none());
+    }
+
+    /** Confluent v2: {@code POST .../assignments}; each partition must exist (404/40401, 40402). */
+    public void assign(String group, String name, String principal, List<PartitionRef> partitions) {
+        ConsumerInstance instance = requireInstance(group, name, principal);
+        for (PartitionRef p : partitions) {
+            Optional<Integer> count = metadata.partitionCount(p.topic());
+            if (count.isEmpty()) {
+                throw new RestException(ErrorCode.TOPIC_NOT_FOUND, "Topic " + p.topic() + " not found.");
+            }
+            if (p.partition() < 0 || p.partition() >= count.get()) {
+                throw MetadataService.partitionNotFound(p.topic(), p.partition());
+            }
+        }
+        changeSubscription(instance, Subscription.partitions(partitions));
+    }
+
+    /**
+     * Confluent v2: {@code GET .../assignments}: the partitions the instance owns now (rebalancing first if its
+     * group's membership changed).
+     */
+    public List<PartitionRef> assignment(String group, String name, String principal) {
+        Optional<PollLease> lease = lease(group, name, principal, clock.getAsLong() + settings.requestTimeoutMs(),
+                settings.requestTimeoutMs());
+        if (lease.isEmpty()) {
+            return store.instances(group, clock.getAsLong()).stream()
+                    .filter(d -> d.instance().name().equals(name)).findFirst()
+                    .map(d -> d.partitions()).orElseThrow(() -> new InstanceNotFoundException(group, name));
+        }
+        store.endPoll(group, name, lease.get().fencingToken(), Map.of());
+        return lease.get().partitions();
+    }
+
+    /**
+     * Confluent v2: {@code POST .../positions} (offsets and/or timestamps), {@code .../positions/beginning} and
+     * {@code .../positions/end}: stores new positions for owned partitions under the lease.
+     *
+     * @param offsets partition to the next offset to deliver
+     * @param timestamps partition to a time: the first record at or after it is delivered next
+     * @param toBeginning partitions to rewind to their earliest offset
+     * @param toEnd partitions to move to their latest offset
+     * @throws RestException 409/40903 for a partition the instance does not own
+     */
+    public void seek(String group, String name, String principal, Map<PartitionRef, Long> offsets,
+                     Map<PartitionRef, Instant> timestamps, List<PartitionRef> toBeginning, List<PartitionRef> toEnd) {
+        Set<PartitionRef> targets = new HashSet<>(offsets.keySet());
+        targets.addAll(timestamps.keySet());
+        targets.addAll(toBeginning);
+        targets.addAll(toEnd);
+        PollLease lease = lease(group, name, principal, clock.getAsLong() + settings.requestTimeoutMaxMs(),
+                settings.requestTimeoutMaxMs()).orElseThrow(() -> busy(group, name));
+        boolean released = false;
+        try {
+            for (PartitionRef p : targets) {
+                if (!lease.partitions().contains(p)) {
+                    throw new RestException(ErrorCode.ILLEGAL_STATE,
+                            "Illegal state: No current assignment for partition " + p.topic() + "-" + p.partition());
+                }
+            }
+            for (Map.Entry<PartitionRef, Long> e : offsets.entrySet()) {
+                if (e.getValue() < 0) {
+                    throw RestException.badRequest("Invalid offset " + e.getValue() + " for " + e.getKey());
+                }
+            }
+            Map<PartitionRef, Long> positions = new HashMap<>(offsets);
+            Map<PartitionRef, Long> byTime = new HashMap<>();
+            timestamps.forEach((p, t) -> byTime.put(p, t.toEpochMilli()));
+            positions.putAll(this.offsets.forTimestamps(byTime));
+            positions.putAll(this.offsets.earliest(toBeginning));
+            positions.putAll(this.offsets.latest(toEnd));
+            released = true;
+            if (!store.endPoll(group, name, lease.fencingToken(), positions)) {
+                throw busy(group, name);
+            }
+        } finally {
+            if (!released) {
+                store.endPoll(group, name, lease.fencingToken(), Map.of());
+            }
+        }
+    }
+
+    /**
+     * Confluent v2: {@code GET .../records}.
+     *
+     * @param format the format the request accepts; must be the instance's (406/40601); empty: the instance's
+     * @param timeoutMs {@code ?timeout=}: the longest wait, up to {@code consumer.request.timeout.max.ms};
+     *                  the instance's request timeout when absent
+     * @param maxBytes {@code ?max_bytes=}: lowers {@code consumer.request.max.bytes}
+     * @param converters renders records in a format
+     * @param <T> rendered record type
+     * @return the instance's format and its records in partition order, each partition in offset order; no records
+     *         when none arrived in time or another request holds the instance
+     */
+    public <T> Polled<T> poll(String group, String name, String principal, Optional<EmbeddedFormat> format,
+                              Optional<Long> timeoutMs, Optional<Long> maxBytes,
+                              Function<EmbeddedFormat, RecordConverter<T>> converters) {
+        long start = clock.getAsLong();
+        long waitMs = timeoutMs.map(t -> Math.max(0, Math.min(t, settings.requestTimeoutMaxMs())))
+                .orElse(settings.requestTimeoutMs());
+        Optional<PollLease> maybeLease = lease(group, name, principal, start + waitMs,
+                Math.max(waitMs, settings.requestTimeoutMaxMs()));
+        if (maybeLease.isEmpty()) {
+            return new Polled<>(format.orElse(EmbeddedFormat.BINARY), List.of());
+        }
+        PollLease lease = maybeLease.get();
+        ConsumerInstance instance = lease.instance();
+        ConsumerReaders.Key key = new ConsumerReaders.Key(group, name);
+        boolean released = false;
+        try {
+            EmbeddedFormat instanceFormat = EmbeddedFormat.ofName(instance.config().format()).orElseThrow();
+            if (format.isPresent() && format.get() != instanceFormat) {
+                throw new RestException(ErrorCode.CONSUMER_FORMAT_MISMATCH, "The requested embedded data format ("
+                        + format.get().formatName() + ") does not match the format of this consumer instance ("
+                        + instance.config().format() + ").");
+            }
+            RecordConverter<T> converter = converters.apply(instanceFormat);
+            long deadline = start + timeoutMs.map(t -> waitMs).orElse(instance.config().requestTimeoutMs());
+            long limit = maxBytes.filter(b -> b > 0).map(b -> Math.min(b, settings.requestMaxBytes()))
+                    .orElse(settings.requestMaxBytes());
+            List<PartitionRef> partitions = lease.partitions();
+            Map<PartitionRef, Long> positions = resolvePositions(group, instance, partitions, lease.positions());
+            maybeAutoCommit(instance, lease, start);
+            Batch<T> batch = partitions.isEmpty()
+                    ? waitWithoutPartitions(deadline)
+                    : read(key, instance, partitions, positions, deadline, limit, converter);
+            Map<PartitionRef, Long> newPositions = new HashMap<>(positions);
+            newPositions.putAll(batch.advanced());
+            released = true;
+            if (!store.endPoll(group, name, lease.fencingToken(), newPositions)) {
+                // our lease lapsed and another request took the instance over: these records are not ours to give
+                readers.invalidate(key);
+                return new Polled<>(instanceFormat, List.of());
+            }
+            if (batch.failure().isPresent() && batch.records().isEmpty()) {
+                throw batch.failure().get();
+            }
+            return new Polled<>(instanceFormat, batch.records());
+        } catch (RuntimeException e) {
+            if (!(e instanceof RestException)) {
+                readers.invalidate(key);
+            }
+            throw e;
+        } finally {
+            if (!released) {
+                store.endPoll(group, name, lease.fencingToken(), Map.of());
+            }
+        }
+    }
+
+    /**
+     * Confluent v2: {@code POST .../offsets}. Without offsets, commits the stored positions; with offsets, commits
+     * each {@code offset + 1} (the caller names the last record it consumed), for partitions the instance owns
+     * (409/40903 otherwise).
+     *
+     * @param explicit partition to last consumed offset and metadata, or empty for "all positions"
+     * @param async return before Kafka confirms the commit
+     */
+    public void commit(String group, String name, String principal,
+                       Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit, boolean async) {
+        Map<PartitionRef, KafkaOffsets.Committed> request = new HashMap<>();
+        if (explicit.isEmpty()) {
+            requireInstance(group, name, principal);
+            store.positions(group, name, clock.getAsLong())
+                    .forEach((p, o) -> request.put(p, new KafkaOffsets.Committed(o, "")));
+        } else {
+            List<PartitionRef> owned = assignment(group, name, principal);
+            for (Map.Entry<PartitionRef, KafkaOffsets.Committed> e : explicit.get().entrySet()) {
+                if (!owned.contains(e.getKey())) {
+                    throw new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: partition "
+                            + e.getKey().topic() + "-" + e.getKey().partition()
+                            + " is not assigned to this consumer instance.");
+                }
+                if (e.getValue().offset() < 0) {
+                    throw RestException.badRequest("Invalid offset " + e.getValue().offset());
+                }
+                request.put(e.getKey(), new KafkaOffsets.Committed(e.getValue().offset() + 1,
+                        e.getValue().metadata()));
+            }
+        }
+        var future = offsets.commit(group, request);
+        if (async) {
+            future.thenRun(() -> recordCommitQuietly(group, name));
+            return;
+        }
+        try {
+            future.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("Timed out committing offsets.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while committing offsets.");
+        }
+        recordCommitQuietly(group, name);
+    }
+
+    /**
+     * Confluent v2: {@code GET .../offsets}: committed offsets of the given partitions (those that have one), or of
+     * the instance's positions' partitions when none are given.
+     */
+    public List<CommittedOffset> committed(String group, String name, String principal,
+                                           List<PartitionRef> partitions) {
+        requireInstance(group, name, principal);
+        List<PartitionRef> wanted = partitions.isEmpty()
+                ? List.copyOf(store.positions(group, name, clock.getAsLong()).keySet()) : partitions;
+        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, wanted);
+        return wanted.stream().distinct().sorted().filter(committed::containsKey)
+                .map(p -> new CommittedOffset(p, committed.get(p).offset(), committed.get(p).metadata()))
+                .toList();
+    }
+
+    /**
+     * Removes expired instances and committing their positions when they auto-commit; called periodically by
+     * every replica (only one sweeps at a time).
+     *
+     * @return how many instances were removed
+     */
+    public int sweepExpired() {
+        List<RemovedInstance> removed = store.sweepExpired(replicaId, clock.getAsLong(), 5_000,
+                settings.sessionTimeoutMs());
+        for (RemovedInstance r : removed) {
+            readers.invalidate(new ConsumerReaders.Key(r.instance().group(), r.instance().name()));
+            if (r.instance().config().autoCommitEnable() && !r.positions().isEmpty()) {
+                offsets.commit(r.instance().group(), committedOf(r.positions()));
+            }
+        }
+        return removed.size();
+    }
+
+    // ---- internals ----
+
+    private record Batch<T>(List<T> records, Map<PartitionRef, Long> advanced, Optional<RestException> failure) {
+    }
+
+    private <T> Batch<T> waitWithoutPartitions(long deadline) {
+        sleepUntil(deadline);
+        return new Batch<>(List.of(), Map.of(), Optional.empty());
+    }
+
+    private <T> Batch<T> read(ConsumerReaders.Key key, ConsumerInstance instance, List<PartitionRef> partitions,
+                              Map<PartitionRef, Long> positions, long deadline, long limit,
+                              RecordConverter<T> converter) {
+        ConsumerReaders.Reader reader = readers.reader(key, instance.config().autoOffsetReset());
+        try {
+            if (!reader.lock().tryLock(Math.max(0, deadline - clock.getAsLong()), TimeUnit.MILLISECONDS)) {
+                return new Batch<>(List.of(), Map.of(), Optional.empty());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Batch<>(List.of(), Map.of(), Optional.empty());
+        }
+        try {
+            Consumer<byte[], byte[]> consumer = reader.consumer();
+            sync(reader, partitions, positions);
+            long minBytes = instance.config().fetchMinBytes();
+            List<T> out = new ArrayList<>();
+            Map<PartitionRef, Long> advanced = new HashMap<>();
+            Optional<RestException> failure = Optional.empty();
+            long bytes = 0;
+            boolean stop = false;
+            while (!stop) {
+                long remaining = deadline - clock.getAsLong();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.max(0, remaining)));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    ConsumedRecord record = consumed(r);
+                    long size = record.size();
+                    if (bytes + size > limit) {
+                        if (out.isEmpty()) {
+                            failure = Optional.of(new RestException(ErrorCode.PAYLOAD_TOO_LARGE, "Record "
+                                    + r.topic() + "-" + r.partition() + "@" + r.offset() + " is " + size
+                                    + " bytes, more than max_bytes " + limit + ": raise max_bytes, or seek past "
+                                    + "it with POST .../positions."));
+                        }
+                        stop = true;
+                        break;
+                    }
+                    T converted;
+                    try {
+                        converted = converter.convert(record);
+                    } catch (IllegalArgumentException e) {
+                        failure = Optional.of(new RestException(ErrorCode.SERIALIZATION, "Cannot return record "
+                                + r.topic() + "-" + r.partition() + "@" + r.offset() + " as "
+                                + instance.config().format() + ": " + e.getMessage() + ". Records before it are "
+                                + "returned; to skip it, POST .../positions with offset " + (r.offset() + 1) + "."));
+                        stop = true;
+                        break;
+                    }
+                    out.add(converted);
+                    bytes += size;
+                    advanced.put(new PartitionRef(r.topic(), r.partition()), r.offset() + 1);
+                }
+                if (!stop) {
+                    boolean enough = minBytes <= 0 ? !out.isEmpty() : bytes >= minBytes;
+                    stop = enough || clock.getAsLong() >= deadline;
+                }
+            }
+            recordReaderPositions(reader, partitions);
+            return new Batch<>(out, advanced, failure);
+        } finally {
+            reader.lock().unlock();
+        }
+    }
+
+    /** Aligns the reader with the stored state: assignment and positions; a warm reader needs nothing. */
+    private static void sync(ConsumerReaders.Reader reader, List<PartitionRef> partitions,
+                             Map<PartitionRef, Long> positions) {
+        Consumer<byte[], byte[]> consumer = reader.consumer();
+        Set<TopicPartition> wanted = partitions.stream().map(KafkaOffsets::tp).collect(Collectors.toSet());
+        if (!consumer.assignment().equals(wanted)) {
+            consumer.assign(wanted);
+            reader.expectedPositions().keySet().retainAll(partitions);
+        }
+        for (PartitionRef p : partitions) {
+            Long position = positions.get(p);
+            if (!position.equals(reader.expectedPositions().get(p))) {
+                consumer.seek(KafkaOffsets.tp(p), position);
+                reader.expectedPositions().put(p, position);
+            }
+        }
+    }
+
+    private static void recordReaderPositions(ConsumerReaders.Reader reader, List<PartitionRef> partitions) {
+        for (PartitionRef p : partitions) {
+            try {
+                reader.expectedPositions().put(p, reader.consumer().position(KafkaOffsets.tp(p), Duration.ZERO));
+            } catch (RuntimeException unknown) {
+                // a reset is pending: seek from the stored position next time
+                reader.expectedPositions().remove(p);
+            }
+        }
+    }
+
+    private static ConsumedRecord consumed(ConsumerRecord<byte[], byte[]> r) {
+        List<ProduceRecord.Header> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            headers.add(new ProduceRecord.Header(h.key(), Optional.ofNullable(h.value())));
+        }
+        return new ConsumedRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), Optional.ofNullable(r.key()),
+                Optional.ofNullable(r.value()), headers);
+    }
+
+    /** Partitions without a stored position start at the group's committed offset, else auto.offset.reset. */
+    private Map<PartitionRef, Long> resolvePositions(String group, ConsumerInstance instance,
+                                                     List<PartitionRef> partitions, Map<PartitionRef, Long> stored) {
+        Map<PartitionRef, Long> positions = new HashMap<>();
+        List<PartitionRef> missing = new ArrayList<>();
+        for (PartitionRef p : partitions) {
+            Long position = stored.get(p);
+            if (position == null) {
+                missing.add(p);
+            } else {
+                positions.put(p, position);
+            }
+        }
+        if (missing.isEmpty()) {
+            return positions;
+        }
+        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, missing);
+        List<PartitionRef> reset = new ArrayList<>();
+        for (PartitionRef p : missing) {
+            KafkaOffsets.Committed c = committed.get(p);
+            if (c != null) {
+                positions.put(p, c.offset());
+            } else {
+                reset.add(p);
+            }
+        }
+        switch (instance.config().autoOffsetReset()) {
+            case "earliest" -> positions.putAll(offsets.earliest(reset));
+            case "latest" -> positions.putAll(offsets.latest(reset));
+            default -> {
+                if (!reset.isEmpty()) {
+                    throw new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: no committed offset for "
+                            + reset + " and auto.offset.reset is none; seek with POST .../positions first.");
+                }
+            }
+        }
+        return positions;
+    }
+
+    private void maybeAutoCommit(ConsumerInstance instance, PollLease lease, long now) {
+        if (instance.config().autoCommitEnable() && !lease.positions().isEmpty()
+                && now - lease.lastCommitMs() >= settings.autoCommitIntervalMs()) {
+            offsets.commit(instance.group(), committedOf(lease.positions()))
+                    .thenRun(() -> Thread.ofVirtual().start(() -> recordCommitQuietly(instance.group(),
+                            instance.name())));
+        }
+    }
+
+    private void recordCommitQuietly(String group, String name) {
+        try {
+            store.recordCommit(group, name, clock.getAsLong());
+        } catch (RuntimeException ignored) {
+            // bookkeeping only: the next poll commits again
+        }
+    }
+
+    /**
+     * Leases an instance, rebalancing its group first when needed; waits while another request holds it.
+     *
+     * @return the lease, or empty when the instance stayed busy until {@code waitUntil}
+     */
+    private Optional<PollLease> lease(String group, String name, String principal, long waitUntil, long holdMs) {
+        long backoff = LEASE_BACKOFF_MS;
+        while (true) {
+            long now = clock.getAsLong();
+            PollLease lease;
+            try {
+                lease = store.beginPoll(group, name, principal, replicaId, now, holdMs + ConsumerSettings.LEASE_MARGIN_MS,
+                        settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
+            } catch (LeaseBusyException busy) {
+                if (now >= waitUntil) {
+                    return Optional.empty();
+                }
+                sleepUntil(Math.min(waitUntil, now + backoff));
+                backoff = Math.min(backoff * 2, 200);
+                continue;
+            }
+            if (lease.rebalanceNeeded()) {
+                commitRevoked(group, coordinator.rebalance(group));
+                if (now >= waitUntil + settings.requestTimeoutMs()) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            if (lease.instance().subscription().mode() == SubscriptionMode.SUBSCRIBE) {
+                Optional<Map<String, Map<PartitionRef, Long>>> reassigned =
+                        coordinator.refreshIfMetadataChanged(group);
+                if (reassigned.isPresent()) {
+                    // the lease's partitions are stale: release it and lease again under the new assignment
+                    store.endPoll(group, name, lease.fencingToken(), Map.of());
+                    commitRevoked(group, reassigned.get());
+                    continue;
+                }
+            }
+            return Optional.of(lease);
+        }
+    }
+
+    /** Positions revoked by a rebalance are committed for members that auto-commit, so new owners continue there. */
+    private void commitRevoked(String group, Map<String, Map<PartitionRef, Long>> revoked) {
+        revoked.forEach((member, positions) -> {
+            if (positions.isEmpty()) {
+                return;
+            }
+            store.instance(group, member, clock.getAsLong())
+                    .filter(i -> i.config().autoCommitEnable())
+                    .ifPresent(i -> offsets.commit(group, committedOf(positions)));
+        });
+    }
+
+    private void changeSubscription(ConsumerInstance instance, Subscription subscription) {
+        Map<PartitionRef, Long> dropped = store.updateSubscription(instance.group(), instance.name(), subscription,
+                clock.getAsLong(), settings.instanceTimeoutMs());
+        if (instance.config().autoCommitEnable() && !dropped.isEmpty()) {
+            offsets.commit(instance.group(), committedOf(dropped));
+        }
+    }
+
+    private ConsumerInstance requireInstance(String group, String name, String principal) {
+        requireGroup(group);
+        ConsumerInstance instance = store.instance(group, name, clock.getAsLong())
+                .filter(i -> i.principal().equals(principal))
+                .orElseThrow(() -> new InstanceNotFoundException(group, name));
+        return instance;
+    }
+
+    private void touch(ConsumerInstance instance) {
+        store.touch(instance.group(), instance.name(), clock.getAsLong(), settings.instanceTimeoutMs());
+    }
+
+    private static void requireGroup(String group) {
+        if (group.isEmpty() || group.length() > 249) {
+            throw new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "Invalid consumer group id.");
+        }
+    }
+
+    private static Map<PartitionRef, KafkaOffsets.Committed> committedOf(Map<PartitionRef, Long> positions) {
+        Map<PartitionRef, KafkaOffsets.Committed> result = new HashMap<>();
+        positions.forEach((p, o) -> result.put(p, new KafkaOffsets.Committed(o, "")));
+        return result;
+    }
+
+    private static RestException invalidConfig(String message) {
+        return new RestException(ErrorCode.INVALID_CONSUMER_CONFIG, "Invalid consumer configuration: " + message);
+    }
+
+    private static RestException busy(String group, String name) {
+        return new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: consumer instance " + name + " of group "
+                + group + " is busy with another request; try again.");
+    }
+
+    private void sleepUntil(long deadline) {
+        long ms = deadline - clock.getAsLong();
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.krest.proxy.core.consumer;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.state.PartitionRef;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+
+/**
+ * A REST consumer group's offsets in Kafka, through the shared {@link Admin}: committed offsets (stored under the
+ * group id, so Kafka's own tools show them and their lag), commits, and offset lookups (earliest, latest, by time).
+ *
+ * <p>Commits use {@code Admin.alterConsumerGroupOffsets}, which Kafka accepts while the group has no active native
+ * members; when it has some, the commit answers 409/40903 saying so (design note, "The idea").
+ */
+public final class KafkaOffsets {
+    private static final long TIMEOUT_S = 30;
+    private final Admin admin;
+
+    /** @param admin the shared admin client */
+    public KafkaOffsets(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** A committed offset: the next offset to consume, and its metadata (empty string when none). */
+    public record Committed(long offset, String metadata) {
+    }
+
+    /**
+     * @param group group id
+     * @param partitions partitions to look up
+     * @return committed offsets of those that have one
+     */
+    public Map<PartitionRef, Committed> committed(String group, Collection<PartitionRef> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec()
+                .topicPartitions(partitions.stream().map(KafkaOffsets::tp).toList());
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                get(admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group));
+        Map<PartitionRef, Committed> result = new HashMap<>();
+        offsets.forEach((tp, om) -> {
+            if (om != null) {
+                result.put(ref(tp), new Committed(om.offset(), om.metadata() == null ? "" : om.metadata()));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Commits next offsets under the group id.
+     *
+     * @param group group id
+     * @param offsets partition to next offset and metadata
+     * @return completes when Kafka has stored them; fails with 409/40903 when the group has native members
+     */
+    public CompletableFuture<Void> commit(String group, Map<PartitionRef, Committed> offsets) {
+        if (offsets.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<TopicPartition, OffsetAndMetadata> request = new HashMap<>();
+        offsets.forEach((p, c) -> request.put(tp(p), new OffsetAndMetadata(c.offset(), c.metadata())));
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        admin.alterConsumerGroupOffsets(group, request).all().whenComplete((v, e) -> {
+            if (e == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(translate(group, e));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Commits and waits.
+     *
+     * @param group group id
+     * @param offsets partition to next offset
+     */
+    public void commitAndWait(String group, Map<PartitionRef, Long> offsets) {
+        Map<PartitionRef, Committed> request = new HashMap<>();
+        offsets.forEach((p, o) -> request.put(p, new Committed(o, "")));
+        join(commit(group, request));
+    }
+
+    /** @return the earliest offset of each partition */
+    public Map<PartitionRef, Long> earliest(Collection<PartitionRef> partitions) {
+        return list(partitions, OffsetSpec.earliest());
+    }
+
+    /** @return the latest (next) offset of each partition */
+    public Map<PartitionRef, Long> latest(Collection<PartitionRef> partitions) {
+        return list(partitions, OffsetSpec.latest());
+    }
+
+    /**
+     * The earliest offset whose timestamp is at or after the given time, per partition; the latest offset when no
+     * record is that new (as {@code KafkaConsumer.offsetsForTimes} then seeking to end).
+     *
+     * @param timestamps partition to epoch ms
+     * @return partition to offset
+     */
+    public Map<PartitionRef, Long> forTimestamps(Map<PartitionRef, Long> timestamps) {
+        Map<PartitionRef, Long> result = new HashMap<>();
+        timestamps.forEach((p, ts) -> result.putAll(list(List.of(p), OffsetSpec.forTimestamp(ts))));
+        List<PartitionRef> none = result.entrySet().stream().filter(e -> e.getValue() < 0).map(Map.Entry::getKey)
+                .toList();
+        result.putAll(latest(none));
+        return result;
+    }
+
+    private Map<PartitionRef, Long> list(Collection<PartitionRef> partitions, OffsetSpec spec) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(tp(p), spec));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = get(admin.listOffsets(request).all());
+        Map<PartitionRef, Long> result = new HashMap<>();
+        infos.forEach((tp, info) -> result.put(ref(tp), info.offset()));
+        return result;
+    }
+
+    private static RuntimeException translate(String group, Throwable e) {
+        Throwable cause = e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException
+                ? e.getCause() : e;
+        if (cause instanceof UnknownMemberIdException || cause instanceof IllegalGenerationException
+                || cause instanceof StaleMemberEpochException || cause instanceof FencedInstanceIdException) {
+            return new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: consumer group " + group
+                    + " has active native Kafka consumers, so krest cannot commit offsets for it. Use a group id "
+                    + "that only krest consumer instances use.");
+        }
+        return cause instanceof RuntimeException re ? re : new RuntimeException(cause);
+    }
+
+    private static void join(CompletableFuture<Void> future) {
+        try {
+            future.get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("Timed out committing offsets.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while committing offsets.");
+        }
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("Timed out reading offsets from Kafka.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while reading offsets.");
+        }
+    }
+
+    static TopicPartition tp(PartitionRef p) {
+        return new TopicPartition(p.topic(), p.partition());
+    }
+
+    static PartitionRef ref(TopicPartition tp) {
+        return new PartitionRef(tp.topic(), tp.partition());
+    }
+}

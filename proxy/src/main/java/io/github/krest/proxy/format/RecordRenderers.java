@@ -1,0 +1,72 @@
+package io.github.krest.proxy.format;
+
+import java.io.IOException;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.core.consumer.ConsumedRecord;
+import io.github.krest.proxy.core.consumer.RecordConverter;
+import io.github.krest.proxy.http.json.Json;
+
+/**
+ * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",
+ * "partition","offset"}}; krest adds {@code timestamp} in epoch ms and {@code headers}
+ * {@code [{"name","value":base64}]}, additive fields clients ignore). Keys and values: base64 for binary (Jackson
+ * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused).
+ */
+public final class RecordRenderers {
+    private RecordRenderers() {
+    }
+
+    /** A header of a rendered record; the value is written as base64, null when absent. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RenderedHeader(@JsonProperty("name") String name, @JsonProperty("value") byte[] value) {
+    }
+
+    /** One element of the records array; {@code key}/{@code value} are {@code byte[]}, a JSON tree, or null. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RenderedRecord(@JsonProperty("topic") String topic,
+                                 @JsonProperty("key") Object key,
+                                 @JsonProperty("value") Object value,
+                                 @JsonProperty("partition") int partition,
+                                 @JsonProperty("offset") long offset,
+                                 @JsonProperty("timestamp") long timestamp,
+                                 @JsonProperty("headers") List<RenderedHeader> headers) {
+    }
+
+    /**
+     * @param format binary or json
+     * @return the converter for that format
+     * @throws IllegalArgumentException for a schema format (needs a Schema Registry)
+     */
+    public static RecordConverter<RenderedRecord> forFormat(EmbeddedFormat format) {
+        return switch (format) {
+            case BINARY -> r -> render(r, r.key().orElse(null), r.value().orElse(null));
+            case JSON -> r -> render(r, json(r.key().orElse(null), "key"), json(r.value().orElse(null), "value"));
+            default -> throw new IllegalArgumentException("The " + format.formatName()
+                    + " format needs a Schema Registry");
+        };
+    }
+
+    private static RenderedRecord render(ConsumedRecord r, Object key, Object value) {
+        return new RenderedRecord(r.topic(), key, value, r.partition(), r.offset(), r.timestamp(),
+                r.headers().stream().map(h -> new RenderedHeader(h.name(), h.value().orElse(null))).toList());
+    }
+
+    private static JsonNode json(byte[] bytes, String what) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("its " + what + " is empty, not JSON");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("its " + what + " is not valid JSON");
+        }
+    }
+}

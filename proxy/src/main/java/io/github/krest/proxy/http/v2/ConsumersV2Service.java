@@ -1,0 +1,409 @@
+package io.github.krest.proxy.http.v2;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.core.consumer.ConsumerService;
+import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.format.RecordRenderers;
+import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.Responses;
+import io.github.krest.proxy.http.json.Json;
+import io.github.krest.state.PartitionRef;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Confluent v2 consumers (shared/reference/confluent-api.md §1.2 rows 11-23), served statelessly by
+ * {@link ConsumerService}: {@code POST /consumers/{group}} (api.v2.consumers.create), {@code DELETE
+ * .../instances/{instance}} (delete), {@code POST|GET|DELETE .../subscription}, {@code POST|GET .../assignments},
+ * {@code POST .../positions}, {@code .../positions/beginning}, {@code .../positions/end}, {@code GET .../records}
+ * (consume-{format}), {@code POST .../offsets} (commit-offsets) and {@code GET .../offsets} (get-committed-offsets).
+ *
+ * <p>{@code base_uri} is built from {@code advertised.listeners}, else the forwarding headers, so it points at the
+ * load balancer. Control requests take {@code application/vnd.kafka.v2+json} (or {@code application/json}, or an
+ * embedded type as Confluent allows); bodies are parsed into core values here and nothing else.
+ */
+final class ConsumersV2Service implements HttpService {
+    private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
+
+    private final ConsumerService consumers;
+    private final BaseUrls urls;
+    private final long maxBodyBytes;
+
+    ConsumersV2Service(ConsumerService consumers, BaseUrls urls, long maxBodyBytes) {
+        this.consumers = consumers;
+        this.urls = urls;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/consumers/{group}", this::create)
+                .delete(INSTANCE, this::delete)
+                .post(INSTANCE + "/subscription", this::subscribe)
+                .get(INSTANCE + "/subscription", this::getSubscription)
+                .delete(INSTANCE + "/subscription", this::unsubscribe)
+                .post(INSTANCE + "/assignments", this::assign)
+                .get(INSTANCE + "/assignments", this::getAssignments)
+                .post(INSTANCE + "/positions", this::seek)
+                .post(INSTANCE + "/positions/beginning", (req, res) -> seekTo(req, res, true))
+                .post(INSTANCE + "/positions/end", (req, res) -> seekTo(req, res, false))
+                .get(INSTANCE + "/records", this::records)
+                .post(INSTANCE + "/offsets", this::commit)
+                .get(INSTANCE + "/offsets", this::committed);
+    }
+
+    /** {@code {"instance_id": "...", "base_uri": "..."}}. */
+    record Created(@JsonProperty("instance_id") String instanceId, @JsonProperty("base_uri") String baseUri) {
+    }
+
+    /** {@code {"topic": "t", "partition": 0}}. */
+    record Partition(@JsonProperty("topic") String topic, @JsonProperty("partition") int partition) {
+        static Partition of(PartitionRef p) {
+            return new Partition(p.topic(), p.partition());
+        }
+    }
+
+    /** {@code {"partitions": [...]}}. */
+    record Partitions(@JsonProperty("partitions") List<Partition> partitions) {
+    }
+
+    /** {@code {"topics": [...]}}. */
+    record Topics(@JsonProperty("topics") List<String> topics) {
+    }
+
+    /** One committed offset. */
+    record CommittedOffset(@JsonProperty("topic") String topic, @JsonProperty("partition") int partition,
+                           @JsonProperty("offset") long offset, @JsonProperty("metadata") String metadata) {
+    }
+
+    /** {@code {"offsets": [...]}}. */
+    record Offsets(@JsonProperty("offsets") List<CommittedOffset> offsets) {
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        MediaType type = controlRequest(req);
+        String group = group(req);
+        JsonNode body = body(req, true);
+        ConsumerService.CreateRequest request = new ConsumerService.CreateRequest(
+                text(body, "name"), text(body, "id"), text(body, "format"), text(body, "auto.offset.reset"),
+                text(body, "auto.commit.enable"),
+                number(body, "fetch.min.bytes").or(() -> number(body, "responseMinBytes")),
+                number(body, "consumer.request.timeout.ms").or(() -> number(body, "requestWaitMs")));
+        String name = consumers.create(group, request, principal(req));
+        String baseUri = urls.base(req) + "/consumers/" + segment(group) + "/instances/" + segment(name);
+        Responses.json(res, Status.OK_200, type, new Created(name, baseUri));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        consumers.delete(group(req), instance(req), principal(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void subscribe(ServerRequest req, ServerResponse res) {
+        controlRequest(req);
+        JsonNode body = body(req, false);
+        List<String> topics = new ArrayList<>();
+        JsonNode list = body.get("topics");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw RestException.badRequest("topics must be an array of topic names.");
+            }
+            for (JsonNode t : list) {
+                if (!t.isTextual()) {
+                    throw RestException.badRequest("topics must be an array of topic names.");
+                }
+                topics.add(t.textValue());
+            }
+        }
+        consumers.subscribe(group(req), instance(req), principal(req), topics, text(body, "topic_pattern"));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void getSubscription(ServerRequest req, ServerResponse res) {
+        MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        Responses.json(res, Status.OK_200, type,
+                new Topics(consumers.subscription(group(req), instance(req), principal(req))));
+    }
+
+    private void unsubscribe(ServerRequest req, ServerResponse res) {
+        ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        consumers.unsubscribe(group(req), instance(req), principal(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void assign(ServerRequest req, ServerResponse res) {
+        controlRequest(req);
+        consumers.assign(group(req), instance(req), principal(req), partitions(body(req, false), "partitions"));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void getAssignments(ServerRequest req, ServerResponse res) {
+        MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        List<PartitionRef> partitions = consumers.assignment(group(req), instance(req), principal(req));
+        Responses.json(res, Status.OK_200, type, new Partitions(partitions.stream().map(Partition::of).toList()));
+    }
+
+    private void seek(ServerRequest req, ServerResponse res) {
+        controlRequest(req);
+        JsonNode body = body(req, false);
+        Map<PartitionRef, Long> offsets = new HashMap<>();
+        for (JsonNode o : array(body, "offsets")) {
+            offsets.put(partition(o), longField(o, "offset"));
+        }
+        Map<PartitionRef, Instant> timestamps = new HashMap<>();
+        for (JsonNode t : array(body, "timestamps")) {
+            JsonNode ts = t.get("timestamp");
+            if (ts == null || !ts.isTextual()) {
+                throw RestException.badRequest("timestamps[].timestamp must be an ISO-8601 date-time string.");
+            }
+            try {
+                timestamps.put(partition(t), OffsetDateTime.parse(ts.textValue()).toInstant());
+            } catch (DateTimeParseException e) {
+                throw RestException.badRequest("timestamp " + ts.textValue() + " is not an ISO-8601 date-time.");
+            }
+        }
+        if (offsets.isEmpty() && timestamps.isEmpty()) {
+            throw RestException.badRequest("A seek needs offsets or timestamps.");
+        }
+        consumers.seek(group(req), instance(req), principal(req), offsets, timestamps, List.of(), List.of());
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void seekTo(ServerRequest req, ServerResponse res, boolean beginning) {
+        controlRequest(req);
+        List<PartitionRef> partitions = partitions(body(req, false), "partitions");
+        consumers.seek(group(req), instance(req), principal(req), Map.of(), Map.of(),
+                beginning ? partitions : List.of(), beginning ? List.of() : partitions);
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void records(ServerRequest req, ServerResponse res) {
+        Optional<EmbeddedFormat> requested = acceptedFormat(req);
+        Optional<Long> timeout = queryLong(req, "timeout");
+        Optional<Long> maxBytes = queryLong(req, "max_bytes");
+        ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = consumers.poll(group(req), instance(req),
+                principal(req), requested, timeout, maxBytes, RecordRenderers::forFormat);
+        Responses.json(res, Status.OK_200, polled.format().mediaType(), polled.records());
+    }
+
+    private void commit(ServerRequest req, ServerResponse res) {
+        MediaType type = controlRequest(req);
+        boolean async = req.query().first("async").map(Boolean::parseBoolean).orElse(false);
+        JsonNode body = body(req, true);
+        Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit = Optional.empty();
+        JsonNode offsets = body.get("offsets");
+        if (offsets != null && !offsets.isNull()) {
+            Map<PartitionRef, KafkaOffsets.Committed> map = new HashMap<>();
+            for (JsonNode o : array(body, "offsets")) {
+                map.put(partition(o), new KafkaOffsets.Committed(longField(o, "offset"),
+                        text(o, "metadata").orElse("")));
+            }
+            explicit = Optional.of(map);
+        }
+        consumers.commit(group(req), instance(req), principal(req), explicit, async);
+        Responses.json(res, Status.OK_200, type, List.of());
+    }
+
+    private void committed(ServerRequest req, ServerResponse res) {
+        MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+        JsonNode body = body(req, true);
+        List<PartitionRef> partitions = body.has("partitions") ? partitions(body, "partitions") : List.of();
+        List<CommittedOffset> offsets = consumers.committed(group(req), instance(req), principal(req), partitions)
+                .stream().map(c -> new CommittedOffset(c.partition().topic(), c.partition().partition(), c.offset(),
+                        c.metadata())).toList();
+        Responses.json(res, Status.OK_200, type, new Offsets(offsets));
+    }
+
+    // ---- parsing helpers ----
+
+    /** Checks a control request's content type (when it has a body) and negotiates the response type. */
+    private static MediaType controlRequest(ServerRequest req) {
+        if (RequestBodies.hasBody(req) || req.headers().contentType().isPresent()) {
+            String type = ContentTypes.contentType(req).orElse("");
+            boolean ok = type.equals(ContentTypes.V2_JSON.text()) || type.equals(ContentTypes.KAFKA_JSON.text())
+                    || type.equals(ContentTypes.JSON.text())
+                    || EmbeddedFormat.ofProduceContentType(type).isPresent();
+            if (!ok) {
+                throw ContentTypes.unsupportedMediaType();
+            }
+        }
+        return ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
+    }
+
+    /**
+     * The format named by {@code Accept}: an embedded type, {@code application/vnd.kafka.v2+json} for binary
+     * (Confluent), or empty (the instance's own format) for no {@code Accept}, {@code *}{@code /*} or
+     * {@code application/json}.
+     */
+    private static Optional<EmbeddedFormat> acceptedFormat(ServerRequest req) {
+        if (!req.headers().contains(HeaderNames.ACCEPT)) {
+            return Optional.empty();
+        }
+        List<HttpMediaType> accepted = req.headers().acceptedTypes();
+        for (HttpMediaType type : accepted) {
+            String text = type.mediaType().text().toLowerCase(Locale.ROOT);
+            for (EmbeddedFormat f : EmbeddedFormat.values()) {
+                if (f.mediaType().text().equals(text)) {
+                    return Optional.of(f);
+                }
+            }
+            if (text.equals(ContentTypes.V2_JSON.text()) || text.equals(ContentTypes.KAFKA_JSON.text())) {
+                return Optional.of(EmbeddedFormat.BINARY);
+            }
+            if (text.equals("*/*") || text.equals("application/*") || text.equals(ContentTypes.JSON.text())) {
+                return Optional.empty();
+            }
+        }
+        throw ContentTypes.notAcceptable();
+    }
+
+    private JsonNode body(ServerRequest req, boolean mayBeEmpty) {
+        byte[] bytes = RequestBodies.read(req, maxBodyBytes);
+        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            if (mayBeEmpty) {
+                return Json.mapper().createObjectNode();
+            }
+            throw RestException.payload("Request body is empty. Data is required.");
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw RestException.badRequest("The request body must be a JSON object.");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw RestException.badRequest("Could not read the request body.");
+        }
+    }
+
+    private static List<JsonNode> array(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw RestException.badRequest(field + " must be an array.");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        node.forEach(items::add);
+        return items;
+    }
+
+    private static List<PartitionRef> partitions(JsonNode body, String field) {
+        List<PartitionRef> partitions = new ArrayList<>();
+        for (JsonNode p : array(body, field)) {
+            partitions.add(partition(p));
+        }
+        return partitions;
+    }
+
+    private static PartitionRef partition(JsonNode node) {
+        JsonNode topic = node.get("topic");
+        JsonNode partition = node.get("partition");
+        if (!node.isObject() || topic == null || !topic.isTextual() || partition == null
+                || !partition.isIntegralNumber() || !partition.canConvertToInt()) {
+            throw RestException.badRequest("Each partition needs a string topic and an integer partition.");
+        }
+        try {
+            return new PartitionRef(topic.textValue(), partition.intValue());
+        } catch (IllegalArgumentException e) {
+            throw RestException.badRequest(e.getMessage());
+        }
+    }
+
+    private static long longField(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw RestException.badRequest(field + " must be an integer.");
+        }
+        return value.longValue();
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isValueNode()) {
+            throw RestException.badRequest(field + " must be a string.");
+        }
+        return Optional.of(node.asText());
+    }
+
+    private static Optional<Long> number(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return Optional.of(node.longValue());
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(Long.parseLong(node.textValue().trim()));
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+        }
+        throw new RestException(io.github.krest.proxy.error.ErrorCode.INVALID_CONSUMER_CONFIG,
+                "Invalid consumer configuration: " + field + " must be an integer.");
+    }
+
+    private static Optional<Long> queryLong(ServerRequest req, String name) {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty() || raw.get().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(raw.get().trim()));
+        } catch (NumberFormatException e) {
+            throw RestException.badRequest("Query parameter " + name + " must be an integer.");
+        }
+    }
+
+    private static String group(ServerRequest req) {
+        return req.path().pathParameters().get("group");
+    }
+
+    private static String instance(ServerRequest req) {
+        return req.path().pathParameters().get("instance");
+    }
+
+    /** The authenticated principal; empty until authentication exists. */
+    private static String principal(ServerRequest req) {
+        return "";
+    }
+
+    private static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

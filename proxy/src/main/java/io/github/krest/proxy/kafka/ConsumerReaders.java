@@ -1,0 +1,138 @@
+package io.github.krest.proxy.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.state.PartitionRef;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * This replica's cache of Kafka consumers used as readers for REST consumer instances: one assign-mode
+ * {@code KafkaConsumer<byte[], byte[]>} per active instance (never {@code subscribe()}, no group membership, no
+ * auto-commit), bounded in size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
+ * the next poll, never a rebalance (design note "stateless consumers", step 4).
+ */
+public final class ConsumerReaders implements AutoCloseable {
+    private final KrestConfig config;
+    private final String replicaId;
+    private final Cache<Key, Reader> cache;
+    private final AtomicLong sequence = new AtomicLong();
+
+    /** Cache key: group and instance name. */
+    public record Key(String group, String instance) {
+    }
+
+    /**
+     * A cached reader. Use it only while holding {@link #lock()}: a {@code KafkaConsumer} is single-threaded.
+     * {@link #expectedPositions()} is where the consumer will fetch next per partition, so a poll can tell which
+     * partitions need a seek.
+     */
+    public static final class Reader {
+        private final Consumer<byte[], byte[]> consumer;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Map<PartitionRef, Long> expectedPositions = new HashMap<>();
+
+        Reader(Consumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** @return the Kafka consumer */
+        public Consumer<byte[], byte[]> consumer() {
+            return consumer;
+        }
+
+        /** @return the lock that makes one request at a time the user of this reader */
+        public ReentrantLock lock() {
+            return lock;
+        }
+
+        /** @return where the consumer fetches next per assigned partition, as last observed (mutable) */
+        public Map<PartitionRef, Long> expectedPositions() {
+            return expectedPositions;
+        }
+    }
+
+    /**
+     * @param config krest configuration ({@code client.*}, {@code consumer.*}, cache size and idle time)
+     * @param replicaId this replica's id, part of client ids
+     */
+    public ConsumerReaders(KrestConfig config, String replicaId) {
+        this.config = config;
+        this.replicaId = replicaId;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(config.getInt(KrestConfig.CONSUMER_CACHE_MAX_SIZE))
+                .expireAfterAccess(Duration.ofMillis(config.getLong(KrestConfig.CONSUMER_CACHE_IDLE_MS)))
+                .removalListener((Key k, Reader r, RemovalCause cause) -> {
+                    if (r != null) {
+                        closeQuietly(r);
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * The reader of an instance, created on a miss.
+     *
+     * @param key group and instance
+     * @param autoOffsetReset what the reader does when a stored position is out of range
+     *                        ({@code earliest}, {@code latest}, {@code none})
+     * @return the reader
+     */
+    public Reader reader(Key key, String autoOffsetReset) {
+        return cache.get(key, k -> new Reader(create(autoOffsetReset)));
+    }
+
+    /**
+     * Drops an instance's reader (deleted, expired, or its state became uncertain).
+     *
+     * @param key group and instance
+     */
+    public void invalidate(Key key) {
+        cache.invalidate(key);
+    }
+
+    /** @return how many readers this replica holds now */
+    public long size() {
+        return cache.estimatedSize();
+    }
+
+    private Consumer<byte[], byte[]> create(String autoOffsetReset) {
+        Map<String, Object> props = config.clientProperties("consumer");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "krest-reader-" + replicaId + "-" + sequence.incrementAndGet());
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void closeQuietly(Reader reader) {
+        // a reader may be in use by a request that is finishing; close once it is released
+        Thread.ofVirtual().start(() -> {
+            reader.lock().lock();
+            try {
+                reader.consumer().close(Duration.ofSeconds(5));
+            } catch (RuntimeException ignored) {
+                // closing is best effort
+            } finally {
+                reader.lock().unlock();
+            }
+        });
+    }
+
+    /** Closes every reader. */
+    @Override
+    public void close() {
+        cache.invalidateAll();
+        cache.cleanUp();
+    }
+}

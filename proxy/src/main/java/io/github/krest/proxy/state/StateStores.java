@@ -1,0 +1,31 @@
+package io.github.krest.proxy.state;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.state.ConsumerStateStore;
+import io.github.krest.state.memory.InMemoryConsumerStateStore;
+import io.github.krest.state.redis.RedisConsumerStateStore;
+import io.github.krest.state.redis.RedisStateStoreConfig;
+
+/**
+ * Creates the configured consumer state store: {@code consumer.state.store=memory} (one replica) or {@code redis}
+ * ({@code redis.url}), the latter behind a circuit breaker.
+ */
+public final class StateStores {
+    private StateStores() {
+    }
+
+    /**
+     * @param config krest configuration
+     * @return the store; the caller closes it
+     */
+    public static ConsumerStateStore create(KrestConfig config) {
+        if (!config.getString(KrestConfig.CONSUMER_STATE_STORE).equals("redis")) {
+            return new InMemoryConsumerStateStore();
+        }
+        int timeout = config.getInt(KrestConfig.REDIS_TIMEOUT_MS);
+        RedisStateStoreConfig defaults = RedisStateStoreConfig.of(config.getPassword(KrestConfig.REDIS_URL).value());
+        RedisStateStoreConfig redis = new RedisStateStoreConfig(defaults.url(), Math.max(100, timeout / 4), timeout,
+                defaults.maxConnections(), defaults.expiryGraceMs());
+        return new CircuitBreakingStateStore(new RedisConsumerStateStore(redis), "consumer-state-store");
+    }
+}
