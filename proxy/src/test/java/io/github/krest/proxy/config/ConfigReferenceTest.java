@@ -51,6 +51,9 @@ class ConfigReferenceTest {
 
     private static String defaultText(ConfigDef.ConfigKey key) {
         Object value = key.defaultValue;
+        if (value == null) {
+            return "(none)";
+        }
         if (value instanceof List<?> list) {
             value = String.join(",", list.stream().map(String::valueOf).toList());
         }
