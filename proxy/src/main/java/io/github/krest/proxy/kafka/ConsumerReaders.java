@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * This replica's cache of Kafka consumers used as readers for REST consumer instances: one assign-mode
  * {@code KafkaConsumer<byte[], byte[]>} per active instance (never {@code subscribe()}, no group membership, no
- * auto-commit), bounded in size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
+ * auto-commit, {@code fetch.max.wait.ms} 100 unless {@code consumer.fetch.max.wait.ms} is set), bounded in size
+ * and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
  * the next poll, never a rebalance (design note "stateless consumers", step 4).
  */
 public final class ConsumerReaders implements AutoCloseable {
@@ -111,6 +112,9 @@ public final class ConsumerReaders implements AutoCloseable {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
+        // after a seek (another replica moved the position, or max_bytes cut the last poll) the next fetch waits
+        // for the previous long fetch to return: Kafka's 500 ms default would delay such polls by half a second
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "krest-reader-" + replicaId + "-" + sequence.incrementAndGet());
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -78,9 +78,16 @@ public final class TestKafka {
             admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline) {
-                var description = admin().describeTopics(List.of(name)).allTopicNames().get().get(name);
-                if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
-                    return name;
+                try {
+                    var description = admin().describeTopics(List.of(name)).allTopicNames().get().get(name);
+                    if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                        return name;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the new topic's metadata may not have reached the broker yet
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
                 }
                 Thread.sleep(50);
             }

@@ -312,19 +312,17 @@ public final class ConsumerService {
         Optional<PollLease> maybeLease = lease(group, name, principal, start + waitMs,
                 Math.max(waitMs, settings.requestTimeoutMaxMs()));
         if (maybeLease.isEmpty()) {
-            return new Polled<>(format.orElse(EmbeddedFormat.BINARY), List.of());
+            // another request held the instance until our deadline: answer no records, but in the instance's
+            // format (and with the same 406 for a mismatch) as if we had polled
+            ConsumerInstance busy = requireInstance(group, name, principal);
+            return new Polled<>(requireFormat(busy, format), List.of());
         }
         PollLease lease = maybeLease.get();
         ConsumerInstance instance = lease.instance();
         ConsumerReaders.Key key = new ConsumerReaders.Key(group, name);
         boolean released = false;
         try {
-            EmbeddedFormat instanceFormat = EmbeddedFormat.ofName(instance.config().format()).orElseThrow();
-            if (format.isPresent() && format.get() != instanceFormat) {
-                throw new RestException(ErrorCode.CONSUMER_FORMAT_MISMATCH, "The requested embedded data format ("
-                        + format.get().formatName() + ") does not match the format of this consumer instance ("
-                        + instance.config().format() + ").");
-            }
+            EmbeddedFormat instanceFormat = requireFormat(instance, format);
             RecordConverter<T> converter = converters.apply(instanceFormat);
             long deadline = start + timeoutMs.map(t -> waitMs).orElse(instance.config().requestTimeoutMs());
             long limit = maxBytes.filter(b -> b > 0).map(b -> Math.min(b, settings.requestMaxBytes()))
@@ -371,7 +369,7 @@ public final class ConsumerService {
                        Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit, boolean async) {
         Map<PartitionRef, KafkaOffsets.Committed> request = new HashMap<>();
         if (explicit.isEmpty()) {
-            requireInstance(group, name, principal);
+            touch(requireInstance(group, name, principal));
             store.positions(group, name, clock.getAsLong())
                     .forEach((p, o) -> request.put(p, new KafkaOffsets.Committed(o, "")));
         } else {
@@ -394,16 +392,7 @@ public final class ConsumerService {
             future.thenRun(() -> recordCommitQuietly(group, name));
             return;
         }
-        try {
-            future.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out committing offsets.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while committing offsets.");
-        }
+        KafkaOffsets.join(future);
         recordCommitQuietly(group, name);
     }
 
@@ -413,7 +402,7 @@ public final class ConsumerService {
      */
     public List<CommittedOffset> committed(String group, String name, String principal,
                                            List<PartitionRef> partitions) {
-        requireInstance(group, name, principal);
+        touch(requireInstance(group, name, principal));
         List<PartitionRef> wanted = partitions.isEmpty()
                 ? List.copyOf(store.positions(group, name, clock.getAsLong()).keySet()) : partitions;
         Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, wanted);
@@ -670,6 +659,17 @@ public final class ConsumerService {
         }
     }
 
+    /** @return the instance's format, which the request's must be when it names one (else 406/40601) */
+    private static EmbeddedFormat requireFormat(ConsumerInstance instance, Optional<EmbeddedFormat> requested) {
+        EmbeddedFormat instanceFormat = EmbeddedFormat.ofName(instance.config().format()).orElseThrow();
+        if (requested.isPresent() && requested.get() != instanceFormat) {
+            throw new RestException(ErrorCode.CONSUMER_FORMAT_MISMATCH, "The requested embedded data format ("
+                    + requested.get().formatName() + ") does not match the format of this consumer instance ("
+                    + instance.config().format() + ").");
+        }
+        return instanceFormat;
+    }
+
     private ConsumerInstance requireInstance(String group, String name, String principal) {
         requireGroup(group);
         ConsumerInstance instance = store.instance(group, name, clock.getAsLong())
@@ -678,6 +678,7 @@ public final class ConsumerService {
         return instance;
     }
 
+    /** Every request on an instance extends its life (Confluent: each operation resets the expiry). */
     private void touch(ConsumerInstance instance) {
         store.touch(instance.group(), instance.name(), clock.getAsLong(), settings.instanceTimeoutMs());
     }

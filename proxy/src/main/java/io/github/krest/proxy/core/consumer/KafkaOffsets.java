@@ -151,7 +151,13 @@ public final class KafkaOffsets {
         return cause instanceof RuntimeException re ? re : new RuntimeException(cause);
     }
 
-    private static void join(CompletableFuture<Void> future) {
+    /**
+     * Waits for a commit.
+     *
+     * @param future from {@link #commit}
+     * @throws RuntimeException the commit's failure, or a Kafka timeout after 30 s
+     */
+    static void join(CompletableFuture<Void> future) {
         try {
             future.get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
