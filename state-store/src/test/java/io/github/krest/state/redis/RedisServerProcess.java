@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -21,30 +22,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} process on a free loopback port, without persistence, for one test class.
+ * A real {@code redis-server} process on a free loopback port, for one test class: without persistence
+ * ({@link #start()}), or with an fsync-always append-only file so its data survives a restart
+ * ({@link #startWithAppendOnlyFile()}).
  *
  * <p>The binary is, in order: {@code $KREST_REDIS_SERVER} (a path, or {@code embedded} to force the fallback);
  * {@code redis-server} on the {@code PATH} (Debian's package: {@code apt-get install redis-server}); else the one
  * shipped inside the embedded-redis test dependency (Redis 6.2), extracted once per JVM. Only the binary of
  * embedded-redis is used, not its Java API.
+ *
+ * <p>Public, and shipped in this module's test jar, so that the proxy's cluster tests start Redis the same way.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     private static Path executable;
 
     private final Path dir;
     private final int port;
+    private final boolean appendOnly;
     private Process process;
 
-    private RedisServerProcess(Path dir, int port) {
+    private RedisServerProcess(Path dir, int port, boolean appendOnly) {
         this.dir = dir;
         this.port = port;
+        this.appendOnly = appendOnly;
     }
 
-    /** Starts a server on a free port and waits until it answers PING. */
-    static RedisServerProcess start() {
+    /** Starts a server without persistence on a free port and waits until it answers PING. */
+    public static RedisServerProcess start() {
+        return start(false);
+    }
+
+    /**
+     * Starts a server on a free port with {@code --appendonly yes --appendfsync always} in its temporary directory,
+     * so that every acknowledged write survives {@link #stop()} and {@link #restart()}, and waits until it answers
+     * PING.
+     */
+    public static RedisServerProcess startWithAppendOnlyFile() {
+        return start(true);
+    }
+
+    private static RedisServerProcess start(boolean appendOnly) {
         try {
-            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), freePort());
+            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), freePort(),
+                    appendOnly);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -52,17 +73,18 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    /** @return the loopback port, the same across restarts */
+    public int port() {
         return port;
     }
 
     /** @return {@code redis://127.0.0.1:port} */
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Stops the server (its data is lost: no persistence). */
-    void stop() {
+    /** Stops the server (SIGTERM, then SIGKILL after 5 s); without the append-only file its data is lost. */
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -77,8 +99,8 @@ final class RedisServerProcess implements AutoCloseable {
         process = null;
     }
 
-    /** Starts the server again on the same port, empty. */
-    void restart() {
+    /** Starts the server again (also after {@link #stop()}) on the same port; empty without an append-only file. */
+    public void restart() {
         stop();
         launch();
     }
@@ -96,8 +118,11 @@ final class RedisServerProcess implements AutoCloseable {
     private void launch() {
         try {
             Path log = dir.resolve("redis.log");
-            process = new ProcessBuilder(executable().toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+            List<String> command = new ArrayList<>(List.of(executable().toString(),
+                    "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString()));
+            command.addAll(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "always")
+                    : List.of("--appendonly", "no"));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
