@@ -66,7 +66,7 @@ public final class KrestServer implements AutoCloseable {
             readers = new ConsumerReaders(config, replicaId);
             ConsumerService consumers = new ConsumerService(store, readers, new KafkaOffsets(clients.admin()),
                     metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis);
-            Services services = new Services(config, metadata, produce, consumers);
+            Services services = new Services(config, metadata, produce, consumers, store);
 
             List<KrestConfig.Listener> listeners = config.listeners();
             WebServerConfig.Builder builder = WebServer.builder()
@@ -114,7 +114,7 @@ public final class KrestServer implements AutoCloseable {
 
     /** What the routes need. */
     record Services(KrestConfig config, MetadataService metadata, ProduceService produce,
-                    ConsumerService consumers) {
+                    ConsumerService consumers, ConsumerStateStore consumerState) {
     }
 
     /**
@@ -127,7 +127,7 @@ public final class KrestServer implements AutoCloseable {
         KrestConfig config = services.config();
         BaseUrls urls = new BaseUrls(config.advertisedListener());
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
-            V3Api.register(routing, config, services.metadata(), services.produce(), urls);
+            V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls);

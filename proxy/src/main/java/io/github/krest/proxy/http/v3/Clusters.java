@@ -56,6 +56,19 @@ final class Clusters {
         }
     }
 
+    /**
+     * Checks the request's {@code cluster_id} path parameter and builds the rendering context.
+     *
+     * @param req the request
+     * @param urls base URL builder
+     * @return the context
+     * @throws RestException 404/404 "Cluster X cannot be found." for another id
+     */
+    V3Context context(io.helidon.webserver.http.ServerRequest req, io.github.krest.proxy.http.BaseUrls urls) {
+        String id = require(req.path().pathParameters().get("cluster_id"));
+        return new V3Context(urls.base(req), id, authority);
+    }
+
     /** @return the CRN of the cluster */
     String crn(String id) {
         return "crn://" + authority + "/kafka=" + id;

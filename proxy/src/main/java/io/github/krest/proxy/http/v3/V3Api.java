@@ -4,6 +4,7 @@ import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.state.ConsumerStateStore;
 import io.helidon.webserver.http.HttpRouting;
 
 /** Registers the Confluent v3 API served so far: clusters and produce. */
@@ -19,9 +20,10 @@ public final class V3Api {
      * @param metadata metadata service
      * @param produce produce service
      * @param urls absolute URL base
+     * @param consumerState krest's consumer state (its instances are shown as consumers of their groups)
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
-                                ProduceService produce, BaseUrls urls) {
+                                ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState) {
         Clusters clusters = new Clusters(metadata, metadata.admin(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
         ProduceRecordReader reader = new ProduceRecordReader(
@@ -30,6 +32,7 @@ public final class V3Api {
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
                 config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis);
+        // v3 admin services register here, one line each (issue "v3 Admin API")
         routing.register(new ClustersV3Service(clusters, urls),
                 new ProduceV3Service(clusters, produce, reader, stream,
                         config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES),
