@@ -13,6 +13,7 @@ import io.github.krest.proxy.core.consumer.KafkaOffsets;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.state.StateStores;
 import io.github.krest.state.ConsumerStateStore;
+import io.github.krest.proxy.http.AccessListFilter;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.v2.V2Api;
@@ -126,6 +127,11 @@ public final class KrestServer implements AutoCloseable {
     static void routing(HttpRouting.Builder routing, Services services) {
         KrestConfig config = services.config();
         BaseUrls urls = new BaseUrls(config.advertisedListener());
+        AccessListFilter accessList = new AccessListFilter(config.getList(KrestConfig.API_ENDPOINTS_ALLOWLIST),
+                config.getList(KrestConfig.API_ENDPOINTS_BLOCKLIST));
+        if (accessList.active()) {
+            routing.addFilter(accessList);
+        }
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
             V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState());
         }

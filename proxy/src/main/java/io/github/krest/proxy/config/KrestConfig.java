@@ -35,6 +35,8 @@ public final class KrestConfig extends AbstractConfig {
     public static final String ID = "id";
     public static final String API_V2_ENABLE = "api.v2.enable";
     public static final String API_V3_ENABLE = "api.v3.enable";
+    public static final String API_ENDPOINTS_ALLOWLIST = "api.endpoints.allowlist";
+    public static final String API_ENDPOINTS_BLOCKLIST = "api.endpoints.blocklist";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String RESOURCE_NAME_AUTHORITY = "confluent.resource.name.authority";
     public static final String REQUEST_BODY_MAX_BYTES = "request.body.max.bytes";
@@ -80,6 +82,11 @@ public final class KrestConfig extends AbstractConfig {
                     "Replica id, appended to the Kafka client ids (krest-producer-{id}, krest-admin-{id}).")
             .define(API_V2_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v2 API.")
             .define(API_V3_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v3 API.")
+            .define(API_ENDPOINTS_ALLOWLIST, Type.LIST, "", Importance.LOW,
+                    "Resource names (e.g. api.v3.topics.list) or prefixes (api.v3.acls.*) of the only endpoints "
+                            + "served; empty: all. A blocked GET answers 404, other methods 405.")
+            .define(API_ENDPOINTS_BLOCKLIST, Type.LIST, "", Importance.LOW,
+                    "Resource names or prefixes of endpoints not served (applied after the allowlist).")
             .define(RESOURCE_NAME_AUTHORITY, Type.STRING, "", Importance.LOW,
                     "Authority of the CRNs in v3 metadata.resource_name: crn://{authority}/kafka={cluster}/...")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
