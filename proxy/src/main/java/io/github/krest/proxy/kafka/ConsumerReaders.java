@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.state.PartitionRef;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,7 +125,7 @@ public final class ConsumerReaders implements AutoCloseable {
         Thread.ofVirtual().start(() -> {
             reader.lock().lock();
             try {
-                reader.consumer().close(Duration.ofSeconds(5));
+                reader.consumer().close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException ignored) {
                 // closing is best effort
             } finally {

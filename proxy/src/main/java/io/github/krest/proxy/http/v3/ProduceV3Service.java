@@ -188,7 +188,7 @@ final class ProduceV3Service implements HttpService {
         ContentTypes.requireSupportedCharset(req);
         return req.headers().contentType().flatMap(HttpMediaType::charset)
                 .filter(c -> c.equalsIgnoreCase("ISO-8859-1"))
-                .map(c -> (Charset) StandardCharsets.ISO_8859_1).orElse(StandardCharsets.UTF_8);
+                .map(c -> StandardCharsets.ISO_8859_1).orElse(StandardCharsets.UTF_8);
     }
 
     private static RestException batchError(String message) {
