@@ -54,8 +54,21 @@ public final class KafkaOffsets {
         }
         ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec()
                 .topicPartitions(partitions.stream().map(KafkaOffsets::tp).toList());
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                get(admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group));
+        return committedOf(
+                get(admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group)));
+    }
+
+    /**
+     * All committed offsets of a group (for the v3 lag endpoints).
+     *
+     * @param group group id
+     * @return partition to committed offset; empty when the group has none or does not exist
+     */
+    public Map<PartitionRef, Committed> committed(String group) {
+        return committedOf(get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()));
+    }
+
+    private static Map<PartitionRef, Committed> committedOf(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Map<PartitionRef, Committed> result = new HashMap<>();
         offsets.forEach((tp, om) -> {
             if (om != null) {

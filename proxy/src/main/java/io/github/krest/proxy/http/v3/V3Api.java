@@ -3,11 +3,15 @@ package io.github.krest.proxy.http.v3;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.admin.AclAdminService;
+import io.github.krest.proxy.core.admin.BrokerAdminService;
+import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
+import io.github.krest.proxy.core.admin.TopicAdminService;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.state.ConsumerStateStore;
 import io.helidon.webserver.http.HttpRouting;
 
-/** Registers the Confluent v3 API served so far: clusters and produce. */
+/** Registers the Confluent v3 API: clusters, brokers, configs, topics, partitions, consumer groups, ACLs, produce. */
 public final class V3Api {
     private V3Api() {
     }
@@ -32,10 +36,17 @@ public final class V3Api {
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
                 config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis);
-        // v3 admin services register here, one line each (issue "v3 Admin API")
+        long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
+        TopicAdminService topicAdmin = new TopicAdminService(metadata.admin());
+        routing.register(new BrokersV3Service(clusters, urls, new BrokerAdminService(metadata.admin()), maxBody),
+                new TopicsV3Service(clusters, urls, topicAdmin, maxBody),
+                new TopicConfigsV3Service(clusters, urls, topicAdmin, maxBody),
+                new PartitionsV3Service(clusters, urls, metadata, topicAdmin),
+                new ConsumerGroupsV3Service(clusters, urls,
+                        new ConsumerGroupAdminService(metadata.admin(), consumerState)),
+                new AclsV3Service(clusters, urls, new AclAdminService(metadata.admin()), maxBody));
         routing.register(new ClustersV3Service(clusters, urls),
                 new ProduceV3Service(clusters, produce, reader, stream,
-                        config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES),
-                        config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES)));
+                        maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES)));
     }
 }

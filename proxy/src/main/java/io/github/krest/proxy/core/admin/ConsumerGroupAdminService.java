@@ -1,0 +1,341 @@
+package io.github.krest.proxy.core.admin;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.state.ConsumerStateStore;
+import io.github.krest.state.InstanceDescription;
+import io.github.krest.state.PartitionRef;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+/**
+ * Consumer groups, their consumers, assignments and lags, for the v3 admin API (Confluent
+ * {@code ConsumerGroupManagerImpl}, {@code ConsumerManagerImpl}, {@code ConsumerAssignmentManagerImpl},
+ * {@code ConsumerLagManagerImpl}, {@code ConsumerGroupLagSummaryManagerImpl}).
+ *
+ * <p>A group is the union of what Kafka knows (native members from {@code describeConsumerGroups}, committed
+ * offsets) and what krest's {@link ConsumerStateStore} knows: live krest v2 consumer instances are shown as
+ * consumers of their group (consumer id and instance id = instance name, client id {@value #KREST_CLIENT_ID}) with
+ * the partitions they own, so an operator sees REST consumers like native ones. A group with live krest instances
+ * and no native members is reported {@code STABLE}; a group known only to the state store (no commits yet) is
+ * listed too, as a {@code CLASSIC} group without coordinator.
+ *
+ * <p>Lags are computed per committed partition: {@code lag = log end offset - committed offset}, with the native
+ * member or krest instance that owns the partition (empty strings when none does).
+ *
+ * <p>Errors: unknown group, consumer, assignment or lag: {@link RestException} 404/404; Kafka failures surface as
+ * Kafka exceptions (mapped by {@code ErrorTable}).
+ */
+public final class ConsumerGroupAdminService {
+    /** The {@code client_id} shown for krest consumer instances. */
+    public static final String KREST_CLIENT_ID = "krest";
+    private static final long TIMEOUT_S = 60;
+
+    private final Admin admin;
+    private final KafkaOffsets offsets;
+    private final ConsumerStateStore state;
+    private final LongSupplier clock;
+
+    /**
+     * @param admin the shared admin client
+     * @param state krest's consumer state (its instances are consumers of their groups)
+     */
+    public ConsumerGroupAdminService(Admin admin, ConsumerStateStore state) {
+        this(admin, new KafkaOffsets(admin), state, System::currentTimeMillis);
+    }
+
+    /**
+     * @param admin the shared admin client
+     * @param offsets committed and latest offsets
+     * @param state krest's consumer state (its instances are consumers of their groups)
+     * @param clock epoch ms, for instance expiry
+     */
+    public ConsumerGroupAdminService(Admin admin, KafkaOffsets offsets, ConsumerStateStore state,
+                                     LongSupplier clock) {
+        this.admin = admin;
+        this.offsets = offsets;
+        this.state = state;
+        this.clock = clock;
+    }
+
+    /**
+     * A consumer group.
+     *
+     * @param groupId group id
+     * @param simple whether Kafka reports it as a simple group (no protocol type)
+     * @param partitionAssignor assignor name, empty when none
+     * @param state e.g. {@code STABLE}, {@code EMPTY}
+     * @param type {@code CLASSIC}, {@code CONSUMER}, ...
+     * @param mixed whether a {@code CONSUMER} group has members still on the classic protocol
+     * @param coordinator coordinator broker id, if known
+     */
+    public record Group(String groupId, boolean simple, String partitionAssignor, String state, String type,
+                        boolean mixed, Optional<Integer> coordinator) {
+    }
+
+    /**
+     * A consumer of a group: a native member or a krest instance.
+     *
+     * @param groupId group id
+     * @param consumerId member id (native) or instance name (krest)
+     * @param instanceId static membership id (native, if any) or instance name (krest)
+     * @param clientId client id
+     * @param partitions assigned partitions, sorted
+     */
+    public record Consumer(String groupId, String consumerId, Optional<String> instanceId, String clientId,
+                           List<PartitionRef> partitions) {
+    }
+
+    /**
+     * The lag of one committed partition.
+     *
+     * @param groupId group id
+     * @param partition topic and partition
+     * @param owner the consumer owning the partition, if any
+     * @param currentOffset committed offset
+     * @param logEndOffset latest offset
+     * @param lag {@code logEndOffset - currentOffset}
+     */
+    public record Lag(String groupId, PartitionRef partition, Optional<Consumer> owner, long currentOffset,
+                      long logEndOffset, long lag) {
+    }
+
+    /**
+     * A group's lag summary.
+     *
+     * @param groupId group id
+     * @param maxLag the largest lag, 0 when none
+     * @param totalLag the sum of lags
+     * @param maxLagPartition the lag with {@code maxLag}, if any
+     */
+    public record LagSummary(String groupId, long maxLag, long totalLag, Optional<Lag> maxLagPartition) {
+    }
+
+    /** @return every consumer group Kafka lists plus groups with live krest instances, sorted by id */
+    public List<Group> list() {
+        Map<String, GroupListing> listed = new TreeMap<>();
+        for (GroupListing l : get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).valid())) {
+            listed.put(l.groupId(), l);
+        }
+        long now = clock.getAsLong();
+        TreeSet<String> ids = new TreeSet<>(listed.keySet());
+        for (String g : state.groups()) {
+            if (!state.instances(g, now).isEmpty()) {
+                ids.add(g);
+            }
+        }
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, ConsumerGroupDescription> described = describe(listed.keySet());
+        List<Group> result = new ArrayList<>();
+        for (String id : ids) {
+            List<InstanceDescription> instances = state.instances(id, now);
+            result.add(group(id, Optional.ofNullable(described.get(id)), !instances.isEmpty()));
+        }
+        return result;
+    }
+
+    /**
+     * @param groupId group id
+     * @return the group
+     * @throws RestException 404 when neither Kafka nor the state store knows it
+     */
+    public Group group(String groupId) {
+        Optional<ConsumerGroupDescription> described = describe(groupId);
+        boolean hasInstances = !state.instances(groupId, clock.getAsLong()).isEmpty();
+        if (described.isEmpty() && !hasInstances) {
+            throw groupNotFound(groupId);
+        }
+        return group(groupId, described, hasInstances);
+    }
+
+    /**
+     * @param groupId group id
+     * @return native members then krest instances
+     * @throws RestException 404 for an unknown group
+     */
+    public List<Consumer> consumers(String groupId) {
+        Optional<ConsumerGroupDescription> described = describe(groupId);
+        List<InstanceDescription> instances = state.instances(groupId, clock.getAsLong());
+        if (described.isEmpty() && instances.isEmpty()) {
+            throw groupNotFound(groupId);
+        }
+        return consumers(groupId, described, instances);
+    }
+
+    /**
+     * @param groupId group id
+     * @param consumerId member id or krest instance name
+     * @return the consumer
+     * @throws RestException 404 for an unknown group or consumer
+     */
+    public Consumer consumer(String groupId, String consumerId) {
+        return consumers(groupId).stream().filter(c -> c.consumerId().equals(consumerId)).findFirst()
+                .orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND,
+                        "Consumer " + consumerId + " cannot be found."));
+    }
+
+    /**
+     * @param groupId group id
+     * @return lags of every committed partition, sorted by topic and partition
+     * @throws RestException 404 for an unknown group; 404 "Consumer lags not found." when the group has no
+     *                       committed offsets
+     */
+    public List<Lag> lags(String groupId) {
+        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(groupId);
+        if (committed.isEmpty()) {
+            group(groupId);
+            throw new RestException(ErrorCode.NOT_FOUND, "Consumer lags not found.");
+        }
+        return lags(groupId, committed);
+    }
+
+    /**
+     * @param groupId group id
+     * @param partition topic and partition
+     * @return its lag
+     * @throws RestException 404 for an unknown group; 404 "Consumer lag not found." when the partition has no
+     *                       committed offset in the group
+     */
+    public Lag lag(String groupId, PartitionRef partition) {
+        KafkaOffsets.Committed committed = offsets.committed(groupId).get(partition);
+        if (committed == null) {
+            group(groupId);
+            throw new RestException(ErrorCode.NOT_FOUND, "Consumer lag not found.");
+        }
+        return lags(groupId, Map.of(partition, committed)).getFirst();
+    }
+
+    /**
+     * @param groupId group id
+     * @return max and total lag; zeros (and no max-lag partition) when nothing is committed
+     * @throws RestException 404 for an unknown group
+     */
+    public LagSummary lagSummary(String groupId) {
+        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(groupId);
+        if (committed.isEmpty()) {
+            group(groupId);
+            return new LagSummary(groupId, 0, 0, Optional.empty());
+        }
+        List<Lag> lags = lags(groupId, committed);
+        long total = lags.stream().mapToLong(Lag::lag).sum();
+        Optional<Lag> max = lags.stream().max(Comparator.comparingLong(Lag::lag));
+        return new LagSummary(groupId, max.map(Lag::lag).orElse(0L), total, max);
+    }
+
+    /** Lags of the given committed partitions, each with the native member or krest instance that owns it. */
+    private List<Lag> lags(String groupId, Map<PartitionRef, KafkaOffsets.Committed> committed) {
+        List<Consumer> consumers = consumers(groupId, describe(groupId),
+                state.instances(groupId, clock.getAsLong()));
+        Map<PartitionRef, Consumer> owners = new HashMap<>();
+        for (Consumer c : consumers) {
+            c.partitions().forEach(p -> owners.putIfAbsent(p, c));
+        }
+        Map<PartitionRef, Long> latest = offsets.latest(committed.keySet());
+        List<Lag> result = new ArrayList<>();
+        new TreeMap<>(committed).forEach((p, c) -> {
+            long end = latest.getOrDefault(p, c.offset());
+            result.add(new Lag(groupId, p, Optional.ofNullable(owners.get(p)), c.offset(), end, end - c.offset()));
+        });
+        return result;
+    }
+
+    private Group group(String groupId, Optional<ConsumerGroupDescription> described, boolean hasInstances) {
+        if (described.isEmpty()) {
+            return new Group(groupId, false, "", GroupState.STABLE.name(), GroupType.CLASSIC.name(), false,
+                    Optional.empty());
+        }
+        ConsumerGroupDescription d = described.get();
+        String groupState = d.groupState() == null ? GroupState.UNKNOWN.name() : d.groupState().name();
+        if (hasInstances && d.members().isEmpty()) {
+            groupState = GroupState.STABLE.name();
+        }
+        GroupType type = d.type() == null ? GroupType.UNKNOWN : d.type();
+        boolean mixed = type == GroupType.CONSUMER
+                && d.members().stream().anyMatch(m -> m.upgraded().map(u -> !u).orElse(false));
+        Optional<Integer> coordinator = d.coordinator() == null || d.coordinator().isEmpty()
+                ? Optional.empty() : Optional.of(d.coordinator().id());
+        return new Group(groupId, d.isSimpleConsumerGroup(),
+                d.partitionAssignor() == null ? "" : d.partitionAssignor(), groupState, type.name(), mixed,
+                coordinator);
+    }
+
+    private static List<Consumer> consumers(String groupId, Optional<ConsumerGroupDescription> described,
+                                            List<InstanceDescription> instances) {
+        List<Consumer> result = new ArrayList<>();
+        described.ifPresent(d -> d.members().stream().sorted(Comparator.comparing(MemberDescription::consumerId))
+                .forEach(m -> result.add(new Consumer(groupId, m.consumerId(), m.groupInstanceId(),
+                        m.clientId() == null ? "" : m.clientId(),
+                        m.assignment().topicPartitions().stream()
+                                .map(tp -> new PartitionRef(tp.topic(), tp.partition())).sorted().toList()))));
+        for (InstanceDescription i : instances) {
+            String name = i.instance().name();
+            result.add(new Consumer(groupId, name, Optional.of(name), KREST_CLIENT_ID, i.partitions()));
+        }
+        return result;
+    }
+
+    /** @return the native description, empty when Kafka does not know the group (or reports it dead) */
+    private Optional<ConsumerGroupDescription> describe(String groupId) {
+        return Optional.ofNullable(describe(List.of(groupId)).get(groupId));
+    }
+
+    private Map<String, ConsumerGroupDescription> describe(Collection<String> groupIds) {
+        Map<String, ConsumerGroupDescription> result = new HashMap<>();
+        if (groupIds.isEmpty()) {
+            return result;
+        }
+        var futures = admin.describeConsumerGroups(groupIds).describedGroups();
+        for (var e : futures.entrySet()) {
+            try {
+                ConsumerGroupDescription d = get(e.getValue());
+                if (d.groupState() != GroupState.DEAD) {
+                    result.put(e.getKey(), d);
+                }
+            } catch (GroupIdNotFoundException notFound) {
+                // deleted between listing and describing, or never existed
+            }
+        }
+        return result;
+    }
+
+    private static RestException groupNotFound(String groupId) {
+        return new RestException(ErrorCode.NOT_FOUND, "Consumer Group " + groupId + " could not be found.");
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while waiting for Kafka.");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.krest.proxy.http.v3;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.krest.proxy.core.admin.AclAdminService;
+import io.github.krest.proxy.core.admin.AclAdminService.Acl;
+import io.github.krest.proxy.core.admin.AclAdminService.AclFilter;
+import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.Responses;
+import io.github.krest.proxy.http.json.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Confluent v3 ACLs (shared/reference/confluent-api.md §2.2 rows 46–49; Confluent {@code AclsResource},
+ * {@code CreateAclBatchAction}):
+ * <ul>
+ *   <li>{@code GET /v3/clusters/{C}/acls?resource_type&resource_name&pattern_type&principal&host&operation&permission}
+ *       searches (enum values case-insensitive, defaults {@code ANY} / empty) and answers a KafkaAclList;</li>
+ *   <li>{@code POST .../acls} creates one ACL: 201 with {@code Location} = the search URL for it, no body;</li>
+ *   <li>{@code POST .../acls:batch} with {@code {"data": [...]}} creates many: 204;</li>
+ *   <li>{@code DELETE .../acls?...} deletes by filter (resource_type, pattern_type, operation and permission
+ *       required, not UNKNOWN, else 400) and answers {@code {"data": [deleted ACLs]}}.</li>
+ * </ul>
+ * Bodies must be {@code application/json} (415 otherwise), at most {@code request.body.max.bytes} (413);
+ * malformed JSON is 400. Without an authorizer on the brokers Kafka answers SecurityDisabled: 400/40002.
+ */
+final class AclsV3Service implements HttpService {
+    private static final String ACLS = "/v3/clusters/{cluster_id}/acls";
+    private final Clusters clusters;
+    private final BaseUrls urls;
+    private final AclAdminService acls;
+    private final long maxBodyBytes;
+
+    AclsV3Service(Clusters clusters, BaseUrls urls, AclAdminService acls, long maxBodyBytes) {
+        this.clusters = clusters;
+        this.urls = urls;
+        this.acls = acls;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get(ACLS, this::search)
+                .post(ACLS, this::create)
+                .post(ACLS + ":batch", this::createBatch)
+                .delete(ACLS, this::delete);
+    }
+
+    private void search(ServerRequest req, ServerResponse res) {
+        var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
+        V3Context ctx = clusters.context(req, urls);
+        AclFilter filter = filter(req);
+        List<AclsV3Json.Acl> data = acls.search(filter).stream().map(a -> acl(ctx, a)).toList();
+        Responses.json(res, Status.OK_200, type, ctx.list("KafkaAclList", searchUrl(ctx, filter), data));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        V3Context ctx = clusters.context(req, urls);
+        Acl acl = acls.create(List.of(toAcl(read(req, AclsV3Json.CreateAclRequest.class)))).getFirst();
+        res.status(Status.CREATED_201);
+        res.header(HeaderNames.LOCATION, searchUrl(ctx, new AclFilter(acl.resourceType(), acl.resourceName(),
+                acl.patternType(), acl.principal(), acl.host(), acl.operation(), acl.permission())));
+        res.send();
+    }
+
+    private void createBatch(ServerRequest req, ServerResponse res) {
+        clusters.context(req, urls);
+        AclsV3Json.CreateAclBatchRequest batch = read(req, AclsV3Json.CreateAclBatchRequest.class);
+        if (batch.data() == null) {
+            throw RestException.badRequest("data is required.");
+        }
+        for (AclsV3Json.CreateAclRequest r : batch.data()) {
+            if (r == null) {
+                throw RestException.badRequest("data entries must be objects.");
+            }
+        }
+        acls.create(batch.data().stream().map(AclsV3Service::toAcl).toList());
+        res.status(Status.NO_CONTENT_204);
+        res.send();
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
+        V3Context ctx = clusters.context(req, urls);
+        List<AclsV3Json.Acl> deleted = acls.delete(filter(req)).stream().map(a -> acl(ctx, a)).toList();
+        Responses.json(res, Status.OK_200, type, new AclsV3Json.DeleteAclsResponse(deleted));
+    }
+
+    private static AclFilter filter(ServerRequest req) {
+        var q = req.query();
+        return new AclFilter(q.first("resource_type").orElse(""), q.first("resource_name").orElse(""),
+                q.first("pattern_type").orElse(""), q.first("principal").orElse(""), q.first("host").orElse(""),
+                q.first("operation").orElse(""), q.first("permission").orElse(""));
+    }
+
+    private static Acl toAcl(AclsV3Json.CreateAclRequest r) {
+        return new Acl(r.resourceType(), r.resourceName(), r.patternType(), r.principal(), r.host(), r.operation(),
+                r.permission());
+    }
+
+    private static AclsV3Json.Acl acl(V3Context ctx, Acl a) {
+        String self = searchUrl(ctx, new AclFilter(a.resourceType(), a.resourceName(), a.patternType(),
+                a.principal(), a.host(), a.operation(), a.permission()));
+        String crn = ctx.crn("acl", "resource_type=" + a.resourceType(), "resource_name", a.resourceName(),
+                "pattern_type", a.patternType(), "principal", a.principal(), "host", a.host(), "operation",
+                a.operation(), "permission", a.permission());
+        return new AclsV3Json.Acl("KafkaAcl", ctx.metadata(self, crn), ctx.clusterId(), a.resourceType(),
+                a.resourceName(), a.patternType(), a.principal(), a.host(), a.operation(), a.permission());
+    }
+
+    /** @return {@code <base>/v3/clusters/<id>/acls?...} with the filter's non-empty fields, URL-encoded */
+    private static String searchUrl(V3Context ctx, AclFilter f) {
+        StringBuilder sb = new StringBuilder(ctx.url("acls"));
+        char sep = '?';
+        String[][] params = {{"resource_type", f.resourceType()}, {"resource_name", f.resourceName()},
+            {"pattern_type", f.patternType()}, {"principal", f.principal()}, {"host", f.host()},
+            {"operation", f.operation()}, {"permission", f.permission()}};
+        for (String[] p : params) {
+            if (p[1] != null && !p[1].isEmpty()) {
+                sb.append(sep).append(p[0]).append('=').append(URLEncoder.encode(p[1], StandardCharsets.UTF_8));
+                sep = '&';
+            }
+        }
+        return sb.toString();
+    }
+
+    private <T> T read(ServerRequest req, Class<T> type) {
+        if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
+            throw ContentTypes.unsupportedMediaType();
+        }
+        ContentTypes.requireSupportedCharset(req);
+        byte[] body = RequestBodies.read(req, maxBodyBytes);
+        if (body.length == 0) {
+            throw RestException.badRequest("Request body is empty.");
+        }
+        T value;
+        try {
+            value = Json.mapper().readValue(body, type);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (value == null) {
+            throw RestException.badRequest("Request body is empty.");
+        }
+        return value;
+    }
+}
