@@ -138,6 +138,7 @@ public final class KrestServer implements AutoCloseable {
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls);
         }
+        routing.register(new io.github.krest.proxy.http.OpenApiService());
         HttpErrors.register(routing);
     }
 
