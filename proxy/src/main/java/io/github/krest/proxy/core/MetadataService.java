@@ -69,17 +69,17 @@ public final class MetadataService {
 
     /** @return the cluster id, e.g. {@code MkU3OEVBNTcwNTJENDM2Qg} */
     public String clusterId() {
-        return get(admin.describeCluster().clusterId());
+        return KafkaFutures.get(admin.describeCluster().clusterId());
     }
 
     /** @return ids of the live brokers, ascending */
     public List<Integer> brokers() {
-        return get(admin.describeCluster().nodes()).stream().map(Node::id).sorted().toList();
+        return KafkaFutures.get(admin.describeCluster().nodes()).stream().map(Node::id).sorted().toList();
     }
 
     /** @return names of the non-internal topics, sorted */
     public List<String> topicNames() {
-        return get(admin.listTopics().names()).stream().sorted().toList();
+        return KafkaFutures.get(admin.listTopics().names()).stream().sorted().toList();
     }
 
     /**
@@ -93,7 +93,7 @@ public final class MetadataService {
         TopicNames.requireValid(name);
         TopicDescription description = describe(name);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-        Config config = get(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        Config config = KafkaFutures.get(admin.describeConfigs(List.of(resource)).all()).get(resource);
         Map<String, String> configs = new LinkedHashMap<>();
         config.entries().stream()
                 .sorted(Comparator.comparing(e -> e.name()))
@@ -132,8 +132,8 @@ public final class MetadataService {
         TopicPartition tp = new TopicPartition(topic, partition);
         ListOffsetsResult earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest()));
         ListOffsetsResult latest = admin.listOffsets(Map.of(tp, OffsetSpec.latest()));
-        return new PartitionOffsets(get(earliest.partitionResult(tp)).offset(),
-                get(latest.partitionResult(tp)).offset());
+        return new PartitionOffsets(KafkaFutures.get(earliest.partitionResult(tp)).offset(),
+                KafkaFutures.get(latest.partitionResult(tp)).offset());
     }
 
     /**
@@ -190,7 +190,7 @@ public final class MetadataService {
     }
 
     private TopicDescription describe(String name) {
-        return get(admin.describeTopics(List.of(name)).allTopicNames()).get(name);
+        return KafkaFutures.get(admin.describeTopics(List.of(name)).allTopicNames()).get(name);
     }
 
     private static List<Partition> partitions(TopicDescription description) {
@@ -209,17 +209,4 @@ public final class MetadataService {
         return new Partition(info.partition(), leader, replicas);
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka metadata.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while reading Kafka metadata.");
-        }
-    }
 }

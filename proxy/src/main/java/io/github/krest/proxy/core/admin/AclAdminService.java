@@ -1,5 +1,6 @@
 package io.github.krest.proxy.core.admin;
 
+import io.github.krest.proxy.core.KafkaFutures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -78,7 +79,7 @@ public final class AclAdminService {
      * @return matching ACLs, sorted
      */
     public List<Acl> search(AclFilter filter) {
-        return sorted(get(admin.describeAcls(toFilter(filter)).values()));
+        return sorted(KafkaFutures.get(admin.describeAcls(toFilter(filter)).values()));
     }
 
     /**
@@ -91,7 +92,7 @@ public final class AclAdminService {
     public List<Acl> create(List<Acl> acls) {
         List<AclBinding> bindings = acls.stream().map(AclAdminService::toBinding).toList();
         if (!bindings.isEmpty()) {
-            get(admin.createAcls(bindings).all());
+            KafkaFutures.get(admin.createAcls(bindings).all());
         }
         return bindings.stream().map(AclAdminService::toAcl).toList();
     }
@@ -109,7 +110,7 @@ public final class AclAdminService {
         requireKnown("operation", filter.operation());
         requireKnown("permission", filter.permission());
         DeleteAclsResult result = admin.deleteAcls(List.of(toFilter(filter)));
-        Collection<AclBinding> deleted = get(result.all());
+        Collection<AclBinding> deleted = KafkaFutures.get(result.all());
         return sorted(deleted);
     }
 
@@ -181,17 +182,4 @@ public final class AclAdminService {
         }
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while waiting for Kafka.");
-        }
-    }
 }

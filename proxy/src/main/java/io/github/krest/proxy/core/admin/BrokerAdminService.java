@@ -1,5 +1,6 @@
 package io.github.krest.proxy.core.admin;
 
+import io.github.krest.proxy.core.KafkaFutures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -112,7 +113,7 @@ public final class BrokerAdminService {
 
     /** @return the live brokers, by id */
     public List<Broker> brokers() {
-        return get(admin.describeCluster().nodes()).stream()
+        return KafkaFutures.get(admin.describeCluster().nodes()).stream()
                 .sorted(Comparator.comparingInt(Node::id))
                 .map(BrokerAdminService::broker)
                 .toList();
@@ -186,11 +187,11 @@ public final class BrokerAdminService {
      */
     public List<Replica> replicas(int brokerId) {
         broker(brokerId);
-        List<String> topics = get(admin.listTopics().names()).stream().sorted().toList();
+        List<String> topics = KafkaFutures.get(admin.listTopics().names()).stream().sorted().toList();
         if (topics.isEmpty()) {
             return List.of();
         }
-        Map<String, TopicDescription> descriptions = get(admin.describeTopics(topics).allTopicNames());
+        Map<String, TopicDescription> descriptions = KafkaFutures.get(admin.describeTopics(topics).allTopicNames());
         List<Replica> replicas = new ArrayList<>();
         for (String topic : topics) {
             TopicDescription d = descriptions.get(topic);
@@ -238,7 +239,7 @@ public final class BrokerAdminService {
             return;
         }
         List<AlterConfigOp> ops = changes.stream().map(BrokerAdminService::op).toList();
-        get(admin.incrementalAlterConfigs(Map.of(resource, ops), new AlterConfigsOptions().validateOnly(validateOnly))
+        KafkaFutures.get(admin.incrementalAlterConfigs(Map.of(resource, ops), new AlterConfigsOptions().validateOnly(validateOnly))
                 .all());
     }
 
@@ -251,7 +252,7 @@ public final class BrokerAdminService {
     }
 
     private Map<ConfigResource, List<ConfigValue>> describe(Collection<ConfigResource> resources) {
-        Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources,
+        Map<ConfigResource, Config> configs = KafkaFutures.get(admin.describeConfigs(resources,
                 new DescribeConfigsOptions().includeSynonyms(true)).all());
         Map<ConfigResource, List<ConfigValue>> result = new LinkedHashMap<>();
         configs.forEach((resource, config) -> result.put(resource, config.entries().stream()
@@ -282,17 +283,4 @@ public final class BrokerAdminService {
                 + ".");
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for the Kafka admin client.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while waiting for Kafka.");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.github.krest.proxy.core.admin;
 
+import io.github.krest.proxy.core.KafkaFutures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -135,7 +136,7 @@ public final class ConsumerGroupAdminService {
     /** @return every consumer group Kafka lists plus groups with live krest instances, sorted by id */
     public List<Group> list() {
         Map<String, GroupListing> listed = new TreeMap<>();
-        for (GroupListing l : get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).valid())) {
+        for (GroupListing l : KafkaFutures.get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).valid())) {
             listed.put(l.groupId(), l);
         }
         long now = clock.getAsLong();
@@ -310,7 +311,7 @@ public final class ConsumerGroupAdminService {
         var futures = admin.describeConsumerGroups(groupIds).describedGroups();
         for (var e : futures.entrySet()) {
             try {
-                ConsumerGroupDescription d = get(e.getValue());
+                ConsumerGroupDescription d = KafkaFutures.get(e.getValue());
                 if (d.groupState() != GroupState.DEAD) {
                     result.put(e.getKey(), d);
                 }
@@ -325,17 +326,4 @@ public final class ConsumerGroupAdminService {
         return new RestException(ErrorCode.NOT_FOUND, "Consumer Group " + groupId + " could not be found.");
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while waiting for Kafka.");
-        }
-    }
 }

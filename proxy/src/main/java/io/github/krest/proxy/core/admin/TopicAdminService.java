@@ -1,5 +1,6 @@
 package io.github.krest.proxy.core.admin;
 
+import io.github.krest.proxy.core.KafkaFutures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -127,7 +128,7 @@ public final class TopicAdminService {
      * @return the topics; a topic deleted while listing is left out
      */
     public List<TopicInfo> listTopics(boolean includeAuthorizedOperations) {
-        List<String> names = get(admin.listTopics().names()).stream().sorted().toList();
+        List<String> names = KafkaFutures.get(admin.listTopics().names()).stream().sorted().toList();
         if (names.isEmpty()) {
             return List.of();
         }
@@ -137,7 +138,7 @@ public final class TopicAdminService {
         List<TopicInfo> topics = new ArrayList<>(names.size());
         for (String name : names) {
             try {
-                topics.add(topic(get(futures.get(name))));
+                topics.add(topic(KafkaFutures.get(futures.get(name))));
             } catch (UnknownTopicOrPartitionException deleted) {
                 // deleted between list and describe
             }
@@ -153,7 +154,7 @@ public final class TopicAdminService {
      */
     public TopicInfo describeTopic(String name, boolean includeAuthorizedOperations) {
         TopicNames.requireValid(name);
-        return topic(get(admin.describeTopics(List.of(name),
+        return topic(KafkaFutures.get(admin.describeTopics(List.of(name),
                 new DescribeTopicsOptions().includeAuthorizedOperations(includeAuthorizedOperations))
                 .topicNameValues().get(name)));
     }
@@ -174,7 +175,7 @@ public final class TopicAdminService {
         topic.configs(spec.configs());
         CreateTopicsResult result = admin.createTopics(List.of(topic),
                 new CreateTopicsOptions().validateOnly(validateOnly));
-        get(result.all());
+        KafkaFutures.get(result.all());
         int partitions = orDefault(result.numPartitions(spec.name()),
                 spec.assignments().isEmpty() ? spec.partitions().orElse(0) : spec.assignments().size());
         int replicationFactor = orDefault(result.replicationFactor(spec.name()),
@@ -193,7 +194,7 @@ public final class TopicAdminService {
      */
     public TopicInfo createPartitions(String name, int partitionsCount) {
         TopicNames.requireValid(name);
-        get(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitionsCount))).all());
+        KafkaFutures.get(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitionsCount))).all());
         TopicInfo described = describeTopic(name, false);
         // the controller has accepted the count; metadata may lag behind it for a moment
         return described.partitionsCount() >= partitionsCount ? described
@@ -207,7 +208,7 @@ public final class TopicAdminService {
      */
     public void deleteTopic(String name) {
         TopicNames.requireValid(name);
-        get(admin.deleteTopics(List.of(name)).all());
+        KafkaFutures.get(admin.deleteTopics(List.of(name)).all());
     }
 
     /**
@@ -218,7 +219,7 @@ public final class TopicAdminService {
     public List<ConfigInfo> describeConfigs(String topic) {
         TopicNames.requireValid(topic);
         ConfigResource resource = resource(topic);
-        return configs(get(admin.describeConfigs(List.of(resource),
+        return configs(KafkaFutures.get(admin.describeConfigs(List.of(resource),
                 new DescribeConfigsOptions().includeSynonyms(true)).values().get(resource)));
     }
 
@@ -240,7 +241,7 @@ public final class TopicAdminService {
      * @return topic name to its configs, topics sorted by name; a topic deleted while listing is left out
      */
     public Map<String, List<ConfigInfo>> describeAllConfigs() {
-        List<String> names = get(admin.listTopics().names()).stream().sorted().toList();
+        List<String> names = KafkaFutures.get(admin.listTopics().names()).stream().sorted().toList();
         if (names.isEmpty()) {
             return Map.of();
         }
@@ -250,7 +251,7 @@ public final class TopicAdminService {
         Map<String, List<ConfigInfo>> result = new LinkedHashMap<>();
         for (String name : names) {
             try {
-                result.put(name, configs(get(futures.get(resource(name)))));
+                result.put(name, configs(KafkaFutures.get(futures.get(resource(name)))));
             } catch (UnknownTopicOrPartitionException deleted) {
                 // deleted between list and describe
             }
@@ -304,7 +305,7 @@ public final class TopicAdminService {
         Map<String, RuntimeException> failures = new LinkedHashMap<>();
         for (String topic : changes.keySet()) {
             try {
-                get(futures.get(resource(topic)));
+                KafkaFutures.get(futures.get(resource(topic)));
             } catch (RuntimeException e) {
                 failures.put(topic, e);
             }
@@ -326,9 +327,9 @@ public final class TopicAdminService {
             for (int p = 0; p < info.partitionsCount(); p++) {
                 partitions.add(new TopicPartition(info.name(), p));
             }
-            all = get(admin.listPartitionReassignments(partitions).reassignments());
+            all = KafkaFutures.get(admin.listPartitionReassignments(partitions).reassignments());
         } else {
-            all = get(admin.listPartitionReassignments().reassignments());
+            all = KafkaFutures.get(admin.listPartitionReassignments().reassignments());
         }
         return all.entrySet().stream()
                 .filter(e -> topic.map(t -> t.equals(e.getKey().topic())).orElse(true))
@@ -347,7 +348,7 @@ public final class TopicAdminService {
     public Optional<Reassignment> partitionReassignment(String topic, int partition) {
         TopicNames.requireValid(topic);
         TopicPartition tp = new TopicPartition(topic, partition);
-        PartitionReassignment r = get(admin.listPartitionReassignments(Set.of(tp)).reassignments()).get(tp);
+        PartitionReassignment r = KafkaFutures.get(admin.listPartitionReassignments(Set.of(tp)).reassignments()).get(tp);
         return r == null ? Optional.empty() : Optional.of(new Reassignment(topic, partition,
                 List.copyOf(r.addingReplicas()), List.copyOf(r.removingReplicas())));
     }
@@ -380,7 +381,7 @@ public final class TopicAdminService {
 
     private static int orDefault(KafkaFuture<Integer> future, int fallback) {
         try {
-            Integer value = get(future);
+            Integer value = KafkaFutures.get(future);
             return value == null || value < 0 ? fallback : value;
         } catch (RuntimeException notReported) {
             // older brokers do not return the values used
@@ -388,17 +389,4 @@ public final class TopicAdminService {
         }
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new RuntimeException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while waiting for Kafka.");
-        }
-    }
 }

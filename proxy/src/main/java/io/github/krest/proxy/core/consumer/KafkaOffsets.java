@@ -1,5 +1,6 @@
 package io.github.krest.proxy.core.consumer;
 
+import io.github.krest.proxy.core.KafkaFutures;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class KafkaOffsets {
         ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec()
                 .topicPartitions(partitions.stream().map(KafkaOffsets::tp).toList());
         return committedOf(
-                get(admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group)));
+                KafkaFutures.get(admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group)));
     }
 
     /**
@@ -65,7 +66,7 @@ public final class KafkaOffsets {
      * @return partition to committed offset; empty when the group has none or does not exist
      */
     public Map<PartitionRef, Committed> committed(String group) {
-        return committedOf(get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()));
+        return committedOf(KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()));
     }
 
     private static Map<PartitionRef, Committed> committedOf(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -146,7 +147,7 @@ public final class KafkaOffsets {
         }
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(tp(p), spec));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = get(admin.listOffsets(request).all());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = KafkaFutures.get(admin.listOffsets(request).all());
         Map<PartitionRef, Long> result = new HashMap<>();
         infos.forEach((tp, info) -> result.put(ref(tp), info.offset()));
         return result;
@@ -183,18 +184,6 @@ public final class KafkaOffsets {
         }
     }
 
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Timed out reading offsets from Kafka.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Interrupted while reading offsets.");
-        }
-    }
 
     static TopicPartition tp(PartitionRef p) {
         return new TopicPartition(p.topic(), p.partition());

@@ -69,7 +69,7 @@ final class AclsV3Service implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
-        Acl acl = acls.create(List.of(toAcl(read(req, AclsV3Json.CreateAclRequest.class)))).getFirst();
+        Acl acl = acls.create(List.of(toAcl(V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclRequest.class)))).getFirst();
         res.status(Status.CREATED_201);
         res.header(HeaderNames.LOCATION, searchUrl(ctx, new AclFilter(acl.resourceType(), acl.resourceName(),
                 acl.patternType(), acl.principal(), acl.host(), acl.operation(), acl.permission())));
@@ -78,7 +78,7 @@ final class AclsV3Service implements HttpService {
 
     private void createBatch(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        AclsV3Json.CreateAclBatchRequest batch = read(req, AclsV3Json.CreateAclBatchRequest.class);
+        AclsV3Json.CreateAclBatchRequest batch = V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclBatchRequest.class);
         if (batch.data() == null) {
             throw RestException.badRequest("data is required.");
         }
@@ -137,27 +137,4 @@ final class AclsV3Service implements HttpService {
         return sb.toString();
     }
 
-    private <T> T read(ServerRequest req, Class<T> type) {
-        if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
-            throw ContentTypes.unsupportedMediaType();
-        }
-        ContentTypes.requireSupportedCharset(req);
-        byte[] body = RequestBodies.read(req, maxBodyBytes);
-        if (body.length == 0) {
-            throw RestException.badRequest("Request body is empty.");
-        }
-        T value;
-        try {
-            value = Json.mapper().readValue(body, type);
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (value == null) {
-            throw RestException.badRequest("Request body is empty.");
-        }
-        return value;
-    }
 }

@@ -289,36 +289,13 @@ final class BrokersV3Service implements HttpService {
     }
 
     private BrokersV3Json.UpdateConfigRequest readUpdate(ServerRequest req) {
-        return read(req, BrokersV3Json.UpdateConfigRequest.class);
+        return V3Bodies.require(req, maxBodyBytes, BrokersV3Json.UpdateConfigRequest.class);
     }
 
     private BrokersV3Json.AlterConfigsRequest readAlter(ServerRequest req) {
-        return read(req, BrokersV3Json.AlterConfigsRequest.class);
+        return V3Bodies.require(req, maxBodyBytes, BrokersV3Json.AlterConfigsRequest.class);
     }
 
-    private <T> T read(ServerRequest req, Class<T> type) {
-        if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
-            throw ContentTypes.unsupportedMediaType();
-        }
-        ContentTypes.requireSupportedCharset(req);
-        byte[] body = RequestBodies.read(req, maxBodyBytes);
-        if (body.length == 0) {
-            throw RestException.badRequest("Request body is empty.");
-        }
-        T value;
-        try {
-            value = Json.mapper().readValue(body, type);
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (value == null) {
-            throw RestException.badRequest("Request body is empty.");
-        }
-        return value;
-    }
 
     private static void noContent(ServerResponse res) {
         res.status(Status.NO_CONTENT_204);

@@ -94,7 +94,7 @@ final class TopicConfigsV3Service implements HttpService {
     private void update(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         String topic = TopicsV3Service.topicName(req);
-        String value = TopicsV3Service.readJson(req, maxBodyBytes, TopicsV3Json.UpdateConfigRequest.class)
+        String value = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.UpdateConfigRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."))
                 .value();
         topics.alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
@@ -112,7 +112,7 @@ final class TopicConfigsV3Service implements HttpService {
     private void alter(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         String topic = TopicsV3Service.topicName(req);
-        TopicsV3Json.AlterConfigBatchRequest body = TopicsV3Service.readJson(req, maxBodyBytes,
+        TopicsV3Json.AlterConfigBatchRequest body = V3Bodies.read(req, maxBodyBytes,
                         TopicsV3Json.AlterConfigBatchRequest.class)
                 .filter(b -> b.data() != null)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
@@ -123,7 +123,7 @@ final class TopicConfigsV3Service implements HttpService {
     private void alterMany(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        TopicsV3Json.AlterTopicsConfigsRequest body = TopicsV3Service.readJson(req, maxBodyBytes,
+        TopicsV3Json.AlterTopicsConfigsRequest body = V3Bodies.read(req, maxBodyBytes,
                         TopicsV3Json.AlterTopicsConfigsRequest.class)
                 .filter(b -> b.data() != null)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));

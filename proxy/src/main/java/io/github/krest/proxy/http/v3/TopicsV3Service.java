@@ -71,7 +71,7 @@ final class TopicsV3Service implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        TopicsV3Json.CreateTopicRequest body = readJson(req, maxBodyBytes, TopicsV3Json.CreateTopicRequest.class)
+        TopicsV3Json.CreateTopicRequest body = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.CreateTopicRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
         String name = body.topicName();
         try {
@@ -127,7 +127,7 @@ final class TopicsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String name = topicName(req);
-        Integer count = readJson(req, maxBodyBytes, TopicsV3Json.UpdatePartitionCountRequest.class)
+        Integer count = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.UpdatePartitionCountRequest.class)
                 .map(TopicsV3Json.UpdatePartitionCountRequest::partitionsCount)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Partitions_count is required."));
         Responses.json(res, Status.OK_200, type, topic(ctx, topics.createPartitions(name, count)));
@@ -155,35 +155,5 @@ final class TopicsV3Service implements HttpService {
 
     private static boolean booleanQuery(ServerRequest req, String name) {
         return req.query().first(name).map(Boolean::parseBoolean).orElse(false);
-    }
-
-    /**
-     * Reads a JSON request body of a v3 admin endpoint.
-     *
-     * @param req the request
-     * @param maxBodyBytes {@code request.body.max.bytes}
-     * @param type the body record
-     * @param <T> its type
-     * @return the body, empty when there is none or it is JSON {@code null}
-     * @throws RestException 415 unless {@code Content-Type: application/json}; 400 for malformed or mistyped JSON;
-     *         413 when larger than {@code maxBodyBytes}
-     */
-    static <T> Optional<T> readJson(ServerRequest req, long maxBodyBytes, Class<T> type) {
-        if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
-            throw ContentTypes.unsupportedMediaType();
-        }
-        ContentTypes.requireSupportedCharset(req);
-        byte[] body = RequestBodies.read(req, maxBodyBytes);
-        if (body.length == 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(Json.mapper().readValue(body, type));
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
