@@ -293,7 +293,7 @@ class ConsumersRoundRobinTest {
 
     /** Two members X (polled through A) and Y (through B) of one group, each having consumed its share. */
     private record Handover(String topic, String group, String x, String y, List<Integer> xPartitions,
-                            List<Integer> yPartitions) {
+                            List<Integer> yPartitions, long xLastPolledMs) {
     }
 
     private static Handover splitAndConsume(String name, boolean autoCommit) throws Exception {
@@ -322,8 +322,10 @@ class ConsumersRoundRobinTest {
         Map<Integer, List<Long>> seenX = new HashMap<>();
         Map<Integer, List<Long>> seenY = new HashMap<>();
         long deadline = System.currentTimeMillis() + 20_000;
+        long xLastPolled = 0;
         while ((count(seenX) < 20 || count(seenY) < 20) && System.currentTimeMillis() < deadline) {
             collect(a.http().get(x + "/records?timeout=200", "Accept", BINARY), seenX);
+            xLastPolled = System.currentTimeMillis();
             collect(b.http().get(y + "/records?timeout=200", "Accept", BINARY), seenY);
         }
         for (int p : xPartitions) {
@@ -334,14 +336,15 @@ class ConsumersRoundRobinTest {
         }
         assertEquals(Set.copyOf(xPartitions), seenX.keySet(), "X reads only its partitions");
         assertEquals(Set.copyOf(yPartitions), seenY.keySet(), "Y reads only its partitions");
-        return new Handover(topic, name, x, y, xPartitions, yPartitions);
+        return new Handover(topic, name, x, y, xPartitions, yPartitions, xLastPolled);
     }
 
     /** Polls only Y until it owns all four partitions and has {@code expected} records of X's partitions. */
     private static Map<Integer, List<Long>> takeOver(Handover h, int expected) {
         Map<Integer, List<Long>> taken = new HashMap<>();
-        long silentSince = System.currentTimeMillis();
-        long deadline = silentSince + 20_000;
+        // X's session runs from its last poll, not from now
+        long silentSince = h.xLastPolledMs();
+        long deadline = System.currentTimeMillis() + 20_000;
         List<Integer> owned = h.yPartitions;
         while ((owned.size() < 4 || count(taken) < expected)
                 && System.currentTimeMillis() < deadline) {
