@@ -1,16 +1,27 @@
 package io.github.krest.proxy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
 import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.kafka.ConsumerReaders;
+import io.github.krest.proxy.observe.AccessLog;
+import io.github.krest.proxy.observe.KrestHealth;
+import io.github.krest.proxy.observe.KrestMetrics;
+import io.github.krest.proxy.observe.MeteredStateStore;
+import io.github.krest.proxy.observe.ObserveEndpoints;
+import io.github.krest.proxy.observe.RequestObserver;
+import io.github.krest.proxy.state.CircuitBreakingStateStore;
 import io.github.krest.proxy.state.StateStores;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.proxy.http.AccessListFilter;
@@ -19,6 +30,7 @@ import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
+import io.github.krest.proxy.limit.Limits;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -34,14 +46,19 @@ public final class KrestServer implements AutoCloseable {
     private final KafkaClients clients;
     private final ConsumerStateStore store;
     private final ConsumerReaders readers;
+    private final ConsumerService consumers;
     private final WebServer server;
     private final Thread sweeper;
+    private final Optional<KrestMetrics> metrics;
 
-    private KrestServer(KafkaClients clients, ConsumerStateStore store, ConsumerReaders readers, WebServer server,
-                        Thread sweeper) {
+    private KrestServer(KafkaClients clients, ConsumerStateStore store, ConsumerReaders readers,
+                        ConsumerService consumers, WebServer server, Thread sweeper,
+                        Optional<KrestMetrics> metrics) {
+        this.metrics = metrics;
         this.clients = clients;
         this.store = store;
         this.readers = readers;
+        this.consumers = consumers;
         this.server = server;
         this.sweeper = sweeper;
     }
@@ -56,37 +73,58 @@ public final class KrestServer implements AutoCloseable {
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
+        Optional<KrestMetrics> metrics = config.getBoolean(KrestConfig.METRICS_ENABLE)
+                ? Optional.of(new KrestMetrics()) : Optional.empty();
+        TrafficMeter traffic = metrics.<TrafficMeter>map(m -> m).orElse(TrafficMeter.NONE);
         try {
             String replicaId = config.getString(KrestConfig.ID).isEmpty()
                     ? "krest-" + UUID.randomUUID().toString().substring(0, 8) : config.getString(KrestConfig.ID);
             MetadataService metadata = new MetadataService(clients.admin(),
                     Duration.ofMillis(config.getLong(KrestConfig.METADATA_MAX_AGE_MS)));
             ProduceService produce = new ProduceService(clients.producer(), metadata,
-                    config.getInt(KrestConfig.PRODUCE_RECORD_MAX_BYTES));
-            store = StateStores.create(config);
+                    config.getInt(KrestConfig.PRODUCE_RECORD_MAX_BYTES), traffic);
+            ConsumerStateStore rawStore = StateStores.create(config);
+            store = metrics.<ConsumerStateStore>map(m -> new MeteredStateStore(rawStore, m)).orElse(rawStore);
             readers = new ConsumerReaders(config, replicaId);
+            ConsumerReaders cached = readers;
+            metrics.ifPresent(m -> {
+                m.readers(cached::size);
+                m.producer(clients.producer());
+                if (rawStore instanceof CircuitBreakingStateStore breaking) {
+                    m.circuitBreaker(breaking.breaker());
+                }
+            });
             ConsumerService consumers = new ConsumerService(store, readers, new KafkaOffsets(clients.admin()),
-                    metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis);
-            Services services = new Services(config, metadata, produce, consumers, store);
+                    metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
+            Services services = new Services(config, metadata, produce, consumers, store, Limits.of(config),
+                    AvroFormat.of(config), new RequestObserver(metrics, config.getBoolean(
+                            KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()));
 
             List<KrestConfig.Listener> listeners = config.listeners();
+            Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
+                    .shutdownGracePeriod(grace)
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(r -> routing(r, services));
+            List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
                 KrestConfig.Listener listener = listeners.get(i);
+                sockets.add("listener-" + i);
                 builder.putSocket("listener-" + i, socket -> socket
                         .host(listener.host())
                         .port(listener.port())
+                        .shutdownGracePeriod(grace)
                         .directHandlers(HttpErrors.directHandlers())
                         .routing(r -> routing(r, services)));
             }
+            builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
+                    KrestHealth.checks(clients.admin(), store), sockets));
             WebServer server = builder.build().start();
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, store, readers, server, sweeper);
+            return new KrestServer(clients, store, readers, consumers, server, sweeper, metrics);
         } catch (RuntimeException e) {
             if (readers != null) {
                 readers.close();
@@ -95,6 +133,7 @@ public final class KrestServer implements AutoCloseable {
                 store.close();
             }
             clients.close();
+            metrics.ifPresent(KrestMetrics::close);
             throw e;
         }
     }
@@ -115,7 +154,8 @@ public final class KrestServer implements AutoCloseable {
 
     /** What the routes need. */
     record Services(KrestConfig config, MetadataService metadata, ProduceService produce,
-                    ConsumerService consumers, ConsumerStateStore consumerState) {
+                    ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
+                    Optional<AvroFormat> avro, RequestObserver observer) {
     }
 
     /**
@@ -127,16 +167,24 @@ public final class KrestServer implements AutoCloseable {
     static void routing(HttpRouting.Builder routing, Services services) {
         KrestConfig config = services.config();
         BaseUrls urls = new BaseUrls(config.advertisedListener());
+        if (services.observer().active()) {
+            // first, so that it measures and logs every request, also those the filters below answer
+            routing.addFilter(services.observer());
+        }
         AccessListFilter accessList = new AccessListFilter(config.getList(KrestConfig.API_ENDPOINTS_ALLOWLIST),
                 config.getList(KrestConfig.API_ENDPOINTS_BLOCKLIST));
         if (accessList.active()) {
             routing.addFilter(accessList);
         }
+        // after the access lists, so that blocked requests take no permits; one budget for all listeners
+        services.limits().filter().ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
-            V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState());
+            V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState(),
+                    services.limits().produce());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
-            V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls);
+            V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls,
+                    services.limits().polls(), services.avro());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiService());
         HttpErrors.register(routing);
@@ -148,15 +196,23 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting requests, lets in-flight ones finish, then closes the readers, the state store and the Kafka
-     * clients (flushing the producer).
+     * Stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
+     * interrupts them), ends the consumer leases this replica still holds so that other replicas take those
+     * instances over at once, then closes the readers, the state store and the Kafka clients (flushing the
+     * producer).
      */
     @Override
     public void close() {
         server.stop();
         sweeper.interrupt();
+        int released = consumers.releaseLeases();
+        if (released > 0) {
+            LOG.log(System.Logger.Level.INFO, "Released " + released + " consumer leases of requests that did not "
+                    + "finish within " + KrestConfig.SHUTDOWN_GRACEFUL_MS);
+        }
         readers.close();
         store.close();
         clients.close();
+        metrics.ifPresent(KrestMetrics::close);
     }
 }

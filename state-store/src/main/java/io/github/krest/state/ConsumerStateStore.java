@@ -246,6 +246,14 @@ public interface ConsumerStateStore extends AutoCloseable {
      */
     List<RemovedInstance> sweepExpired(String replicaId, long nowMs, long lockMs, long sessionTimeoutMs);
 
+    /**
+     * Checks that the store is reachable, for readiness checks. The default (an in-process store) always is.
+     *
+     * @throws StateStoreUnavailableException if it is not
+     */
+    default void ping() {
+    }
+
     /** Releases connections; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
     void close();

@@ -38,6 +38,16 @@ public final class KrestConfig extends AbstractConfig {
     public static final String API_ENDPOINTS_ALLOWLIST = "api.endpoints.allowlist";
     public static final String API_ENDPOINTS_BLOCKLIST = "api.endpoints.blocklist";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_CACHE_MAX_SIZE = "schema.registry.cache.max.size";
+    public static final String SCHEMA_REGISTRY_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String SCHEMA_REGISTRY_SSL_KEY_PASSWORD = "schema.registry.ssl.key.password";
     public static final String RESOURCE_NAME_AUTHORITY = "confluent.resource.name.authority";
     public static final String REQUEST_BODY_MAX_BYTES = "request.body.max.bytes";
     public static final String PRODUCE_RECORDS_MAX = "produce.request.max.records";
@@ -60,6 +70,23 @@ public final class KrestConfig extends AbstractConfig {
     public static final String CONSUMER_STATE_STORE = "consumer.state.store";
     public static final String REDIS_URL = "redis.url";
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
+    public static final String SHUTDOWN_GRACEFUL_MS = "shutdown.graceful.ms";
+    public static final String METRICS_ENABLE = "metrics.enable";
+    public static final String ACCESS_LOG_ENABLE = "access.log.enable";
+
+    public static final String RATE_LIMIT_ENABLE = "rate.limit.enable";
+    public static final String RATE_LIMIT_PERMITS_PER_SEC = "rate.limit.permits.per.sec";
+    public static final String RATE_LIMIT_TIMEOUT_MS = "rate.limit.timeout.ms";
+    public static final String RATE_LIMIT_DEFAULT_COST = "rate.limit.default.cost";
+    public static final String RATE_LIMIT_COSTS = "rate.limit.costs";
+    public static final String PRODUCE_RATE_LIMIT_ENABLED = "api.v3.produce.rate.limit.enabled";
+    public static final String PRODUCE_RATE_LIMIT_COUNT = "api.v3.produce.rate.limit.max.requests.per.sec";
+    public static final String PRODUCE_RATE_LIMIT_GLOBAL_COUNT =
+            "api.v3.produce.rate.limit.max.requests.global.per.sec";
+    public static final String PRODUCE_RATE_LIMIT_BYTES = "api.v3.produce.rate.limit.max.bytes.per.sec";
+    public static final String PRODUCE_RATE_LIMIT_GLOBAL_BYTES = "api.v3.produce.rate.limit.max.bytes.global.per.sec";
+    public static final String CONSUMER_MAX_CONCURRENT_POLLS = "consumer.max.concurrent.polls";
+    public static final String CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS = "consumer.max.concurrent.polls.wait.ms";
 
     /** The client pass-through prefixes, in the order they are applied (a later prefix wins). */
     public static final List<String> CLIENT_PREFIXES = List.of("client.", "producer.", "consumer.", "admin.");
@@ -90,8 +117,34 @@ public final class KrestConfig extends AbstractConfig {
             .define(RESOURCE_NAME_AUTHORITY, Type.STRING, "", Importance.LOW,
                     "Authority of the CRNs in v3 metadata.resource_name: crn://{authority}/kafka={cluster}/...")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
-                    "Schema Registry URL. Empty: schema formats (avro, jsonschema, protobuf) answer 422/42206. "
-                            + "(Confluent's default is http://localhost:8081; krest has no registry client yet.)")
+                    "Schema Registry URL(s), comma-separated, e.g. http://registry:8081 or Apicurio's "
+                            + "http://host:8080/apis/ccompat/v7. Empty: schema formats (avro, jsonschema, protobuf) "
+                            + "answer 422/42206. v2 avro is supported; jsonschema and protobuf answer 422/42206 "
+                            + "(Confluent's default is http://localhost:8081).")
+            .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+                    "user:password for HTTP basic authentication to the Schema Registry; unset: none.")
+            .define(SCHEMA_REGISTRY_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+                    "krest: most schemas cached by id, by subject + version, and by registered schema text "
+                            + "(each); ids and versions never change, so entries are only evicted for size.")
+            .define(SCHEMA_REGISTRY_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "krest: connect and request timeout of Schema Registry calls, in ms; a registry that does "
+                            + "not answer in time gives 503/50304.")
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+                    "Trust store of an https:// Schema Registry; empty: the JVM's default trust.")
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "Password of " + SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION + ".")
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+                    "Type of " + SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION + " (JKS or PKCS12).")
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+                    "Key store with krest's client certificate for a Schema Registry that requires one (mutual "
+                            + "TLS); empty: none.")
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "Password of " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION + ".")
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+                    "Type of " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION + " (JKS or PKCS12).")
+            .define(SCHEMA_REGISTRY_SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "Password of the private key in " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION
+                            + "; unset: the key store's password.")
             .define(REQUEST_BODY_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
                     "krest: largest request body accepted by non-streaming endpoints, in bytes; larger ones "
                             + "answer 413. The v3 streaming produce body is unbounded in total and limited per "
@@ -151,6 +204,49 @@ public final class KrestConfig extends AbstractConfig {
                             + "(TLS).")
             .define(REDIS_TIMEOUT_MS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
                     "krest: Redis socket timeout in ms; connecting times out after a quarter of it.")
+            .define(SHUTDOWN_GRACEFUL_MS, Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
+                    "How long a replica stopping on SIGTERM lets in-flight requests finish, in ms, after it stops "
+                            + "accepting connections (per listener); then it interrupts the rest, releases the "
+                            + "consumer leases it holds and flushes the producer.")
+            .define(RATE_LIMIT_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+                    "Enable the generic per-endpoint rate limit (every endpoint but v3 produce): JSON 429 with "
+                            + "Retry-After when exceeded. Per replica.")
+            .define(RATE_LIMIT_PERMITS_PER_SEC, Type.INT, 50, Range.atLeast(1), Importance.LOW,
+                    "Permits per second of the generic rate limit, per replica; a request costs its "
+                            + RATE_LIMIT_COSTS + " entry.")
+            .define(RATE_LIMIT_TIMEOUT_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "How long a request waits for permits of the generic rate limit before answering 429, in ms.")
+            .define(RATE_LIMIT_DEFAULT_COST, Type.INT, 1, Range.atLeast(0), Importance.LOW,
+                    "Permits an endpoint without a " + RATE_LIMIT_COSTS + " entry costs; 0 = unlimited.")
+            .define(RATE_LIMIT_COSTS, Type.LIST, "", costsValidator(), Importance.LOW,
+                    "Per-endpoint costs, resource name or prefix (.*) = permits, e.g. "
+                            + "api.v3.clusters.*=1,api.v3.brokers.list=2; the exact name wins, then the longest "
+                            + "prefix; 0 = unlimited.")
+            .define(PRODUCE_RATE_LIMIT_ENABLED, Type.BOOLEAN, false, Importance.LOW,
+                    "Enable the v3 produce rate limits (records and records:batch), counted per record; an "
+                            + "exceeded limit gives that record an in-stream 429 and the stream goes on.")
+            .define(PRODUCE_RATE_LIMIT_COUNT, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "v3 produce records per second per cluster (krest serves one: per replica).")
+            .define(PRODUCE_RATE_LIMIT_GLOBAL_COUNT, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "v3 produce records per second, whole replica.")
+            .define(PRODUCE_RATE_LIMIT_BYTES, Type.INT, 10_000_000, Range.atLeast(1), Importance.LOW,
+                    "v3 produce bytes (record JSON size) per second per cluster (krest serves one: per replica).")
+            .define(PRODUCE_RATE_LIMIT_GLOBAL_BYTES, Type.INT, 10_000_000, Range.atLeast(1), Importance.LOW,
+                    "v3 produce bytes (record JSON size) per second, whole replica.")
+            .define(CONSUMER_MAX_CONCURRENT_POLLS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "krest: most v2 GET .../records polls one replica serves at once; more wait up to "
+                            + CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS + ", then answer 429 with Retry-After. "
+                            + "(Confluent bounds its consumer.threads pool instead.)")
+            .define(CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS, Type.LONG, 500L, Range.atLeast(0), Importance.LOW,
+                    "krest: how long a poll waits for a free slot of " + CONSUMER_MAX_CONCURRENT_POLLS
+                            + " before answering 429, in ms.")
+            .define(METRICS_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+                    "krest: serve Prometheus metrics at /observe/metrics (per-endpoint requests, latency and errors, "
+                            + "records and bytes, consumer and state store meters). Health at /observe/health is "
+                            + "always served.")
+            .define(ACCESS_LOG_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+                    "krest: log one line per request on the java.util.logging logger io.github.krest.access "
+                            + "(method, resource name, status, error_code, duration, bytes, principal).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
                     "krest: port of the embedded broker's client listener when bootstrap.servers is empty "
                             + "(0 or a busy port: any free port).");
@@ -204,6 +300,22 @@ public final class KrestConfig extends AbstractConfig {
             @Override
             public String toString() {
                 return "http://host:port,...";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator costsValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) value;
+                io.github.krest.proxy.limit.RateLimitFilter.parseCosts(list == null ? List.of() : list);
+            }
+
+            @Override
+            public String toString() {
+                return "name=cost,...";
             }
         };
     }

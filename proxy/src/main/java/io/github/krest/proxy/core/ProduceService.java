@@ -25,6 +25,7 @@ public final class ProduceService {
     private final Producer<byte[], byte[]> producer;
     private final MetadataService metadata;
     private final int recordMaxBytes;
+    private final TrafficMeter traffic;
 
     /**
      * @param producer the shared producer
@@ -32,9 +33,21 @@ public final class ProduceService {
      * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
      */
     public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes) {
+        this(producer, metadata, recordMaxBytes, TrafficMeter.NONE);
+    }
+
+    /**
+     * @param producer the shared producer
+     * @param metadata metadata for validation
+     * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
+     * @param traffic counts acknowledged records and bytes
+     */
+    public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes,
+                          TrafficMeter traffic) {
         this.producer = producer;
         this.metadata = metadata;
         this.recordMaxBytes = recordMaxBytes;
+        this.traffic = traffic;
     }
 
     /**
@@ -111,6 +124,7 @@ public final class ProduceService {
                 if (e != null) {
                     result.completeExceptionally(e);
                 } else {
+                    traffic.produced(1, record.sizeInBytes());
                     result.complete(new ProduceResult(md.partition(), md.offset(),
                             Instant.ofEpochMilli(md.timestamp())));
                 }

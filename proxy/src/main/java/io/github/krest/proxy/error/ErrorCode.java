@@ -29,17 +29,23 @@ public enum ErrorCode {
     /** Consumer instance not found, or Kafka's UnknownTopicOrPartition ("does not host this topic-partition"). */
     CONSUMER_INSTANCE_NOT_FOUND(404, 40403),
     UNKNOWN_TOPIC_OR_PARTITION(404, 40403),
+    /** krest: a Schema Registry subject, version or schema id that does not exist (the registry's 40401-40403). */
+    SCHEMA_NOT_FOUND(404, 40403),
     CONSUMER_FORMAT_MISMATCH(406, 40601),
     SERIALIZATION(408, 40801),
     CONSUMER_ALREADY_EXISTS(409, 40902),
     ILLEGAL_STATE(409, 40903),
     KEY_SCHEMA_MISSING(422, 42201),
     VALUE_SCHEMA_MISSING(422, 42202),
+    /** "Conversion of JSON to Object failed: ...": data that does not match its schema (v2 schema formats). */
+    JSON_CONVERSION(422, 42203),
     /** "Invalid consumer configuration: ..." at consumer instance creation. */
     INVALID_CONSUMER_CONFIG(422, 42204),
     INVALID_SCHEMA(422, 42205),
     /** Payload error: empty body, invalid topic name, schemas without a Schema Registry, too many records. */
     PAYLOAD_ERROR(422, 42206),
+    /** "Error serializing message. ...": the Schema Registry refused a request, e.g. an incompatible schema. */
+    SCHEMA_SERIALIZATION(422, 42207),
     BATCH_ERROR(422, 42208),
     KAFKA_THROTTLED(429, 42901),
     KAFKA_ERROR(500, 50002),
@@ -47,6 +53,8 @@ public enum ErrorCode {
     BROKER_NOT_AVAILABLE(503, 50302),
     /** krest: the consumer state store (Redis) cannot be reached; retry after the {@code Retry-After} delay. */
     STATE_STORE_UNAVAILABLE(503, 50303),
+    /** krest: the Schema Registry cannot be reached or failed; retriable. */
+    SCHEMA_REGISTRY_UNAVAILABLE(503, 50304),
     UNSUPPORTED_PROTOCOL(502, 502);
 
     private final int httpStatus;

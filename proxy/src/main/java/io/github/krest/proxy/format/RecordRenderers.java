@@ -2,22 +2,32 @@ package io.github.krest.proxy.format;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.core.consumer.ConsumedRecord;
 import io.github.krest.proxy.core.consumer.RecordConverter;
+import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.json.Json;
 
 /**
  * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",
  * "partition","offset"}}; krest adds {@code timestamp} in epoch ms and {@code headers}
  * {@code [{"name","value":base64}]}, additive fields clients ignore). Keys and values: base64 for binary (Jackson
- * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused).
+ * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused), Avro's
+ * JSON encoding for avro (a record not in the Confluent wire format, with an unknown schema id, or that does not
+ * decode is refused; see {@link AvroFormat#deserialize}).
  */
 public final class RecordRenderers {
-    private RecordRenderers() {
+    private final Optional<AvroFormat> avro;
+
+    /**
+     * @param avro the avro format, empty without a Schema Registry
+     */
+    public RecordRenderers(Optional<AvroFormat> avro) {
+        this.avro = avro;
     }
 
     /** A header of a rendered record; the value is written as base64, null when absent. */
@@ -37,17 +47,44 @@ public final class RecordRenderers {
     }
 
     /**
-     * @param format binary or json
-     * @return the converter for that format
-     * @throws IllegalArgumentException for a schema format (needs a Schema Registry)
+     * Checks that consumers of a format can be served.
+     *
+     * @param format a format
+     * @throws RestException 422/42206 for a schema format without a Schema Registry, or one krest does not
+     *                       support yet
      */
-    public static RecordConverter<RenderedRecord> forFormat(EmbeddedFormat format) {
+    public void requireAvailable(EmbeddedFormat format) {
+        if (!format.needsSchema() || (format == EmbeddedFormat.AVRO && avro.isPresent())) {
+            return;
+        }
+        throw RestException.payload(avro.isEmpty() ? "Schema Registry must be configured when using schemas."
+                : "The " + format.formatName() + " format is not supported by this krest version yet.");
+    }
+
+    /**
+     * @param format binary, json, or avro (with a Schema Registry)
+     * @return the converter for that format
+     * @throws RestException 422/42206 for a format that cannot be served (see {@link #requireAvailable})
+     */
+    public RecordConverter<RenderedRecord> forFormat(EmbeddedFormat format) {
+        requireAvailable(format);
         return switch (format) {
             case BINARY -> r -> render(r, r.key().orElse(null), r.value().orElse(null));
             case JSON -> r -> render(r, json(r.key().orElse(null), "key"), json(r.value().orElse(null), "value"));
-            default -> throw new IllegalArgumentException("The " + format.formatName()
-                    + " format needs a Schema Registry");
+            case AVRO -> r -> render(r, avro(r.key().orElse(null), "key"), avro(r.value().orElse(null), "value"));
+            default -> throw new IllegalStateException(format.formatName());
         };
+    }
+
+    private JsonNode avro(byte[] bytes, String what) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return avro.orElseThrow().deserialize(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its " + what + " cannot be read as Avro: " + e.getMessage());
+        }
     }
 
     private static RenderedRecord render(ConsumedRecord r, Object key, Object value) {

@@ -2,6 +2,7 @@ package io.github.krest.proxy.http;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.krest.proxy.error.ErrorCode;
@@ -24,6 +25,11 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class HttpErrors {
     private static final System.Logger LOG = System.getLogger(HttpErrors.class.getName());
+    /**
+     * The {@code error_code} last sent on this thread, for the request observer's metrics and access log. Helidon
+     * runs a request's filters, handler and error handler on the request's one (virtual) thread.
+     */
+    private static final ThreadLocal<Integer> SENT_ERROR_CODE = new ThreadLocal<>();
 
     private HttpErrors() {
     }
@@ -73,12 +79,24 @@ public final class HttpErrors {
         if (res.isSent()) {
             return;
         }
+        SENT_ERROR_CODE.set(error.errorCode());
         res.status(Status.create(error.httpStatus()));
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         if (error.httpStatus() == 503 || error.httpStatus() == 429) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         }
         res.send(bytes(error));
+    }
+
+    /**
+     * Returns and forgets the {@code error_code} that {@link #send} answered on this thread since the last call.
+     *
+     * @return the code, empty when no error was sent
+     */
+    public static Optional<Integer> takeSentErrorCode() {
+        Integer code = SENT_ERROR_CODE.get();
+        SENT_ERROR_CODE.remove();
+        return Optional.ofNullable(code);
     }
 
     /** @return {@code error} serialised */

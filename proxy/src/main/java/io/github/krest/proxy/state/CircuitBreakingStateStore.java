@@ -151,6 +151,12 @@ public final class CircuitBreakingStateStore implements ConsumerStateStore {
         return call(() -> delegate.sweepExpired(replicaId, nowMs, lockMs, sessionTimeoutMs));
     }
 
+    /** Pings the store itself, past the breaker: health checks must see the store return while it is open. */
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+
     @Override
     public void close() {
         delegate.close();

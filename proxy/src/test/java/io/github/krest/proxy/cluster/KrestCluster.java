@@ -22,6 +22,7 @@ import io.github.krest.state.redis.RedisServerProcess;
  * try (KrestCluster cluster = KrestCluster.start("MyIT", KrestCluster.options())) {
  *     KrestHttp lb = cluster.lb();          // every request goes through nginx
  *     cluster.killReplica(0);               // SIGKILL
+ *     cluster.stopReplica(1);               // SIGTERM, waits for the graceful exit
  *     cluster.restartReplica(0);            // same port, waits until it answers
  *     cluster.restartRedis();
  * }
@@ -186,7 +187,19 @@ public final class KrestCluster implements AutoCloseable {
         replicas.get(i).kill();
     }
 
-    /** Starts replica {@code i} again on its port (after {@link #killReplica}) and waits until it answers. */
+    /**
+     * Stops replica {@code i} gracefully, as an orchestrator does in a rolling restart: SIGTERM, then waits until the
+     * process has exited on its own (it stops accepting, drains in-flight requests for {@code shutdown.graceful.ms},
+     * releases its consumer leases and flushes its producer).
+     *
+     * @return the exit status (143 for a JVM ended by SIGTERM)
+     * @throws IllegalStateException if it still runs 30 s after the signal (it is then SIGKILLed)
+     */
+    public int stopReplica(int i) {
+        return replicas.get(i).terminate(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Starts replica {@code i} again on its port (after {@link #killReplica} or {@link #stopReplica}) and waits until it answers. */
     public void restartReplica(int i) {
         KrestReplica replica = replicas.get(i);
         if (replica.alive()) {

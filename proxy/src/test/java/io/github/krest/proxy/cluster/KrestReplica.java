@@ -144,6 +144,32 @@ final class KrestReplica {
         }
     }
 
+    /**
+     * Graceful stop: SIGTERM, then waits for the process to exit on its own (krest's shutdown hook drains in-flight
+     * requests and releases its leases).
+     *
+     * @return the exit status
+     * @throws IllegalStateException if it is not running, or still runs after {@code timeout} (it is then SIGKILLed)
+     */
+    int terminate(Duration timeout) {
+        if (!alive()) {
+            throw new IllegalStateException(id() + " is not running");
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                ClusterProcesses.kill(process);
+                throw new IllegalStateException(id() + " did not exit within " + timeout + " of SIGTERM:\n" + tail());
+            }
+        } catch (InterruptedException e) {
+            ClusterProcesses.kill(process);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        ClusterProcesses.stopped(process);
+        return process.exitValue();
+    }
+
     /** SIGTERM, then SIGKILL after 15 s. */
     void stop() {
         if (process != null) {

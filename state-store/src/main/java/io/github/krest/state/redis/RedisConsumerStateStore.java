@@ -122,6 +122,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
      *
      * @throws StateStoreUnavailableException if it does not
      */
+    @Override
     public void ping() {
         call(client::ping);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
@@ -65,6 +67,9 @@ public final class ConsumerService {
     private final ConsumerSettings settings;
     private final String replicaId;
     private final LongSupplier clock;
+    private final TrafficMeter traffic;
+    /** Leases this replica holds now (requests in flight), so that {@link #releaseLeases()} can end them. */
+    private final Set<HeldLease> held = ConcurrentHashMap.newKeySet();
 
     /**
      * @param store the consumer state store
@@ -78,6 +83,17 @@ public final class ConsumerService {
     public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaOffsets offsets,
                            MetadataService metadata, ConsumerSettings settings, String replicaId,
                            LongSupplier clock) {
+        this(store, readers, offsets, metadata, settings, replicaId, clock, TrafficMeter.NONE);
+    }
+
+    /**
+     * As {@link #ConsumerService(ConsumerStateStore, ConsumerReaders, KafkaOffsets, MetadataService,
+     * ConsumerSettings, String, LongSupplier)}, counting the records polls return in {@code traffic}.
+     */
+    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaOffsets offsets,
+                           MetadataService metadata, ConsumerSettings settings, String replicaId,
+                           LongSupplier clock, TrafficMeter traffic) {
+        this.traffic = traffic;
         this.store = store;
         this.readers = readers;
         this.offsets = offsets;
@@ -127,9 +143,6 @@ public final class ConsumerService {
         }
         EmbeddedFormat format = EmbeddedFormat.ofName(request.format().orElse("binary"))
                 .orElseThrow(() -> new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "Invalid format type."));
-        if (format.needsSchema()) {
-            throw RestException.payload("Schema Registry must be configured when using schemas.");
-        }
         String reset = request.autoOffsetReset().map(s -> s.toLowerCase(Locale.ROOT)).orElse("latest");
         if (!OFFSET_RESETS.contains(reset)) {
             throw invalidConfig("auto.offset.reset must be earliest, latest or none, not " + reset);
@@ -239,7 +252,7 @@ public final class ConsumerService {
                     .filter(d -> d.instance().name().equals(name)).findFirst()
                     .map(d -> d.partitions()).orElseThrow(() -> new InstanceNotFoundException(group, name));
         }
-        store.endPoll(group, name, lease.get().fencingToken(), Map.of());
+        endPoll(group, name, lease.get().fencingToken(), Map.of());
         return lease.get().partitions();
     }
 
@@ -281,12 +294,12 @@ public final class ConsumerService {
             positions.putAll(this.offsets.earliest(toBeginning));
             positions.putAll(this.offsets.latest(toEnd));
             released = true;
-            if (!store.endPoll(group, name, lease.fencingToken(), positions)) {
+            if (!endPoll(group, name, lease.fencingToken(), positions)) {
                 throw busy(group, name);
             }
         } finally {
             if (!released) {
-                store.endPoll(group, name, lease.fencingToken(), Map.of());
+                endPoll(group, name, lease.fencingToken(), Map.of());
             }
         }
     }
@@ -323,7 +336,13 @@ public final class ConsumerService {
         boolean released = false;
         try {
             EmbeddedFormat instanceFormat = requireFormat(instance, format);
-            RecordConverter<T> converter = converters.apply(instanceFormat);
+            RecordConverter<T> formatConverter = converters.apply(instanceFormat);
+            long[] convertedBytes = {0};
+            RecordConverter<T> converter = r -> {
+                T converted = formatConverter.convert(r);
+                convertedBytes[0] += r.size();
+                return converted;
+            };
             long deadline = start + timeoutMs.map(t -> waitMs).orElse(instance.config().requestTimeoutMs());
             long limit = maxBytes.filter(b -> b > 0).map(b -> Math.min(b, settings.requestMaxBytes()))
                     .orElse(settings.requestMaxBytes());
@@ -336,7 +355,7 @@ public final class ConsumerService {
             Map<PartitionRef, Long> newPositions = new HashMap<>(positions);
             newPositions.putAll(batch.advanced());
             released = true;
-            if (!store.endPoll(group, name, lease.fencingToken(), newPositions)) {
+            if (!endPoll(group, name, lease.fencingToken(), newPositions)) {
                 // our lease lapsed and another request took the instance over: these records are not ours to give
                 readers.invalidate(key);
                 return new Polled<>(instanceFormat, List.of());
@@ -344,6 +363,7 @@ public final class ConsumerService {
             if (batch.failure().isPresent() && batch.records().isEmpty()) {
                 throw batch.failure().get();
             }
+            traffic.consumed(batch.records().size(), convertedBytes[0]);
             return new Polled<>(instanceFormat, batch.records());
         } catch (RuntimeException e) {
             if (!(e instanceof RestException)) {
@@ -352,7 +372,7 @@ public final class ConsumerService {
             throw e;
         } finally {
             if (!released) {
-                store.endPoll(group, name, lease.fencingToken(), Map.of());
+                endPoll(group, name, lease.fencingToken(), Map.of());
             }
         }
     }
@@ -429,7 +449,44 @@ public final class ConsumerService {
         return removed.size();
     }
 
+    /**
+     * Ends every lease this replica still holds, without storing positions, so that another replica's next request
+     * on those instances proceeds at once instead of waiting for the leases to lapse. Called on shutdown after the
+     * web server stopped: a request still running then (it outlived {@code shutdown.graceful.ms}) finds its lease
+     * gone and returns nothing, so no record it read counts as delivered.
+     *
+     * @return how many leases were released
+     */
+    public int releaseLeases() {
+        int released = 0;
+        for (HeldLease lease : List.copyOf(held)) {
+            if (!held.remove(lease)) {
+                continue;
+            }
+            try {
+                if (store.endPoll(lease.group(), lease.name(), lease.fencingToken(), Map.of())) {
+                    released++;
+                }
+            } catch (RuntimeException e) {
+                // the store is unreachable: the lease lapses on its own
+            }
+        }
+        return released;
+    }
+
     // ---- internals ----
+
+    private record HeldLease(String group, String name, long fencingToken) {
+    }
+
+    /** {@link ConsumerStateStore#endPoll} for a lease this replica took, which it then no longer holds. */
+    private boolean endPoll(String group, String name, long fencingToken, Map<PartitionRef, Long> positions) {
+        if (!held.remove(new HeldLease(group, name, fencingToken))) {
+            // released by releaseLeases() on shutdown: nothing may be written under it any more
+            return false;
+        }
+        return store.endPoll(group, name, fencingToken, positions);
+    }
 
     private record Batch<T>(List<T> records, Map<PartitionRef, Long> advanced, Optional<RestException> failure) {
     }
@@ -484,6 +541,12 @@ public final class ConsumerService {
                                 + r.topic() + "-" + r.partition() + "@" + r.offset() + " as "
                                 + instance.config().format() + ": " + e.getMessage() + ". Records before it are "
                                 + "returned; to skip it, POST .../positions with offset " + (r.offset() + 1) + "."));
+                        stop = true;
+                        break;
+                    } catch (RestException e) {
+                        // the converter could not ask a service (e.g. the Schema Registry is unreachable): not a
+                        // poison record; stop before it so that the reader's positions stay in step
+                        failure = Optional.of(e);
                         stop = true;
                         break;
                     }
@@ -625,12 +688,13 @@ public final class ConsumerService {
                 }
                 continue;
             }
+            held.add(new HeldLease(group, name, lease.fencingToken()));
             if (lease.instance().subscription().mode() == SubscriptionMode.SUBSCRIBE) {
                 Optional<Map<String, Map<PartitionRef, Long>>> reassigned =
                         coordinator.refreshIfMetadataChanged(group);
                 if (reassigned.isPresent()) {
                     // the lease's partitions are stale: release it and lease again under the new assignment
-                    store.endPoll(group, name, lease.fencingToken(), Map.of());
+                    endPoll(group, name, lease.fencingToken(), Map.of());
                     commitRevoked(group, reassigned.get());
                     continue;
                 }

@@ -12,6 +12,8 @@ public interface RecordConverter<T> {
      * @param record the record
      * @return its rendered form
      * @throws IllegalArgumentException when the record cannot be rendered in this format; the message says why
+     * @throws io.github.krest.proxy.error.RestException when a service the format needs fails (e.g. the Schema
+     *         Registry is unreachable): the poll answers it, after the records before this one if any
      */
     T convert(ConsumedRecord record);
 }

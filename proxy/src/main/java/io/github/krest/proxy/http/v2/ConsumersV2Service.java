@@ -26,6 +26,7 @@ import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.limit.PollBulkhead;
 import io.github.krest.state.PartitionRef;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.http.HeaderNames;
@@ -53,11 +54,16 @@ final class ConsumersV2Service implements HttpService {
     private final ConsumerService consumers;
     private final BaseUrls urls;
     private final long maxBodyBytes;
+    private final PollBulkhead polls;
+    private final RecordRenderers renderers;
 
-    ConsumersV2Service(ConsumerService consumers, BaseUrls urls, long maxBodyBytes) {
+    ConsumersV2Service(ConsumerService consumers, BaseUrls urls, long maxBodyBytes, PollBulkhead polls,
+                       RecordRenderers renderers) {
         this.consumers = consumers;
         this.urls = urls;
         this.maxBodyBytes = maxBodyBytes;
+        this.polls = polls;
+        this.renderers = renderers;
     }
 
     @Override
@@ -114,6 +120,8 @@ final class ConsumersV2Service implements HttpService {
                 text(body, "auto.commit.enable"),
                 number(body, "fetch.min.bytes").or(() -> number(body, "responseMinBytes")),
                 number(body, "consumer.request.timeout.ms").or(() -> number(body, "requestWaitMs")));
+        // schema formats need a Schema Registry (422/42206); an unknown format is ConsumerService's 422
+        request.format().flatMap(EmbeddedFormat::ofName).ifPresent(renderers::requireAvailable);
         String name = consumers.create(group, request, principal(req));
         String baseUri = urls.base(req) + "/consumers/" + segment(group) + "/instances/" + segment(name);
         Responses.json(res, Status.OK_200, type, new Created(name, baseUri));
@@ -207,8 +215,9 @@ final class ConsumersV2Service implements HttpService {
         Optional<EmbeddedFormat> requested = acceptedFormat(req);
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
-        ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = consumers.poll(group(req), instance(req),
-                principal(req), requested, timeout, maxBytes, RecordRenderers::forFormat);
+        // consumer.max.concurrent.polls: a full replica answers 429 with Retry-After after a short wait
+        ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = polls.call(() -> consumers.poll(group(req),
+                instance(req), principal(req), requested, timeout, maxBytes, renderers::forFormat));
         Responses.json(res, Status.OK_200, polled.format().mediaType(), polled.records());
     }
 

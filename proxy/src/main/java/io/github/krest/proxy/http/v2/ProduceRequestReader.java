@@ -20,8 +20,10 @@ import io.github.krest.proxy.http.json.Json;
  * Parses a v2 produce body (Confluent v2: {@code POST /topics/{topic}}, shared/reference/confluent-api.md §1.3)
  * with Jackson's streaming parser, straight into records:
  * <pre>{"records": [{"key": ..., "value": ..., "partition": 0, "headers": [{"name": "h", "value": "base64"}]}]}</pre>
- * {@code headers} is a krest extension (Confluent v2 has none); {@code key_schema*} / {@code value_schema*} are
- * ignored for binary and json. Unknown fields are ignored.
+ * {@code headers} is a krest extension (Confluent v2 has none). {@code key_schema} / {@code value_schema} (schema
+ * text) and {@code key_schema_id} / {@code value_schema_id} are read for the schema formats, whose key and value
+ * data is kept as compact JSON text for the caller to convert; binary and json ignore them. Unknown fields are
+ * ignored.
  *
  * <p>Errors: empty body 422/42206, malformed JSON or wrongly typed fields 400/400, no records 422/422, more than
  * the limit 422/42206.
@@ -31,14 +33,27 @@ final class ProduceRequestReader {
     }
 
     /**
+     * A parsed request.
+     *
+     * @param records the records in request order
+     * @param keySchema {@code key_schema}, the schema text of the keys
+     * @param keySchemaId {@code key_schema_id}
+     * @param valueSchema {@code value_schema}
+     * @param valueSchemaId {@code value_schema_id}
+     */
+    record Request(List<ProduceRecord> records, Optional<String> keySchema, Optional<Integer> keySchemaId,
+                   Optional<String> valueSchema, Optional<Integer> valueSchemaId) {
+    }
+
+    /**
      * @param body the request body
      * @param topic the topic from the path
      * @param pathPartition the partition from the path, which overrides each record's
-     * @param format binary or json
+     * @param format the request's format
      * @param maxRecords most records allowed
-     * @return the records in request order
+     * @return the records in request order, and the schema fields
      */
-    static List<ProduceRecord> read(byte[] body, String topic, Optional<Integer> pathPartition,
+    static Request read(byte[] body, String topic, Optional<Integer> pathPartition,
                                     EmbeddedFormat format, int maxRecords) {
         if (body.length == 0) {
             throw RestException.payload("Request body is empty. Data is required.");
@@ -48,13 +63,20 @@ final class ProduceRequestReader {
                 throw RestException.badRequest("The request body must be a JSON object with a records array.");
             }
             List<ProduceRecord> records = null;
+            Optional<String> keySchema = Optional.empty();
+            Optional<Integer> keySchemaId = Optional.empty();
+            Optional<String> valueSchema = Optional.empty();
+            Optional<Integer> valueSchemaId = Optional.empty();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
-                if (field.equals("records")) {
-                    records = readRecords(p, topic, pathPartition, format, maxRecords);
-                } else {
-                    p.skipChildren();
+                switch (field) {
+                    case "records" -> records = readRecords(p, topic, pathPartition, format, maxRecords);
+                    case "key_schema" -> keySchema = schemaText(p, field);
+                    case "value_schema" -> valueSchema = schemaText(p, field);
+                    case "key_schema_id" -> keySchemaId = schemaId(p, field);
+                    case "value_schema_id" -> valueSchemaId = schemaId(p, field);
+                    default -> p.skipChildren();
                 }
             }
             if (p.nextToken() != null) {
@@ -63,7 +85,7 @@ final class ProduceRequestReader {
             if (records == null || records.isEmpty()) {
                 throw new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "records may not be empty");
             }
-            return records;
+            return new Request(records, keySchema, keySchemaId, valueSchema, valueSchemaId);
         } catch (StreamConstraintsException e) {
             throw RestException.badRequest("A value in the request is too large: " + firstLine(e));
         } catch (JsonProcessingException e) {
@@ -119,6 +141,30 @@ final class ProduceRequestReader {
 
     private static Optional<byte[]> data(JsonParser p, EmbeddedFormat format, String field) throws IOException {
         return format == EmbeddedFormat.BINARY ? DataReaders.binary(p, field) : DataReaders.json(p);
+    }
+
+    private static Optional<String> schemaText(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            throw RestException.badRequest(field + " must be a string holding the schema.");
+        }
+        return Optional.of(p.getText());
+    }
+
+    private static Optional<Integer> schemaId(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            p.skipChildren();
+            throw RestException.badRequest(field + " must be an integer.");
+        }
+        return Optional.of(p.getIntValue());
     }
 
     private static Optional<Integer> partition(JsonParser p, String at) throws IOException {

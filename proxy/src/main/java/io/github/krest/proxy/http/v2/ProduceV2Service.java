@@ -5,17 +5,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
+import io.github.krest.proxy.http.json.Json;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -26,8 +29,15 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Confluent v2 produce: {@code POST /topics/{topic}} (api.v2.produce-to-topic.{format}) and
  * {@code POST /topics/{topic}/partitions/{partition}} (api.v2.produce-to-partition.{format}), with
- * {@code Content-Type} {@code application/vnd.kafka.{binary,json}.v2+json} or plain {@code application/json}
+ * {@code Content-Type} {@code application/vnd.kafka.{binary,json,avro}.v2+json} or plain {@code application/json}
  * (the json format).
+ *
+ * <p>avro (with {@code schema.registry.url}): keys and values are Avro's JSON encoding of the data, written in the
+ * Confluent wire format with the schema of {@code key_schema_id} / {@code value_schema_id}, else of
+ * {@code key_schema} / {@code value_schema} registered under {@code <topic>-key} / {@code <topic>-value} when
+ * absent; the response carries the schema ids. Keys without a key schema 422/42201, values without a value schema
+ * 422/42202, invalid schema 422/42205, data not matching the schema 422/42203 naming the field, unknown schema id
+ * 404/40403, schema refused by the registry (e.g. incompatible) 422/42207, registry unreachable 503/50304.
  *
  * <p>Answers {@code {"offsets": [{"partition", "offset", "error_code", "error"}], "key_schema_id",
  * "value_schema_id"}} in request order once every record is acknowledged. A record Kafka rejects carries its own
@@ -40,13 +50,13 @@ final class ProduceV2Service implements HttpService {
     private final ProduceService produce;
     private final long maxBodyBytes;
     private final int maxRecords;
-    private final boolean schemaRegistryConfigured;
+    private final Optional<AvroFormat> avro;
 
-    ProduceV2Service(ProduceService produce, long maxBodyBytes, int maxRecords, boolean schemaRegistryConfigured) {
+    ProduceV2Service(ProduceService produce, long maxBodyBytes, int maxRecords, Optional<AvroFormat> avro) {
         this.produce = produce;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRecords = maxRecords;
-        this.schemaRegistryConfigured = schemaRegistryConfigured;
+        this.avro = avro;
     }
 
     @Override
@@ -59,8 +69,8 @@ final class ProduceV2Service implements HttpService {
         EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
                 .orElseThrow(ContentTypes::unsupportedMediaType);
         MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        if (format.needsSchema()) {
-            throw RestException.payload(schemaRegistryConfigured
+        if (format.needsSchema() && !(format == EmbeddedFormat.AVRO && avro.isPresent())) {
+            throw RestException.payload(avro.isPresent()
                     ? "The " + format.formatName() + " format is not supported by this krest version yet."
                     : "Schema Registry must be configured when using schemas.");
         }
@@ -72,7 +82,27 @@ final class ProduceV2Service implements HttpService {
                 ErrorCode.PARTITION_NOT_FOUND));
 
         byte[] body = RequestBodies.read(req, maxBodyBytes);
-        List<ProduceRecord> records = ProduceRequestReader.read(body, topic, pathPartition, format, maxRecords);
+        ProduceRequestReader.Request request = ProduceRequestReader.read(body, topic, pathPartition, format,
+                maxRecords);
+        List<ProduceRecord> records = request.records();
+        Optional<AvroFormat.ResolvedSchema> keySchema = Optional.empty();
+        Optional<AvroFormat.ResolvedSchema> valueSchema = Optional.empty();
+        if (format == EmbeddedFormat.AVRO) {
+            AvroFormat avroFormat = avro.orElseThrow();
+            if (records.stream().anyMatch(r -> r.key().isPresent())
+                    && request.keySchema().isEmpty() && request.keySchemaId().isEmpty()) {
+                throw new RestException(ErrorCode.KEY_SCHEMA_MISSING,
+                        "Request includes keys but does not include key schema");
+            }
+            if (records.stream().anyMatch(r -> r.value().isPresent())
+                    && request.valueSchema().isEmpty() && request.valueSchemaId().isEmpty()) {
+                throw new RestException(ErrorCode.VALUE_SCHEMA_MISSING,
+                        "Request includes values but does not include value schema");
+            }
+            keySchema = avroFormat.resolve(topic + "-key", request.keySchema(), request.keySchemaId());
+            valueSchema = avroFormat.resolve(topic + "-value", request.valueSchema(), request.valueSchemaId());
+            records = toAvro(avroFormat, records, keySchema, valueSchema);
+        }
         for (ProduceRecord record : records) {
             record.partition().ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                     ErrorCode.PARTITION_NOT_FOUND));
@@ -100,6 +130,33 @@ final class ProduceV2Service implements HttpService {
         }
         Status status = authentication ? Status.UNAUTHORIZED_401
                 : authorization ? Status.FORBIDDEN_403 : Status.OK_200;
-        Responses.json(res, status, responseType, new V2Json.ProduceResponse(offsets, null, null));
+        Responses.json(res, status, responseType, new V2Json.ProduceResponse(offsets,
+                keySchema.map(AvroFormat.ResolvedSchema::id).orElse(null),
+                valueSchema.map(AvroFormat.ResolvedSchema::id).orElse(null)));
+    }
+
+    /** Converts the records' JSON text keys and values to the wire format; a record without data stays null. */
+    private static List<ProduceRecord> toAvro(AvroFormat avro, List<ProduceRecord> records,
+                                              Optional<AvroFormat.ResolvedSchema> keySchema,
+                                              Optional<AvroFormat.ResolvedSchema> valueSchema) {
+        List<ProduceRecord> converted = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            ProduceRecord r = records.get(i);
+            String at = "records[" + i + "]";
+            Optional<byte[]> key = r.key().map(k -> avro.serialize(keySchema.orElseThrow(), tree(k), at + ".key"));
+            Optional<byte[]> value = r.value().map(v -> avro.serialize(valueSchema.orElseThrow(), tree(v),
+                    at + ".value"));
+            converted.add(new ProduceRecord(r.topic(), r.partition(), key, value, r.headers(), r.timestamp()));
+        }
+        return converted;
+    }
+
+    private static JsonNode tree(byte[] json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            // the reader copied this text from a parsed request
+            throw new IllegalStateException(e);
+        }
     }
 }

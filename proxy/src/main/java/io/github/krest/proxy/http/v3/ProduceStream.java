@@ -26,6 +26,7 @@ import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.limit.ProduceRateLimiter;
 
 /**
  * One v3 streaming produce exchange (Confluent v3: {@code POST /v3/clusters/{C}/topics/{t}/records},
@@ -42,7 +43,8 @@ import io.github.krest.proxy.error.RestException;
  * own error and the stream goes on. After {@code streaming.connection.max.duration.ms} every record gets an
  * in-stream 408; once the grace period has passed too, the stream ends (after the receipts of the records already
  * sent) and the connection is closed, whether or not the client is still sending. A body that cannot be read (the
- * client went away, broken chunked framing) ends the exchange with an in-stream 400.
+ * client went away, broken chunked framing) ends the exchange with an in-stream 400. A record over the
+ * {@code api.v3.produce.rate.limit.*} limits gets an in-stream 429, is not produced, and the stream goes on.
  */
 final class ProduceStream {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -55,6 +57,7 @@ final class ProduceStream {
     private final long maxDurationMs;
     private final long graceMs;
     private final LongSupplier clock;
+    private final ProduceRateLimiter limits;
 
     /**
      * @param mapper a mapper whose string tokens are bounded by the record limit
@@ -64,9 +67,10 @@ final class ProduceStream {
      * @param maxDurationMs longest the exchange may run before records get 408
      * @param graceMs how long after that the stream is closed
      * @param clock milliseconds clock
+     * @param limits per-record produce rate limits
      */
     ProduceStream(ObjectMapper mapper, ProduceService produce, ProduceRecordReader reader, long recordMaxBytes,
-                  long maxDurationMs, long graceMs, LongSupplier clock) {
+                  long maxDurationMs, long graceMs, LongSupplier clock, ProduceRateLimiter limits) {
         this.mapper = mapper;
         this.produce = produce;
         this.reader = reader;
@@ -74,6 +78,7 @@ final class ProduceStream {
         this.maxDurationMs = maxDurationMs;
         this.graceMs = graceMs;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** A receipt to write, in order; {@code last} ends the exchange after it. */
@@ -259,6 +264,7 @@ final class ProduceStream {
                     return;
                 }
                 JsonNode node;
+                long recordStart = offset(p.currentTokenLocation());
                 try {
                     node = readObject(p);
                 } catch (StreamConstraintsException | RecordTooLarge e) {
@@ -277,6 +283,14 @@ final class ProduceStream {
                                     ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
                                             + "Connection will be closed.")))), close, close));
                     if (close || !queued) {
+                        return;
+                    }
+                    continue;
+                }
+                if (!limits.tryAcquire(offset(p.currentLocation()) - recordStart)) {
+                    // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
+                    if (!queue.admitAndPut(new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
+                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()))), false, false))) {
                         return;
                     }
                     continue;

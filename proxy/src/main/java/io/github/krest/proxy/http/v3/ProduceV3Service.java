@@ -23,6 +23,7 @@ import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -42,7 +43,9 @@ import io.helidon.webserver.http.ServerResponse;
  *
  * <p>Checked before the stream opens (so they answer with a real HTTP status): the cluster id 404, the
  * {@code Content-Type} {@code application/json} 415 (charset UTF-8 or ISO-8859-1, else 400), {@code Accept} 406,
- * the topic 400/40002 or 404/40401. Batch validation errors are 422/42208.
+ * the topic 400/40002 or 404/40401. Batch validation errors are 422/42208. With
+ * {@code api.v3.produce.rate.limit.enabled} every record (stream) or entry (batch) is counted; one over the limits
+ * gets a 429 receipt (a 429 entry in {@code failures}) and is not produced.
  */
 final class ProduceV3Service implements HttpService {
     private static final int MAX_ID_LENGTH = 80;
@@ -53,15 +56,17 @@ final class ProduceV3Service implements HttpService {
     private final ProduceStream stream;
     private final long maxBodyBytes;
     private final int maxBatchEntries;
+    private final ProduceRateLimiter limits;
 
     ProduceV3Service(Clusters clusters, ProduceService produce, ProduceRecordReader reader, ProduceStream stream,
-                     long maxBodyBytes, int maxBatchEntries) {
+                     long maxBodyBytes, int maxBatchEntries, ProduceRateLimiter limits) {
         this.clusters = clusters;
         this.produce = produce;
         this.reader = reader;
         this.stream = stream;
         this.maxBodyBytes = maxBodyBytes;
         this.maxBatchEntries = maxBatchEntries;
+        this.limits = limits;
     }
 
     @Override
@@ -122,6 +127,7 @@ final class ProduceV3Service implements HttpService {
         List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(entries.size());
         for (JsonNode entry : entries) {
             try {
+                limits.acquire(limits == ProduceRateLimiter.UNLIMITED ? 0 : jsonSize(entry));
                 ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount);
                 produce.checkSize(p.record());
                 parsed.add(p);
@@ -179,6 +185,15 @@ final class ProduceV3Service implements HttpService {
                     + " (api.v3.produce.batch.maximum.entries).");
         }
         return entries;
+    }
+
+    /** @return the JSON size of a batch entry, as its rate limits count it */
+    private static long jsonSize(JsonNode entry) {
+        try {
+            return Json.mapper().writeValueAsBytes(entry).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Charset requireJson(ServerRequest req) {

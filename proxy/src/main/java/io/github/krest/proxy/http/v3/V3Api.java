@@ -8,6 +8,7 @@ import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.github.krest.state.ConsumerStateStore;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -25,9 +26,11 @@ public final class V3Api {
      * @param produce produce service
      * @param urls absolute URL base
      * @param consumerState krest's consumer state (its instances are shown as consumers of their groups)
+     * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
-                                ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState) {
+                                ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState,
+                                ProduceRateLimiter produceLimits) {
         Clusters clusters = new Clusters(metadata, metadata.admin(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
         ProduceRecordReader reader = new ProduceRecordReader(
@@ -35,7 +38,7 @@ public final class V3Api {
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
-                config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis);
+                config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis, produceLimits);
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
         TopicAdminService topicAdmin = new TopicAdminService(metadata.admin());
         routing.register(new BrokersV3Service(clusters, urls, new BrokerAdminService(metadata.admin()), maxBody),
@@ -47,6 +50,6 @@ public final class V3Api {
                 new AclsV3Service(clusters, urls, new AclAdminService(metadata.admin()), maxBody));
         routing.register(new ClustersV3Service(clusters, urls),
                 new ProduceV3Service(clusters, produce, reader, stream,
-                        maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES)));
+                        maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES), produceLimits));
     }
 }
