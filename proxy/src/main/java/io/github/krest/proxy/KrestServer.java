@@ -91,13 +91,16 @@ public final class KrestServer implements AutoCloseable {
                 m.readers(cached::size);
                 m.producer(clients.producer());
                 if (rawStore instanceof CircuitBreakingStateStore breaking) {
-                    m.circuitBreaker(breaking.breaker());
+                    m.circuitBreaker("state-store", breaking.breaker());
                 }
             });
             ConsumerService consumers = new ConsumerService(store, readers, new KafkaOffsets(clients.admin()),
                     metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
+            Optional<AvroFormat> avro = AvroFormat.of(config);
+            metrics.ifPresent(m -> avro.flatMap(AvroFormat::registryBreaker)
+                    .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
             Services services = new Services(config, metadata, produce, consumers, store, Limits.of(config),
-                    AvroFormat.of(config), new RequestObserver(metrics, config.getBoolean(
+                    avro, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()));
 
             List<KrestConfig.Listener> listeners = config.listeners();

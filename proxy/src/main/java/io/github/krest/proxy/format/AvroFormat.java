@@ -10,6 +10,8 @@ import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.registry.CachingSchemaRegistryClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.krest.proxy.format.registry.CircuitBreakingSchemaRegistryClient;
 import io.github.krest.proxy.format.registry.HttpSchemaRegistryClient;
 import io.github.krest.proxy.format.registry.RegisteredSchema;
 import io.github.krest.proxy.format.registry.SchemaRegistryClient;
@@ -31,6 +33,7 @@ public final class AvroFormat {
 
     private final SchemaRegistryClient registry;
     private final Cache<Integer, Schema> parsed;
+    private final Optional<CircuitBreaker> registryBreaker;
 
     /** A schema ready for writing: its registry id and the parsed schema. */
     public record ResolvedSchema(int id, Schema schema) {
@@ -41,8 +44,13 @@ public final class AvroFormat {
      * @param maxSchemas most parsed schemas kept
      */
     public AvroFormat(SchemaRegistryClient registry, long maxSchemas) {
+        this(registry, maxSchemas, Optional.empty());
+    }
+
+    private AvroFormat(SchemaRegistryClient registry, long maxSchemas, Optional<CircuitBreaker> registryBreaker) {
         this.registry = registry;
         this.parsed = Caffeine.newBuilder().maximumSize(maxSchemas).build();
+        this.registryBreaker = registryBreaker;
     }
 
     /**
@@ -59,10 +67,18 @@ public final class AvroFormat {
         Optional<String> userInfo = Optional.ofNullable(config.getPassword(KrestConfig.SCHEMA_REGISTRY_USER_INFO))
                 .map(p -> p.value());
         int maxSize = config.getInt(KrestConfig.SCHEMA_REGISTRY_CACHE_MAX_SIZE);
-        SchemaRegistryClient client = new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(url, userInfo,
-                Duration.ofMillis(config.getInt(KrestConfig.SCHEMA_REGISTRY_TIMEOUT_MS)),
-                SchemaRegistryTls.context(config)), maxSize);
-        return Optional.of(new AvroFormat(client, maxSize));
+        CircuitBreakingSchemaRegistryClient breaking = new CircuitBreakingSchemaRegistryClient(
+                new HttpSchemaRegistryClient(url, userInfo,
+                        Duration.ofMillis(config.getInt(KrestConfig.SCHEMA_REGISTRY_TIMEOUT_MS)),
+                        SchemaRegistryTls.context(config)),
+                Duration.ofSeconds(1));
+        return Optional.of(new AvroFormat(new CachingSchemaRegistryClient(breaking, maxSize), maxSize,
+                Optional.of(breaking.breaker())));
+    }
+
+    /** @return the Schema Registry client's circuit breaker (for metrics), when built by {@link #of} */
+    public Optional<CircuitBreaker> registryBreaker() {
+        return registryBreaker;
     }
 
     /**

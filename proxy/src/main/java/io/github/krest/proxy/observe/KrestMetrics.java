@@ -35,7 +35,8 @@ import org.apache.kafka.common.MetricName;
  *   <li>{@code krest_consumer_readers_cached}, {@code krest_consumer_instances_active} and
  *       {@code krest_consumer_instances_{created,deleted,expired}_total} (this replica's share);</li>
  *   <li>{@code krest_state_store_call_duration_seconds{operation}}, {@code krest_state_store_call_errors_total{operation}},
- *       {@code krest_state_store_circuit_breaker_state{state}} (1 for the current state);</li>
+ *       {@code krest_circuit_breaker_state{breaker,state}} (1 for the current state; breakers
+ *       {@code state-store} and {@code schema-registry});</li>
  *   <li>{@code krest_producer_*}: the shared producer's record send and error rates (per s), request latency average
  *       and maximum (ms), and buffer bytes available.</li>
  * </ul>
@@ -177,14 +178,16 @@ public final class KrestMetrics implements TrafficMeter, AutoCloseable {
     /**
      * Exports a circuit breaker's state: one series per state, 1 for the current one.
      *
-     * @param breaker the state store's breaker
+     * @param name the breaker's label value: {@code state-store} or {@code schema-registry}
+     * @param breaker the breaker
      */
-    public void circuitBreaker(CircuitBreaker breaker) {
+    public void circuitBreaker(String name, CircuitBreaker breaker) {
         for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
                 CircuitBreaker.State.HALF_OPEN)) {
-            gauge("krest.state.store.circuit.breaker.state", "1 for the state store circuit breaker's current state",
+            gauge("krest.circuit.breaker.state", "1 for a circuit breaker's current state",
                     () -> breaker.getState() == state ? 1 : 0,
-                    List.of(Tag.create("state", state.name().toLowerCase(java.util.Locale.ROOT))));
+                    List.of(Tag.create("breaker", name),
+                            Tag.create("state", state.name().toLowerCase(java.util.Locale.ROOT))));
         }
     }
 
