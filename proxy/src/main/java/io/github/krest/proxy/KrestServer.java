@@ -183,7 +183,7 @@ public final class KrestServer implements AutoCloseable {
         services.limits().filter().ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
             V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState(),
-                    services.limits().produce());
+                    services.limits().produce(), services.avro());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls,

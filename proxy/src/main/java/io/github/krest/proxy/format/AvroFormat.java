@@ -106,6 +106,54 @@ public final class AvroFormat {
     }
 
     /**
+     * @param id global schema id
+     * @return the schema with that id
+     * @throws SchemaRegistryException 404/40403 when the registry does not have it
+     */
+    public ResolvedSchema byId(int id) {
+        return new ResolvedSchema(id, schemaById(id));
+    }
+
+    /**
+     * @param subject subject name
+     * @param version a version number or {@code latest}
+     * @return that version's schema
+     * @throws SchemaRegistryException 404 when the subject or version does not exist
+     */
+    public ResolvedSchema version(String subject, String version) {
+        RegisteredSchema registered = registry.version(subject, version);
+        Schema cached = parsed.getIfPresent(registered.id());
+        if (cached != null) {
+            return new ResolvedSchema(registered.id(), cached);
+        }
+        return new ResolvedSchema(registered.id(), schemaById(registered.id()));
+    }
+
+    /**
+     * Registers a parsed schema under a subject, or finds the id it already has there.
+     *
+     * @param subject subject name
+     * @param schema the schema, from {@link #parse}
+     * @return its id
+     */
+    public ResolvedSchema register(String subject, Schema schema) {
+        int id = registry.register(subject, TYPE, schema.toString());
+        parsed.put(id, schema);
+        return new ResolvedSchema(id, schema);
+    }
+
+    /**
+     * @param subject subject name
+     * @param schema a schema the registry has
+     * @return its version number under {@code subject}
+     * @throws SchemaRegistryException 404/40403 when the subject does not have it
+     */
+    public int versionOf(String subject, ResolvedSchema schema) {
+        // the registry's own text, so that the lookup matches what was registered byte for byte
+        return registry.versionOf(subject, TYPE, registry.byId(schema.id()).schema());
+    }
+
+    /**
      * @param schema the resolved schema
      * @param data the JSON value (not null)
      * @param field the value's name for messages, e.g. {@code records[0].value}
@@ -164,7 +212,7 @@ public final class AvroFormat {
      * @return the parsed schema
      * @throws RestException 422/42205 when it is not a valid Avro schema
      */
-    static Schema parse(String text) {
+    public static Schema parse(String text) {
         try {
             return new Schema.Parser().parse(text);
         } catch (RuntimeException e) {

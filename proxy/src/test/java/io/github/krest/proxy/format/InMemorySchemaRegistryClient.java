@@ -55,4 +55,17 @@ final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
         subjects.computeIfAbsent(subject, k -> new ArrayList<>()).add(id);
         return id;
     }
+
+    @Override
+    public synchronized int versionOf(String subject, String type, String schema) {
+        calls++;
+        List<Integer> ids = subjects.getOrDefault(subject, List.of());
+        for (int i = 0; i < ids.size(); i++) {
+            RegisteredSchema s = byId.get(ids.get(i));
+            if (s.schema().equals(schema) && s.type().equals(type)) {
+                return i + 1;
+            }
+        }
+        throw SchemaRegistryException.of(404, 40403, "Schema not found", "schema under subject " + subject);
+    }
 }

@@ -64,4 +64,9 @@ public final class CircuitBreakingSchemaRegistryClient implements SchemaRegistry
     public int register(String subject, String type, String schema) {
         return call(() -> delegate.register(subject, type, schema));
     }
+
+    @Override
+    public int versionOf(String subject, String type, String schema) {
+        return call(() -> delegate.versionOf(subject, type, schema));
+    }
 }

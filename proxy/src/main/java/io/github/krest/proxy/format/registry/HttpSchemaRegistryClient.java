@@ -87,15 +87,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, String type, String schema) {
+        return send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(type, schema),
+                "subject " + subject).path("id").asInt();
+    }
+
+    @Override
+    public int versionOf(String subject, String type, String schema) {
+        return send("POST", "/subjects/" + segment(subject), schemaBody(type, schema),
+                "schema under subject " + subject).path("version").asInt();
+    }
+
+    private static Optional<byte[]> schemaBody(String type, String schema) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("schema", schema);
         if (!type.equals("AVRO")) {
             request.put("schemaType", type);
         }
         try {
-            JsonNode body = send("POST", "/subjects/" + segment(subject) + "/versions",
-                    Optional.of(Json.mapper().writeValueAsBytes(request)), "subject " + subject);
-            return body.path("id").asInt();
+            return Optional.of(Json.mapper().writeValueAsBytes(request));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

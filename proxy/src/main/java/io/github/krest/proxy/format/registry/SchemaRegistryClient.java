@@ -36,4 +36,14 @@ public interface SchemaRegistryClient {
      * @return the global schema id
      */
     int register(String subject, String type, String schema);
+
+    /**
+     * {@code POST /subjects/{subject}}: the version a schema has under a subject (404/40403 when it has none).
+     *
+     * @param subject subject name
+     * @param type {@code AVRO}, {@code JSON} or {@code PROTOBUF}
+     * @param schema schema text
+     * @return the schema's version number under {@code subject}
+     */
+    int versionOf(String subject, String type, String schema);
 }

@@ -1,6 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
-
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,8 +23,17 @@ final class ProduceReceipts {
     private ProduceReceipts() {
     }
 
-    /** Echo of a key or value: its type and serialised size in bytes. */
-    record DataInfo(@JsonProperty("type") String type, @JsonProperty("size") int size) {
+    /** Echo of a key or value: its type, its schema (schema types only) and serialised size in bytes. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DataInfo(@JsonProperty("type") String type,
+                    @JsonProperty("subject") String subject,
+                    @JsonProperty("schema_id") Integer schemaId,
+                    @JsonProperty("schema_version") Integer schemaVersion,
+                    @JsonProperty("size") int size) {
+        static DataInfo of(ProduceRecordReader.Echo echo, Optional<byte[]> bytes) {
+            return new DataInfo(echo.type(), echo.subject().orElse(null), echo.schemaId().orElse(null),
+                    echo.schemaVersion().orElse(null), bytes.map(b -> b.length).orElse(0));
+        }
     }
 
     /** A successful record; {@code id} only in batch responses, key/value only when the request had them. */
@@ -50,10 +59,8 @@ final class ProduceReceipts {
     static Success success(String id, String clusterId, String topic, ProduceResult result,
                            ProduceRecordReader.Parsed parsed) {
         var record = parsed.record();
-        DataInfo key = parsed.keyType().map(t -> new DataInfo(t, record.key().map(b -> b.length).orElse(0)))
-                .orElse(null);
-        DataInfo value = parsed.valueType()
-                .map(t -> new DataInfo(t, record.value().map(b -> b.length).orElse(0))).orElse(null);
+        DataInfo key = parsed.key().map(e -> DataInfo.of(e, record.key())).orElse(null);
+        DataInfo value = parsed.value().map(e -> DataInfo.of(e, record.value())).orElse(null);
         return new Success(id, id == null ? 200 : null, clusterId, topic, result.partition(), result.offset(),
                 result.timestamp().toString(), key, value);
     }

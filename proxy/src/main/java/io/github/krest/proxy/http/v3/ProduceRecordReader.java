@@ -13,7 +13,9 @@ import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.format.DataReaders;
+import org.apache.avro.Schema;
 
 /**
  * Converts one v3 produce request record (Confluent {@code ProduceRequest}, shared/reference/confluent-api.md §3.1)
@@ -21,18 +23,41 @@ import io.github.krest.proxy.format.DataReaders;
  * <pre>{"partition_id": 1, "headers": [{"name": "h", "value": "base64"}],
  *  "key": {"type": "BINARY|JSON|STRING", "data": ...}, "value": {...}, "timestamp": "2021-02-05T19:14:42Z"}</pre>
  * Every field is optional; a missing key or value is null. Errors: wrongly typed data 400, a negative
- * {@code partition_id} 404/40402, a partition the topic does not have 404/40403, schema types or a key/value with
- * data but no {@code type} 422/42206 (they need a Schema Registry).
+ * {@code partition_id} 404/40402, a partition the topic does not have 404/40403.
+ *
+ * <p>AVRO keys and values (and those with data but no {@code type}) pick their schema by Confluent's rules (§3.2):
+ * {@code schema_id} (no {@code type}, {@code schema_version} or {@code schema}), else {@code schema_version} (no
+ * {@code type} or {@code schema}), else a raw {@code schema} with {@code type} (registered when absent), else, with
+ * no {@code type}, the subject's latest version. The subject is {@code subject}, else the
+ * {@code subject_name_strategy} ({@code TOPIC_NAME} {@code <topic>-key|-value}, {@code RECORD_NAME} the record's full
+ * name, {@code TOPIC_RECORD_NAME} {@code <topic>-<full name>}), else {@code TOPIC_NAME}. A violated combination is
+ * 400 "Unsupported argument"; without a Schema Registry, and for JSONSCHEMA and PROTOBUF, 422/42206; registry
+ * failures as {@link io.github.krest.proxy.format.registry.SchemaRegistryException}; data not matching the schema
+ * 422/42203 naming the field.
  */
 final class ProduceRecordReader {
-    private final boolean schemaRegistryConfigured;
+    private final Optional<AvroFormat> avro;
 
-    ProduceRecordReader(boolean schemaRegistryConfigured) {
-        this.schemaRegistryConfigured = schemaRegistryConfigured;
+    ProduceRecordReader(Optional<AvroFormat> avro) {
+        this.avro = avro;
+    }
+
+    /**
+     * What the receipt echoes about a key or value.
+     *
+     * @param type the {@code type}, upper case
+     * @param subject the schema's subject, for schema types
+     * @param schemaId the schema's id, for schema types
+     * @param schemaVersion the schema's version under {@code subject}, for schema types
+     */
+    record Echo(String type, Optional<String> subject, Optional<Integer> schemaId, Optional<Integer> schemaVersion) {
+        static Echo of(String type) {
+            return new Echo(type, Optional.empty(), Optional.empty(), Optional.empty());
+        }
     }
 
     /** The record and what the receipt echoes about its key and value. */
-    record Parsed(ProduceRecord record, Optional<String> keyType, Optional<String> valueType) {
+    record Parsed(ProduceRecord record, Optional<Echo> key, Optional<Echo> value) {
     }
 
     /**
@@ -56,18 +81,18 @@ final class ProduceRecordReader {
             ProduceService.checkPartition(topic, p, partitionCount, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             partition = Optional.of(p);
         }
-        Data key = data(node.get("key"), "key");
-        Data value = data(node.get("value"), "value");
+        Data key = data(node.get("key"), "key", topic);
+        Data value = data(node.get("value"), "value", topic);
         ProduceRecord record = new ProduceRecord(topic, partition, key.bytes(), value.bytes(),
                 headers(node.get("headers")), timestamp(node.get("timestamp")));
-        return new Parsed(record, key.type(), value.type());
+        return new Parsed(record, key.echo(), value.echo());
     }
 
-    private record Data(Optional<byte[]> bytes, Optional<String> type) {
+    private record Data(Optional<byte[]> bytes, Optional<Echo> echo) {
         static final Data ABSENT = new Data(Optional.empty(), Optional.empty());
     }
 
-    private Data data(JsonNode node, String field) {
+    private Data data(JsonNode node, String field, String topic) {
         if (node == null || node.isNull()) {
             return Data.ABSENT;
         }
@@ -83,17 +108,20 @@ final class ProduceRecordReader {
             if ((data == null || data.isNull()) && !schemaSelector) {
                 return Data.ABSENT;
             }
-            throw schemasNeedRegistry();
+            return avro(node, field, topic, false);
         }
         if (!typeNode.isTextual()) {
             throw RestException.badRequest(field + ".type must be a string.");
         }
         String type = typeNode.textValue().toUpperCase(Locale.ROOT);
+        if (type.equals("AVRO")) {
+            return avro(node, field, topic, true);
+        }
         Optional<byte[]> bytes = switch (type) {
             case "BINARY" -> DataReaders.binary(data, "data");
             case "JSON" -> DataReaders.json(data);
             case "STRING" -> DataReaders.string(data, "data");
-            case "AVRO", "JSONSCHEMA", "PROTOBUF" -> throw schemasNeedRegistry();
+            case "JSONSCHEMA", "PROTOBUF" -> throw schemasNeedRegistry();
             default -> throw RestException.badRequest(field + ".type=" + typeNode.textValue()
                     + " is not one of BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF.");
         };
@@ -102,12 +130,100 @@ final class ProduceRecordReader {
                     + " of type " + type + " cannot have schema_id, schema_version, schema, subject or "
                     + "subject_name_strategy.");
         }
-        return new Data(bytes, Optional.of(type));
+        return new Data(bytes, Optional.of(Echo.of(type)));
+    }
+
+    /** Confluent's schema selection (§3.2) for an AVRO key or value, or one without {@code type}. */
+    private Data avro(JsonNode node, String field, String topic, boolean typed) {
+        AvroFormat format = avro.orElseThrow(this::schemasNeedRegistry);
+        boolean hasId = node.hasNonNull("schema_id");
+        boolean hasVersion = node.hasNonNull("schema_version");
+        boolean hasSchema = node.hasNonNull("schema");
+        AvroFormat.ResolvedSchema resolved;
+        String subject;
+        if (hasId) {
+            if (typed || hasVersion || hasSchema) {
+                throw unsupported(field, "schema_id cannot be combined with type, schema_version or schema.");
+            }
+            resolved = format.byId(integer(node.get("schema_id"), field + ".schema_id"));
+            subject = subject(node, field, topic, Optional.of(resolved.schema()));
+        } else if (hasVersion) {
+            if (typed || hasSchema) {
+                throw unsupported(field, "schema_version cannot be combined with type or schema.");
+            }
+            subject = subject(node, field, topic, Optional.empty());
+            int version = integer(node.get("schema_version"), field + ".schema_version");
+            resolved = format.version(subject, Integer.toString(version));
+            return avroData(format, node, field, subject, resolved, Optional.of(version));
+        } else if (hasSchema) {
+            if (!typed) {
+                throw unsupported(field, "schema needs type.");
+            }
+            JsonNode text = node.get("schema");
+            if (!text.isTextual()) {
+                throw RestException.badRequest(field + ".schema must be a string.");
+            }
+            Schema schema = AvroFormat.parse(text.textValue());
+            subject = subject(node, field, topic, Optional.of(schema));
+            resolved = format.register(subject, schema);
+        } else if (!typed) {
+            subject = subject(node, field, topic, Optional.empty());
+            resolved = format.version(subject, "latest");
+        } else {
+            throw unsupported(field, "type " + node.get("type").textValue()
+                    + " needs schema_id, schema_version or schema.");
+        }
+        return avroData(format, node, field, subject, resolved, Optional.empty());
+    }
+
+    private static Data avroData(AvroFormat format, JsonNode node, String field, String subject,
+                                 AvroFormat.ResolvedSchema resolved, Optional<Integer> knownVersion) {
+        JsonNode data = node.get("data");
+        Optional<byte[]> bytes = data == null || data.isNull() ? Optional.empty()
+                : Optional.of(format.serialize(resolved, data, field + ".data"));
+        int version = knownVersion.orElseGet(() -> format.versionOf(subject, resolved));
+        return new Data(bytes, Optional.of(new Echo("AVRO", Optional.of(subject), Optional.of(resolved.id()),
+                Optional.of(version))));
+    }
+
+    /** The subject: {@code subject}, else by {@code subject_name_strategy}, else {@code <topic>-key|-value}. */
+    private static String subject(JsonNode node, String field, String topic, Optional<Schema> schema) {
+        JsonNode subject = node.get("subject");
+        if (subject != null && !subject.isNull()) {
+            if (!subject.isTextual() || subject.textValue().isEmpty()) {
+                throw RestException.badRequest(field + ".subject must be a non-empty string.");
+            }
+            return subject.textValue();
+        }
+        JsonNode strategy = node.get("subject_name_strategy");
+        String name = strategy == null || strategy.isNull() ? "TOPIC_NAME"
+                : strategy.asText().toUpperCase(Locale.ROOT);
+        return switch (name) {
+            case "TOPIC_NAME" -> topic + "-" + field;
+            case "RECORD_NAME", "TOPIC_RECORD_NAME" -> {
+                Schema s = schema.orElseThrow(() -> unsupported(field, "subject_name_strategy " + name
+                        + " needs schema_id or schema (or give subject)."));
+                yield name.equals("RECORD_NAME") ? s.getFullName() : topic + "-" + s.getFullName();
+            }
+            default -> throw RestException.badRequest(field + ".subject_name_strategy=" + strategy
+                    + " is not one of TOPIC_NAME, RECORD_NAME, TOPIC_RECORD_NAME.");
+        };
+    }
+
+    private static int integer(JsonNode node, String name) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw RestException.badRequest(name + "=" + node + " is not an integer.");
+        }
+        return node.intValue();
+    }
+
+    private static RestException unsupported(String field, String why) {
+        return RestException.badRequest("Unsupported argument: " + field + ": " + why);
     }
 
     private RestException schemasNeedRegistry() {
-        return RestException.payload(schemaRegistryConfigured
-                ? "Schema types (AVRO, JSONSCHEMA, PROTOBUF) are not supported by this krest version yet."
+        return RestException.payload(avro.isPresent()
+                ? "JSONSCHEMA and PROTOBUF are not supported by this krest version yet."
                 : "Schema Registry must be configured when using schemas.");
     }
 

@@ -1,5 +1,7 @@
 package io.github.krest.proxy.http.v3;
 
+import java.util.Optional;
+
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
@@ -7,6 +9,7 @@ import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
+import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.github.krest.state.ConsumerStateStore;
@@ -27,14 +30,14 @@ public final class V3Api {
      * @param urls absolute URL base
      * @param consumerState krest's consumer state (its instances are shown as consumers of their groups)
      * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
+     * @param avro the avro format, empty without a Schema Registry
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
                                 ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState,
-                                ProduceRateLimiter produceLimits) {
+                                ProduceRateLimiter produceLimits, Optional<AvroFormat> avro) {
         Clusters clusters = new Clusters(metadata, metadata.admin(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
-        ProduceRecordReader reader = new ProduceRecordReader(
-                !config.getString(KrestConfig.SCHEMA_REGISTRY_URL).isBlank());
+        ProduceRecordReader reader = new ProduceRecordReader(avro);
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),

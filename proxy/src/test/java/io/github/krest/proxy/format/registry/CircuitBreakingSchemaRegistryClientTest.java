@@ -40,6 +40,11 @@ class CircuitBreakingSchemaRegistryClientTest {
         public int register(String subject, String type, String schema) {
             return byId(1).id();
         }
+
+        @Override
+        public int versionOf(String subject, String type, String schema) {
+            return 1;
+        }
     }
 
     @Test
