@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
-import io.helidon.http.HttpMediaType;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -40,9 +39,7 @@ public final class AccessListFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String method = req.prologue().method().text();
         if (!method.equals(Method.OPTIONS.text())) {
-            Optional<String> name = ResourceNames.resolve(method, req.path().path(),
-                    req.headers().contentType().map(t -> t.mediaType().text()),
-                    req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList());
+            Optional<String> name = ResourceNames.of(req);
             if (name.isPresent() && !allowed(name.get())) {
                 HttpErrors.send(res, method.equals(Method.GET.text())
                         ? ErrorResponse.of(ErrorCode.NOT_FOUND, "HTTP 404 Not Found")

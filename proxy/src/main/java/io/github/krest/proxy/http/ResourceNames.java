@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.github.krest.proxy.format.EmbeddedFormat;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Confluent's resource name of every endpoint (shared/reference/confluent-api.md §1.2 and §2.2, the names
@@ -115,6 +117,28 @@ public final class ResourceNames {
         // a literal "-" segment must win over a {parameter} in the same position
         list.sort(Comparator.comparingInt((Route r) -> r.template().contains("/-") ? 0 : 1));
         return List.copyOf(list);
+    }
+
+    /** A request's resolved name, kept in its context so filters resolve each request once. */
+    private record Resolved(Optional<String> name) {
+    }
+
+    /**
+     * The resource name of a request, resolved once per request (the access lists, rate limits and metrics all ask).
+     *
+     * @param req the request
+     * @return the resource name, empty for a path krest does not serve
+     */
+    public static Optional<String> of(ServerRequest req) {
+        Optional<Resolved> cached = req.context().get(Resolved.class);
+        if (cached.isPresent()) {
+            return cached.get().name();
+        }
+        Resolved resolved = new Resolved(resolve(req.prologue().method().text(), req.path().path(),
+                req.headers().contentType().map(t -> t.mediaType().text()),
+                req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList()));
+        req.context().register(resolved);
+        return resolved.name();
     }
 
     /**

@@ -12,7 +12,6 @@ import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.ResourceNames;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.helidon.http.HttpMediaType;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -123,9 +122,7 @@ public final class RateLimitFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String method = req.prologue().method().text();
         if (!method.equals(Method.OPTIONS.text())) {
-            Optional<String> name = ResourceNames.resolve(method, req.path().path(),
-                    req.headers().contentType().map(t -> t.mediaType().text()),
-                    req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList());
+            Optional<String> name = ResourceNames.of(req);
             if (name.isPresent() && !EXEMPT.contains(name.get())) {
                 int cost = cost(name.get());
                 if (cost > 0 && !Limiters.acquire(limiter, cost)) {

@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.ResourceNames;
-import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -61,9 +60,7 @@ public final class RequestObserver implements Filter {
             Optional<Integer> errorCode = failed ? Optional.of(500)
                     : sent.or(() -> status >= 400 ? Optional.of(status) : Optional.empty());
             String method = req.prologue().method().text();
-            String resource = ResourceNames.resolve(method, path,
-                    req.headers().contentType().map(t -> t.mediaType().text()),
-                    req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList()).orElse(UNKNOWN);
+            String resource = ResourceNames.of(req).orElse(UNKNOWN);
             metrics.ifPresent(m -> m.request(resource, errorCode, nanos));
             accessLog.ifPresent(log -> log.write(new AccessLog.Entry(method, resource, status, errorCode,
                     TimeUnit.NANOSECONDS.toMillis(nanos), res.bytesWritten(), Optional.empty())));
