@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * v3 broker, broker config, cluster config and replica bodies, field names exactly as Confluent's
  * (shared/reference/confluent-api.md §2.3; OpenAPI {@code BrokerData}, {@code BrokerConfigData},
- * {@code ClusterConfigData}, {@code ReplicaData}, {@code UpdateConfigRequest}, {@code AlterConfigBatchRequest}).
+ * {@code ClusterConfigData}, {@code ReplicaData}, {@code AlterConfigBatchRequest}; the synonym and update request
+ * shared with topic configs are in {@link V3Json}).
  */
 final class BrokersV3Json {
     private BrokersV3Json() {
@@ -27,13 +28,6 @@ final class BrokersV3Json {
                   @JsonProperty("partition_replicas") V3Json.Related partitionReplicas) {
     }
 
-    /** A config synonym; {@code value} is {@code null} when sensitive or unset. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Synonym(@JsonProperty("name") String name,
-                   @JsonProperty("value") String value,
-                   @JsonProperty("source") String source) {
-    }
-
     /** KafkaBrokerConfig; {@code value} is {@code null} when sensitive or unset. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record BrokerConfig(@JsonProperty("kind") String kind,
@@ -46,7 +40,7 @@ final class BrokersV3Json {
                         @JsonProperty("is_read_only") boolean isReadOnly,
                         @JsonProperty("is_sensitive") boolean isSensitive,
                         @JsonProperty("source") String source,
-                        @JsonProperty("synonyms") List<Synonym> synonyms) {
+                        @JsonProperty("synonyms") List<V3Json.ConfigSynonym> synonyms) {
     }
 
     /** KafkaClusterConfig: a dynamic cluster-wide default; {@code config_type} is always {@code BROKER}. */
@@ -61,7 +55,7 @@ final class BrokersV3Json {
                          @JsonProperty("is_read_only") boolean isReadOnly,
                          @JsonProperty("is_sensitive") boolean isSensitive,
                          @JsonProperty("source") String source,
-                         @JsonProperty("synonyms") List<Synonym> synonyms) {
+                         @JsonProperty("synonyms") List<V3Json.ConfigSynonym> synonyms) {
     }
 
     /** KafkaReplica. */
@@ -74,10 +68,6 @@ final class BrokersV3Json {
                    @JsonProperty("is_leader") boolean isLeader,
                    @JsonProperty("is_in_sync") boolean isInSync,
                    @JsonProperty("broker") V3Json.Related broker) {
-    }
-
-    /** Request of PUT {@code .../configs/{name}}: {@code {"value": "..."}}. */
-    record UpdateConfigRequest(@JsonProperty("value") String value) {
     }
 
     /** One entry of an {@code :alter} request; {@code operation} defaults to {@code SET}. */

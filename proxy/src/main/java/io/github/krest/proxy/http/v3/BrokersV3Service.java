@@ -232,9 +232,9 @@ final class BrokersV3Service implements HttpService {
                 c.isSensitive(), c.source(), synonyms(c));
     }
 
-    private static List<BrokersV3Json.Synonym> synonyms(ConfigValue c) {
+    private static List<V3Json.ConfigSynonym> synonyms(ConfigValue c) {
         return c.synonyms().stream()
-                .map(s -> new BrokersV3Json.Synonym(s.name(), s.value().orElse(null), s.source()))
+                .map(s -> new V3Json.ConfigSynonym(s.name(), s.value().orElse(null), s.source()))
                 .toList();
     }
 
@@ -252,7 +252,7 @@ final class BrokersV3Service implements HttpService {
         return req.path().pathParameters().get("name");
     }
 
-    private static ConfigChange set(String name, BrokersV3Json.UpdateConfigRequest body) {
+    private static ConfigChange set(String name, V3Json.UpdateConfigRequest body) {
         if (body.value() == null) {
             throw RestException.badRequest("Config " + name + " needs a value.");
         }
@@ -288,8 +288,8 @@ final class BrokersV3Service implements HttpService {
         };
     }
 
-    private BrokersV3Json.UpdateConfigRequest readUpdate(ServerRequest req) {
-        return V3Bodies.require(req, maxBodyBytes, BrokersV3Json.UpdateConfigRequest.class);
+    private V3Json.UpdateConfigRequest readUpdate(ServerRequest req) {
+        return V3Bodies.require(req, maxBodyBytes, V3Json.UpdateConfigRequest.class);
     }
 
     private BrokersV3Json.AlterConfigsRequest readAlter(ServerRequest req) {

@@ -94,7 +94,7 @@ final class TopicConfigsV3Service implements HttpService {
     private void update(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         String topic = TopicsV3Service.topicName(req);
-        String value = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.UpdateConfigRequest.class)
+        String value = V3Bodies.read(req, maxBodyBytes, V3Json.UpdateConfigRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."))
                 .value();
         topics.alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
@@ -176,7 +176,7 @@ final class TopicConfigsV3Service implements HttpService {
                         ctx.crn("topic", topic, "config", c.name())),
                 ctx.clusterId(), topic, c.name(), c.value().orElse(null), c.isDefault(), c.readOnly(),
                 c.sensitive(), c.source(), c.synonyms().stream()
-                        .map(s -> new TopicsV3Json.Synonym(s.name(), s.value().orElse(null), s.source()))
+                        .map(s -> new V3Json.ConfigSynonym(s.name(), s.value().orElse(null), s.source()))
                         .toList());
     }
 }

@@ -28,13 +28,6 @@ final class TopicsV3Json {
                  @JsonProperty("authorized_operations") List<String> authorizedOperations) {
     }
 
-    /** A config synonym. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Synonym(@JsonProperty("name") String name,
-                   @JsonProperty("value") String value,
-                   @JsonProperty("source") String source) {
-    }
-
     /** KafkaTopicConfig; {@code value} is null for a sensitive config. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record TopicConfig(@JsonProperty("kind") String kind,
@@ -47,7 +40,7 @@ final class TopicsV3Json {
                        @JsonProperty("is_read_only") boolean readOnly,
                        @JsonProperty("is_sensitive") boolean sensitive,
                        @JsonProperty("source") String source,
-                       @JsonProperty("synonyms") List<Synonym> synonyms) {
+                       @JsonProperty("synonyms") List<V3Json.ConfigSynonym> synonyms) {
     }
 
     /** KafkaPartition; {@code leader} is null when the partition has no leader. */
@@ -110,10 +103,6 @@ final class TopicsV3Json {
 
     /** Confluent {@code UpdatePartitionCountRequest}. */
     record UpdatePartitionCountRequest(@JsonProperty("partitions_count") Integer partitionsCount) {
-    }
-
-    /** Confluent {@code UpdateConfigRequest}: {@code {"value": ...}}. */
-    record UpdateConfigRequest(@JsonProperty("value") String value) {
     }
 
     /** One entry of {@code configs:alter}: operation {@code SET} (default) or {@code DELETE}. */

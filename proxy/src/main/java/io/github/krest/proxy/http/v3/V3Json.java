@@ -42,4 +42,15 @@ final class V3Json {
                            @JsonProperty("metadata") CollectionMetadata metadata,
                            @JsonProperty("data") List<T> data) {
     }
+
+    /** A config synonym (broker, cluster and topic configs); {@code value} is {@code null} when sensitive or unset. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ConfigSynonym(@JsonProperty("name") String name,
+                         @JsonProperty("value") String value,
+                         @JsonProperty("source") String source) {
+    }
+
+    /** Confluent {@code UpdateConfigRequest}, the body of PUT {@code .../configs/{name}}: {@code {"value": ...}}. */
+    record UpdateConfigRequest(@JsonProperty("value") String value) {
+    }
 }
