@@ -27,6 +27,7 @@ import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
 import io.github.krest.proxy.limit.PollBulkhead;
+import io.github.krest.proxy.security.Caller;
 import io.github.krest.state.PartitionRef;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.http.HeaderNames;
@@ -407,9 +408,9 @@ final class ConsumersV2Service implements HttpService {
         return req.path().pathParameters().get("instance");
     }
 
-    /** The authenticated principal; empty until authentication exists. */
+    /** The authenticated principal; empty without authentication. */
     private static String principal(ServerRequest req) {
-        return "";
+        return Caller.of(req).principal();
     }
 
     private static String segment(String s) {
