@@ -7,12 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.core.MetadataService;
-import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.KafkaSessions;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
-import io.github.krest.proxy.core.consumer.KafkaOffsets;
 import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.observe.AccessLog;
@@ -26,14 +24,18 @@ import io.github.krest.proxy.state.StateStores;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.proxy.http.AccessListFilter;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.limit.Limits;
+import io.github.krest.proxy.security.Caller;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * A running krest replica: the shared Kafka clients, the core services and the Helidon web server on every
@@ -44,6 +46,7 @@ public final class KrestServer implements AutoCloseable {
     private static final long SWEEP_INTERVAL_MS = 1_000;
 
     private final KafkaClients clients;
+    private final KafkaSessions sessions;
     private final ConsumerStateStore store;
     private final ConsumerReaders readers;
     private final ConsumerService consumers;
@@ -51,11 +54,12 @@ public final class KrestServer implements AutoCloseable {
     private final Thread sweeper;
     private final Optional<KrestMetrics> metrics;
 
-    private KrestServer(KafkaClients clients, ConsumerStateStore store, ConsumerReaders readers,
+    private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
                         ConsumerService consumers, WebServer server, Thread sweeper,
                         Optional<KrestMetrics> metrics) {
         this.metrics = metrics;
         this.clients = clients;
+        this.sessions = sessions;
         this.store = store;
         this.readers = readers;
         this.consumers = consumers;
@@ -70,6 +74,20 @@ public final class KrestServer implements AutoCloseable {
      * @return the running server
      */
     public static KrestServer start(KrestConfig config) {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * TEST SEAM, to be removed when real authentication lands: as {@link #start(KrestConfig)}, with a filter that
+     * runs where authentication will run (after the request observer, before the access lists and the routes) and
+     * stores each request's {@link Caller}. Only tests call this (see the test fixture
+     * {@code security.BasicCallerStandIn}).
+     *
+     * @param config validated configuration with {@code bootstrap.servers} set
+     * @param callerFilter the stand-in for authentication
+     * @return the running server
+     */
+    static KrestServer start(KrestConfig config, Optional<Filter> callerFilter) {
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
@@ -79,12 +97,9 @@ public final class KrestServer implements AutoCloseable {
         try {
             String replicaId = config.getString(KrestConfig.ID).isEmpty()
                     ? "krest-" + UUID.randomUUID().toString().substring(0, 8) : config.getString(KrestConfig.ID);
-            MetadataService metadata = new MetadataService(clients.admin(),
-                    Duration.ofMillis(config.getLong(KrestConfig.METADATA_MAX_AGE_MS)));
-            ProduceService produce = new ProduceService(clients.producer(), metadata,
-                    config.getInt(KrestConfig.PRODUCE_RECORD_MAX_BYTES), traffic);
             ConsumerStateStore rawStore = StateStores.create(config);
             store = metrics.<ConsumerStateStore>map(m -> new MeteredStateStore(rawStore, m)).orElse(rawStore);
+            KafkaSessions sessions = new KafkaSessions(clients, store, config, traffic);
             readers = new ConsumerReaders(config, replicaId);
             ConsumerReaders cached = readers;
             metrics.ifPresent(m -> {
@@ -94,14 +109,15 @@ public final class KrestServer implements AutoCloseable {
                     m.circuitBreaker("state-store", breaking.breaker());
                 }
             });
-            ConsumerService consumers = new ConsumerService(store, readers, new KafkaOffsets(clients.admin()),
-                    metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
+            ConsumerService consumers = new ConsumerService(store, readers, sessions,
+                    ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
             Optional<AvroFormat> avro = AvroFormat.of(config);
             metrics.ifPresent(m -> avro.flatMap(AvroFormat::registryBreaker)
                     .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
-            Services services = new Services(config, metadata, produce, consumers, store, Limits.of(config),
-                    avro, new RequestObserver(metrics, config.getBoolean(
-                            KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()));
+            Services services = new Services(config, new CallerSessions(sessions), consumers, store,
+                    Limits.of(config), avro, new RequestObserver(metrics, config.getBoolean(
+                            KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
+                    callerFilter);
 
             List<KrestConfig.Listener> listeners = config.listeners();
             Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
@@ -127,7 +143,7 @@ public final class KrestServer implements AutoCloseable {
                     KrestHealth.checks(clients.admin(), store), sockets));
             WebServer server = builder.build().start();
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, store, readers, consumers, server, sweeper, metrics);
+            return new KrestServer(clients, sessions, store, readers, consumers, server, sweeper, metrics);
         } catch (RuntimeException e) {
             if (readers != null) {
                 readers.close();
@@ -156,9 +172,9 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /** What the routes need. */
-    record Services(KrestConfig config, MetadataService metadata, ProduceService produce,
+    record Services(KrestConfig config, CallerSessions kafka,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
-                    Optional<AvroFormat> avro, RequestObserver observer) {
+                    Optional<AvroFormat> avro, RequestObserver observer, Optional<Filter> callerFilter) {
     }
 
     /**
@@ -174,6 +190,8 @@ public final class KrestServer implements AutoCloseable {
             // first, so that it measures and logs every request, also those the filters below answer
             routing.addFilter(services.observer());
         }
+        // TEST SEAM: where authentication will store the request's Caller
+        services.callerFilter().ifPresent(routing::addFilter);
         AccessListFilter accessList = new AccessListFilter(config.getList(KrestConfig.API_ENDPOINTS_ALLOWLIST),
                 config.getList(KrestConfig.API_ENDPOINTS_BLOCKLIST));
         if (accessList.active()) {
@@ -182,14 +200,19 @@ public final class KrestServer implements AutoCloseable {
         // after the access lists, so that blocked requests take no permits; one budget for all listeners
         services.limits().filter().ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
-            V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState(),
-                    services.limits().produce(), services.avro());
+            V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.avro());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
-            V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls,
+            V2Api.register(routing, config, services.kafka(), services.consumers(), urls,
                     services.limits().polls(), services.avro());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiService());
+        // Kafka refused the caller's credentials: drop the caller's clients at once, so they neither linger nor
+        // keep retrying, then answer 401/40101 as any other error
+        routing.error(AuthenticationException.class, (req, res, t) -> {
+            services.kafka().sessions().invalidate(Caller.of(req).kafkaIdentity());
+            HttpErrors.send(res, HttpErrors.toResponse(t));
+        });
         HttpErrors.register(routing);
     }
 
@@ -214,6 +237,7 @@ public final class KrestServer implements AutoCloseable {
                     + "finish within " + KrestConfig.SHUTDOWN_GRACEFUL_MS);
         }
         readers.close();
+        sessions.close();
         store.close();
         clients.close();
         metrics.ifPresent(KrestMetrics::close);

@@ -68,6 +68,9 @@ public final class KrestConfig extends AbstractConfig {
     public static final String CONSUMER_CACHE_MAX_SIZE = "consumer.cache.max.size";
     public static final String CONSUMER_CACHE_IDLE_MS = "consumer.cache.idle.ms";
     public static final String CONSUMER_STATE_STORE = "consumer.state.store";
+    public static final String KAFKA_PRINCIPAL_PROPAGATION = "kafka.principal.propagation";
+    public static final String KAFKA_PRINCIPAL_CACHE_MAX_SIZE = "kafka.principal.cache.max.size";
+    public static final String KAFKA_PRINCIPAL_CACHE_IDLE_MS = "kafka.principal.cache.idle.ms";
     public static final String REDIS_URL = "redis.url";
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
     public static final String SHUTDOWN_GRACEFUL_MS = "shutdown.graceful.ms";
@@ -195,6 +198,22 @@ public final class KrestConfig extends AbstractConfig {
                             + "recently used is closed, which costs a seek on its next poll.")
             .define(CONSUMER_CACHE_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
                     "krest: a cached reader unused for this long, in ms, is closed.")
+            .define(KAFKA_PRINCIPAL_PROPAGATION, Type.STRING, "NONE",
+                    ConfigDef.ValidString.in("NONE", "SASL_PLAIN", "SASL_SCRAM_SHA_256", "SASL_SCRAM_SHA_512",
+                            "OAUTHBEARER"), Importance.HIGH,
+                    "krest: whose identity requests reach Kafka with. NONE: every request uses the one service "
+                            + "principal configured in client.* (and producer.*, consumer.*, admin.*). SASL_PLAIN, "
+                            + "SASL_SCRAM_SHA_256, SASL_SCRAM_SHA_512: the caller's HTTP Basic user name and password "
+                            + "become the SASL PLAIN or SCRAM credentials of Kafka clients created for that caller "
+                            + "(client.security.protocol must be SASL_PLAINTEXT or SASL_SSL); OAUTHBEARER: the "
+                            + "caller's bearer token is handed to Kafka as the OAUTHBEARER token. A request without "
+                            + "such a credential answers 401/40101; Kafka's ACLs then decide (403/40301).")
+            .define(KAFKA_PRINCIPAL_CACHE_MAX_SIZE, Type.INT, 100, Range.atLeast(1), Importance.LOW,
+                    "krest: with kafka.principal.propagation on, most callers (principal and credential) whose "
+                            + "producer and admin client this replica keeps; the least recently used are closed.")
+            .define(KAFKA_PRINCIPAL_CACHE_IDLE_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
+                    "krest: with kafka.principal.propagation on, a caller's producer and admin client unused for "
+                            + "this long, in ms, are closed.")
             .define(CONSUMER_STATE_STORE, Type.STRING, "memory", ConfigDef.ValidString.in("memory", "redis"),
                     Importance.HIGH,
                     "krest: where consumer instances, membership, assignment and positions live: memory (one "

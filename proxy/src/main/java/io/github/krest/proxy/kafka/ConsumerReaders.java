@@ -23,9 +23,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * auto-commit, {@code fetch.max.wait.ms} 100 unless {@code consumer.fetch.max.wait.ms} is set), bounded in size
  * and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
  * the next poll, never a rebalance (design note "stateless consumers", step 4).
+ *
+ * <p>With {@code kafka.principal.propagation} on, a reader authenticates to Kafka as the caller that polls, and
+ * remembers which caller (principal and a hash of the credential, {@link KafkaIdentity#cacheKey()}): a request by
+ * anyone else, or by the same principal with another password or token, never gets it; it gets a new reader
+ * created with its own credentials instead.
  */
 public final class ConsumerReaders implements AutoCloseable {
     private final KrestConfig config;
+    private final PrincipalPropagation propagation;
     private final String replicaId;
     private final Cache<Key, Reader> cache;
     private final AtomicLong sequence = new AtomicLong();
@@ -41,11 +47,13 @@ public final class ConsumerReaders implements AutoCloseable {
      */
     public static final class Reader {
         private final Consumer<byte[], byte[]> consumer;
+        private final String caller;
         private final ReentrantLock lock = new ReentrantLock();
         private final Map<PartitionRef, Long> expectedPositions = new HashMap<>();
 
-        Reader(Consumer<byte[], byte[]> consumer) {
+        Reader(Consumer<byte[], byte[]> consumer, String caller) {
             this.consumer = consumer;
+            this.caller = caller;
         }
 
         /** @return the Kafka consumer */
@@ -70,6 +78,7 @@ public final class ConsumerReaders implements AutoCloseable {
      */
     public ConsumerReaders(KrestConfig config, String replicaId) {
         this.config = config;
+        this.propagation = PrincipalPropagation.of(config.getString(KrestConfig.KAFKA_PRINCIPAL_PROPAGATION));
         this.replicaId = replicaId;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.getInt(KrestConfig.CONSUMER_CACHE_MAX_SIZE))
@@ -86,12 +95,27 @@ public final class ConsumerReaders implements AutoCloseable {
      * The reader of an instance, created on a miss.
      *
      * @param key group and instance
+     * @param identity the caller; with propagation on, the reader authenticates as the caller, and a reader cached
+     *                 for another caller (or another credential) is replaced
      * @param autoOffsetReset what the reader does when a stored position is out of range
      *                        ({@code earliest}, {@code latest}, {@code none})
      * @return the reader
+     * @throws io.github.krest.proxy.error.RestException 401/40101 when propagation is on and the caller has no
+     *         credential it can use
      */
-    public Reader reader(Key key, String autoOffsetReset) {
-        return cache.get(key, k -> new Reader(create(autoOffsetReset)));
+    public Reader reader(Key key, KafkaIdentity identity, String autoOffsetReset) {
+        if (propagation == PrincipalPropagation.NONE) {
+            return cache.get(key, k -> new Reader(create(autoOffsetReset, Map.of()), ""));
+        }
+        String caller = identity.cacheKey();
+        Map<String, Object> sasl = KafkaClients.saslProperties(propagation, identity);
+        Reader cached = cache.getIfPresent(key);
+        if (cached != null && cached.caller.equals(caller)) {
+            return cached;
+        }
+        // another caller's reader (or none): replace it; the removal listener closes the old one
+        return cache.asMap().compute(key, (k, old) -> old != null && old.caller.equals(caller) ? old
+                : new Reader(create(autoOffsetReset, sasl), caller));
     }
 
     /**
@@ -108,8 +132,9 @@ public final class ConsumerReaders implements AutoCloseable {
         return cache.estimatedSize();
     }
 
-    private Consumer<byte[], byte[]> create(String autoOffsetReset) {
+    private Consumer<byte[], byte[]> create(String autoOffsetReset, Map<String, Object> sasl) {
         Map<String, Object> props = config.clientProperties("consumer");
+        props.putAll(sasl);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);

@@ -1,8 +1,11 @@
 package io.github.krest.proxy.kafka;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,50 +14,118 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The replica's shared Kafka clients: one {@code KafkaProducer<byte[], byte[]>} for all produce traffic and one
- * {@link Admin}. This is the only package that creates Kafka clients.
+ * The replica's Kafka clients: the shared {@code KafkaProducer<byte[], byte[]>} and {@link Admin} of the service
+ * principal ({@code client.*}), and, with {@code kafka.principal.propagation} on, new producers and admin clients
+ * that authenticate as a caller ({@link #createProducer(KafkaIdentity)}, {@link #createAdmin(KafkaIdentity)}; the
+ * core's {@code KafkaSessions} caches them). This is the only package that creates Kafka clients.
  *
  * <p>Producer settings as Confluent's proxy: {@code enable.idempotence} is forced off (KREST-4606: an idempotent
  * producer can become unusable after some errors, which a shared producer cannot afford); everything else comes
  * from {@code client.*} and {@code producer.*}.
  */
 public final class KafkaClients implements AutoCloseable {
+    private final KrestConfig config;
+    private final PrincipalPropagation propagation;
+    private final String suffix;
+    private final AtomicLong sequence = new AtomicLong();
     private final Producer<byte[], byte[]> producer;
     private final Admin admin;
 
     /**
-     * Creates the clients; they connect lazily.
+     * Creates the shared clients; they connect lazily.
      *
      * @param config krest configuration with {@code bootstrap.servers} set
      */
     public KafkaClients(KrestConfig config) {
+        this.config = config;
+        this.propagation = PrincipalPropagation.of(config.getString(KrestConfig.KAFKA_PRINCIPAL_PROPAGATION));
         String id = config.getString(KrestConfig.ID);
-        String suffix = id.isEmpty() ? "" : "-" + id;
-
-        Map<String, Object> producerProps = config.clientProperties("producer");
-        if (producerProps.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
+        this.suffix = id.isEmpty() ? "" : "-" + id;
+        if (config.clientProperties("producer").containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
             System.getLogger(KafkaClients.class.getName()).log(System.Logger.Level.WARNING,
                     "producer enable.idempotence is ignored: the shared producer never uses idempotence");
         }
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        producerProps.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "krest-producer" + suffix);
-        producerProps.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-
+        this.producer = new KafkaProducer<>(producerProperties("krest-producer" + suffix),
+                new ByteArraySerializer(), new ByteArraySerializer());
         Map<String, Object> adminProps = config.clientProperties("admin");
         adminProps.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "krest-admin" + suffix);
         this.admin = Admin.create(adminProps);
     }
 
-    /** @return the shared producer */
+    /** @return {@code kafka.principal.propagation} */
+    public PrincipalPropagation propagation() {
+        return propagation;
+    }
+
+    /** @return the shared producer of the service principal */
     public Producer<byte[], byte[]> producer() {
         return producer;
     }
 
-    /** @return the shared admin client */
+    /** @return the shared admin client of the service principal */
     public Admin admin() {
         return admin;
+    }
+
+    /**
+     * A new producer that authenticates to Kafka as the caller; the caller of this method owns (closes) it.
+     *
+     * @param identity the caller
+     * @return the producer (connects lazily)
+     * @throws RestException 401/40101 when the caller has no credential {@code kafka.principal.propagation} can use
+     */
+    public Producer<byte[], byte[]> createProducer(KafkaIdentity identity) {
+        Map<String, Object> props = producerProperties("");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "krest-producer" + suffix + "-" + sequence.incrementAndGet());
+        props.putAll(sasl(identity));
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A new admin client that authenticates to Kafka as the caller; the caller of this method owns (closes) it.
+     *
+     * @param identity the caller
+     * @return the admin client (connects lazily)
+     * @throws RestException 401/40101 when the caller has no credential {@code kafka.principal.propagation} can use
+     */
+    public Admin createAdmin(KafkaIdentity identity) {
+        Map<String, Object> props = config.clientProperties("admin");
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "krest-admin" + suffix + "-" + sequence.incrementAndGet());
+        props.putAll(sasl(identity));
+        return Admin.create(props);
+    }
+
+    /**
+     * The SASL settings of a caller's clients.
+     *
+     * @param identity the caller
+     * @return settings over {@code client.*}
+     * @throws RestException 401/40101 when the caller has no credential the propagation mode can use
+     */
+    Map<String, Object> sasl(KafkaIdentity identity) {
+        return saslProperties(propagation, identity);
+    }
+
+    /**
+     * @param propagation the mode (not {@link PrincipalPropagation#NONE})
+     * @param identity the caller
+     * @return the caller's SASL settings
+     * @throws RestException 401/40101 when the caller has no credential the mode can use
+     */
+    static Map<String, Object> saslProperties(PrincipalPropagation propagation, KafkaIdentity identity) {
+        return propagation.saslProperties(identity).orElseThrow(() -> new RestException(
+                ErrorCode.KAFKA_AUTHENTICATION, "Authentication failed: kafka.principal.propagation="
+                + propagation.name() + " needs " + (propagation == PrincipalPropagation.OAUTHBEARER
+                ? "a bearer token" : "HTTP Basic credentials") + " to act as the caller in Kafka."));
+    }
+
+    private Map<String, Object> producerProperties(String clientId) {
+        Map<String, Object> props = config.clientProperties("producer");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return props;
     }
 
     /** Flushes and closes the producer, then closes the admin client. */

@@ -1,5 +1,6 @@
 package io.github.krest.proxy.security;
 
+import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.util.Objects;
@@ -44,6 +45,23 @@ public record Caller(String principal, Credential credential) {
      */
     public static void set(ServerRequest request, Caller caller) {
         request.context().register(caller);
+    }
+
+    /**
+     * The caller as the core and Kafka layers see it (no HTTP types): the principal, and the credential krest can
+     * present to Kafka under {@code kafka.principal.propagation} (a password or a bearer token; nothing for a
+     * certificate or without authentication).
+     *
+     * @return the Kafka identity of this caller
+     */
+    public KafkaIdentity kafkaIdentity() {
+        KafkaIdentity.Credential kafka = switch (credential) {
+            case Credential.Password p -> new KafkaIdentity.Credential.Password(p.username(), p.password());
+            case Credential.BearerToken t -> new KafkaIdentity.Credential.BearerToken(t.token());
+            case Credential.None none -> new KafkaIdentity.Credential.None();
+            case Credential.Certificate c -> new KafkaIdentity.Credential.None();
+        };
+        return new KafkaIdentity(principal, kafka);
     }
 
     /** What a caller authenticated with. {@code toString} never shows a secret. */

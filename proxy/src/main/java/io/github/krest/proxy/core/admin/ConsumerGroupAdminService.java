@@ -57,6 +57,7 @@ public final class ConsumerGroupAdminService {
     private final KafkaOffsets offsets;
     private final ConsumerStateStore state;
     private final LongSupplier clock;
+    private final Optional<String> onlyPrincipal;
 
     /**
      * @param admin the shared admin client
@@ -67,6 +68,19 @@ public final class ConsumerGroupAdminService {
     }
 
     /**
+     * The view of one caller under {@code kafka.principal.propagation}: Kafka answers with the caller's ACLs, and of
+     * krest's consumer instances only the caller's own are shown (another principal's instances, and groups that
+     * only they make known, stay invisible).
+     *
+     * @param admin the caller's admin client
+     * @param state krest's consumer state
+     * @param principal the caller's principal
+     */
+    public ConsumerGroupAdminService(Admin admin, ConsumerStateStore state, String principal) {
+        this(admin, new KafkaOffsets(admin), state, System::currentTimeMillis, Optional.of(principal));
+    }
+
+    /**
      * @param admin the shared admin client
      * @param offsets committed and latest offsets
      * @param state krest's consumer state (its instances are consumers of their groups)
@@ -74,6 +88,12 @@ public final class ConsumerGroupAdminService {
      */
     public ConsumerGroupAdminService(Admin admin, KafkaOffsets offsets, ConsumerStateStore state,
                                      LongSupplier clock) {
+        this(admin, offsets, state, clock, Optional.empty());
+    }
+
+    private ConsumerGroupAdminService(Admin admin, KafkaOffsets offsets, ConsumerStateStore state,
+                                      LongSupplier clock, Optional<String> onlyPrincipal) {
+        this.onlyPrincipal = onlyPrincipal;
         this.admin = admin;
         this.offsets = offsets;
         this.state = state;
@@ -142,7 +162,7 @@ public final class ConsumerGroupAdminService {
         long now = clock.getAsLong();
         TreeSet<String> ids = new TreeSet<>(listed.keySet());
         for (String g : state.groups()) {
-            if (!state.instances(g, now).isEmpty()) {
+            if (!instances(g, now).isEmpty()) {
                 ids.add(g);
             }
         }
@@ -152,7 +172,7 @@ public final class ConsumerGroupAdminService {
         Map<String, ConsumerGroupDescription> described = describe(listed.keySet());
         List<Group> result = new ArrayList<>();
         for (String id : ids) {
-            List<InstanceDescription> instances = state.instances(id, now);
+            List<InstanceDescription> instances = instances(id, now);
             result.add(group(id, Optional.ofNullable(described.get(id)), !instances.isEmpty()));
         }
         return result;
@@ -165,7 +185,7 @@ public final class ConsumerGroupAdminService {
      */
     public Group group(String groupId) {
         Optional<ConsumerGroupDescription> described = describe(groupId);
-        boolean hasInstances = !state.instances(groupId, clock.getAsLong()).isEmpty();
+        boolean hasInstances = !instances(groupId, clock.getAsLong()).isEmpty();
         if (described.isEmpty() && !hasInstances) {
             throw groupNotFound(groupId);
         }
@@ -179,7 +199,7 @@ public final class ConsumerGroupAdminService {
      */
     public List<Consumer> consumers(String groupId) {
         Optional<ConsumerGroupDescription> described = describe(groupId);
-        List<InstanceDescription> instances = state.instances(groupId, clock.getAsLong());
+        List<InstanceDescription> instances = instances(groupId, clock.getAsLong());
         if (described.isEmpty() && instances.isEmpty()) {
             throw groupNotFound(groupId);
         }
@@ -249,7 +269,7 @@ public final class ConsumerGroupAdminService {
     /** Lags of the given committed partitions, each with the native member or krest instance that owns it. */
     private List<Lag> lags(String groupId, Map<PartitionRef, KafkaOffsets.Committed> committed) {
         List<Consumer> consumers = consumers(groupId, describe(groupId),
-                state.instances(groupId, clock.getAsLong()));
+                instances(groupId, clock.getAsLong()));
         Map<PartitionRef, Consumer> owners = new HashMap<>();
         for (Consumer c : consumers) {
             c.partitions().forEach(p -> owners.putIfAbsent(p, c));
@@ -326,4 +346,11 @@ public final class ConsumerGroupAdminService {
         return new RestException(ErrorCode.NOT_FOUND, "Consumer Group " + groupId + " could not be found.");
     }
 
+
+    /** krest's live instances of a group that this view shows: all, or only the caller's under propagation. */
+    private List<InstanceDescription> instances(String groupId, long now) {
+        List<InstanceDescription> all = state.instances(groupId, now);
+        return onlyPrincipal.map(p -> all.stream().filter(d -> d.instance().principal().equals(p)).toList())
+                .orElse(all);
+    }
 }

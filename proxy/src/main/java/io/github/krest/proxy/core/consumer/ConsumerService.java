@@ -25,7 +25,9 @@ import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.core.KafkaSessions;
 import io.github.krest.proxy.kafka.ConsumerReaders;
+import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.state.ConsumerInstance;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.InstanceConfig;
@@ -61,8 +63,7 @@ public final class ConsumerService {
 
     private final ConsumerStateStore store;
     private final ConsumerReaders readers;
-    private final KafkaOffsets offsets;
-    private final MetadataService metadata;
+    private final KafkaSessions sessions;
     private final GroupCoordinator coordinator;
     private final ConsumerSettings settings;
     private final String replicaId;
@@ -74,34 +75,32 @@ public final class ConsumerService {
     /**
      * @param store the consumer state store
      * @param readers this replica's reader cache
-     * @param offsets committed offsets and offset lookups
-     * @param metadata topic metadata
+     * @param sessions the Kafka clients and services of the service principal and of each caller
      * @param settings consumer settings
      * @param replicaId this replica's id, for leases
      * @param clock epoch-ms clock
      */
-    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaOffsets offsets,
-                           MetadataService metadata, ConsumerSettings settings, String replicaId,
+    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaSessions sessions,
+                           ConsumerSettings settings, String replicaId,
                            LongSupplier clock) {
-        this(store, readers, offsets, metadata, settings, replicaId, clock, TrafficMeter.NONE);
+        this(store, readers, sessions, settings, replicaId, clock, TrafficMeter.NONE);
     }
 
     /**
-     * As {@link #ConsumerService(ConsumerStateStore, ConsumerReaders, KafkaOffsets, MetadataService,
-     * ConsumerSettings, String, LongSupplier)}, counting the records polls return in {@code traffic}.
+     * As {@link #ConsumerService(ConsumerStateStore, ConsumerReaders, KafkaSessions, ConsumerSettings, String,
+     * LongSupplier)}, counting the records polls return in {@code traffic}.
      */
-    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaOffsets offsets,
-                           MetadataService metadata, ConsumerSettings settings, String replicaId,
+    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaSessions sessions,
+                           ConsumerSettings settings, String replicaId,
                            LongSupplier clock, TrafficMeter traffic) {
         this.traffic = traffic;
         this.store = store;
         this.readers = readers;
-        this.offsets = offsets;
-        this.metadata = metadata;
+        this.sessions = sessions;
         this.settings = settings;
         this.replicaId = replicaId;
         this.clock = clock;
-        this.coordinator = new GroupCoordinator(store, metadata, clock, settings.metadataMaxAgeMs());
+        this.coordinator = new GroupCoordinator(store, sessions.service().metadata(), clock, settings.metadataMaxAgeMs());
     }
 
     /**
@@ -131,7 +130,7 @@ public final class ConsumerService {
      * @return the instance name
      * @throws RestException 409/40902 duplicate, 422 invalid settings
      */
-    public String create(String group, CreateRequest request, String principal) {
+    public String create(String group, CreateRequest request, KafkaIdentity caller) {
         requireGroup(group);
         String name = request.id().or(request::name).filter(n -> !n.isEmpty()).orElseGet(() ->
                 "rest-consumer-" + (settings.idPrefix().isEmpty() ? "" : settings.idPrefix() + "-")
@@ -165,7 +164,7 @@ public final class ConsumerService {
         }
         InstanceConfig config = new InstanceConfig(format.formatName(), reset, autoCommit, fetchMinBytes,
                 requestTimeout);
-        store.createInstance(new ConsumerInstance(group, name, config, principal, clock.getAsLong(),
+        store.createInstance(new ConsumerInstance(group, name, config, caller.principal(), clock.getAsLong(),
                 Subscription.none()), settings.instanceTimeoutMs());
         return name;
     }
@@ -174,12 +173,12 @@ public final class ConsumerService {
      * Confluent v2: {@code DELETE /consumers/{group}/instances/{instance}}; commits the positions first when the
      * instance auto-commits.
      */
-    public void delete(String group, String name, String principal) {
-        requireInstance(group, name, principal);
+    public void delete(String group, String name, KafkaIdentity caller) {
+        requireInstance(group, name, caller);
         RemovedInstance removed = store.deleteInstance(group, name, clock.getAsLong());
         readers.invalidate(new ConsumerReaders.Key(group, name));
         if (removed.instance().config().autoCommitEnable()) {
-            offsets.commitAndWait(group, removed.positions());
+            sessions.session(caller).offsets().commitAndWait(group, removed.positions());
         }
     }
 
@@ -187,11 +186,12 @@ public final class ConsumerService {
      * Confluent v2: {@code POST .../subscription} with {@code topics} (each must exist: 404/40401) or
      * {@code topic_pattern} (a Java regex: 400 when invalid).
      */
-    public void subscribe(String group, String name, String principal, List<String> topics,
+    public void subscribe(String group, String name, KafkaIdentity caller, List<String> topics,
                           Optional<String> pattern) {
-        ConsumerInstance instance = requireInstance(group, name, principal);
+        ConsumerInstance instance = requireInstance(group, name, caller);
         Subscription subscription;
         if (!topics.isEmpty()) {
+            MetadataService metadata = sessions.session(caller).metadata();
             for (String topic : topics) {
                 io.github.krest.proxy.core.TopicNames.requireValid(topic);
                 if (metadata.partitionCount(topic).isEmpty()) {
@@ -209,25 +209,26 @@ public final class ConsumerService {
         } else {
             throw RestException.badRequest("A subscription needs topics or topic_pattern.");
         }
-        changeSubscription(instance, subscription);
+        changeSubscription(instance, subscription, caller);
     }
 
     /** Confluent v2: {@code GET .../subscription}: the subscribed topics (a pattern's current matches). */
-    public List<String> subscription(String group, String name, String principal) {
-        ConsumerInstance instance = requireInstance(group, name, principal);
+    public List<String> subscription(String group, String name, KafkaIdentity caller) {
+        ConsumerInstance instance = requireInstance(group, name, caller);
         touch(instance);
         Subscription subscription = instance.subscription();
         return subscription.mode() == SubscriptionMode.SUBSCRIBE ? coordinator.topicsOf(subscription) : List.of();
     }
 
     /** Confluent v2: {@code DELETE .../subscription}. */
-    public void unsubscribe(String group, String name, String principal) {
-        changeSubscription(requireInstance(group, name, principal), Subscription.none());
+    public void unsubscribe(String group, String name, KafkaIdentity caller) {
+        changeSubscription(requireInstance(group, name, caller), Subscription.none(), caller);
     }
 
     /** Confluent v2: {@code POST .../assignments}; each partition must exist (404/40401, 40402). */
-    public void assign(String group, String name, String principal, List<PartitionRef> partitions) {
-        ConsumerInstance instance = requireInstance(group, name, principal);
+    public void assign(String group, String name, KafkaIdentity caller, List<PartitionRef> partitions) {
+        ConsumerInstance instance = requireInstance(group, name, caller);
+        MetadataService metadata = sessions.session(caller).metadata();
         for (PartitionRef p : partitions) {
             Optional<Integer> count = metadata.partitionCount(p.topic());
             if (count.isEmpty()) {
@@ -237,15 +238,15 @@ public final class ConsumerService {
                 throw MetadataService.partitionNotFound(p.topic(), p.partition());
             }
         }
-        changeSubscription(instance, Subscription.partitions(partitions));
+        changeSubscription(instance, Subscription.partitions(partitions), caller);
     }
 
     /**
      * Confluent v2: {@code GET .../assignments}: the partitions the instance owns now (rebalancing first if its
      * group's membership changed).
      */
-    public List<PartitionRef> assignment(String group, String name, String principal) {
-        Optional<PollLease> lease = lease(group, name, principal, clock.getAsLong() + settings.requestTimeoutMs(),
+    public List<PartitionRef> assignment(String group, String name, KafkaIdentity caller) {
+        Optional<PollLease> lease = lease(group, name, caller, clock.getAsLong() + settings.requestTimeoutMs(),
                 settings.requestTimeoutMs());
         if (lease.isEmpty()) {
             return store.instances(group, clock.getAsLong()).stream()
@@ -266,13 +267,13 @@ public final class ConsumerService {
      * @param toEnd partitions to move to their latest offset
      * @throws RestException 409/40903 for a partition the instance does not own
      */
-    public void seek(String group, String name, String principal, Map<PartitionRef, Long> offsets,
+    public void seek(String group, String name, KafkaIdentity caller, Map<PartitionRef, Long> offsets,
                      Map<PartitionRef, Instant> timestamps, List<PartitionRef> toBeginning, List<PartitionRef> toEnd) {
         Set<PartitionRef> targets = new HashSet<>(offsets.keySet());
         targets.addAll(timestamps.keySet());
         targets.addAll(toBeginning);
         targets.addAll(toEnd);
-        PollLease lease = lease(group, name, principal, clock.getAsLong() + settings.requestTimeoutMaxMs(),
+        PollLease lease = lease(group, name, caller, clock.getAsLong() + settings.requestTimeoutMaxMs(),
                 settings.requestTimeoutMaxMs()).orElseThrow(() -> busy(group, name));
         boolean released = false;
         try {
@@ -290,9 +291,10 @@ public final class ConsumerService {
             Map<PartitionRef, Long> positions = new HashMap<>(offsets);
             Map<PartitionRef, Long> byTime = new HashMap<>();
             timestamps.forEach((p, t) -> byTime.put(p, t.toEpochMilli()));
-            positions.putAll(this.offsets.forTimestamps(byTime));
-            positions.putAll(this.offsets.earliest(toBeginning));
-            positions.putAll(this.offsets.latest(toEnd));
+            KafkaOffsets kafka = sessions.session(caller).offsets();
+            positions.putAll(kafka.forTimestamps(byTime));
+            positions.putAll(kafka.earliest(toBeginning));
+            positions.putAll(kafka.latest(toEnd));
             released = true;
             if (!endPoll(group, name, lease.fencingToken(), positions)) {
                 throw busy(group, name);
@@ -316,18 +318,18 @@ public final class ConsumerService {
      * @return the instance's format and its records in partition order, each partition in offset order; no records
      *         when none arrived in time or another request holds the instance
      */
-    public <T> Polled<T> poll(String group, String name, String principal, Optional<EmbeddedFormat> format,
+    public <T> Polled<T> poll(String group, String name, KafkaIdentity caller, Optional<EmbeddedFormat> format,
                               Optional<Long> timeoutMs, Optional<Long> maxBytes,
                               Function<EmbeddedFormat, RecordConverter<T>> converters) {
         long start = clock.getAsLong();
         long waitMs = timeoutMs.map(t -> Math.max(0, Math.min(t, settings.requestTimeoutMaxMs())))
                 .orElse(settings.requestTimeoutMs());
-        Optional<PollLease> maybeLease = lease(group, name, principal, start + waitMs,
+        Optional<PollLease> maybeLease = lease(group, name, caller, start + waitMs,
                 Math.max(waitMs, settings.requestTimeoutMaxMs()));
         if (maybeLease.isEmpty()) {
             // another request held the instance until our deadline: answer no records, but in the instance's
             // format (and with the same 406 for a mismatch) as if we had polled
-            ConsumerInstance busy = requireInstance(group, name, principal);
+            ConsumerInstance busy = requireInstance(group, name, caller);
             return new Polled<>(requireFormat(busy, format), List.of());
         }
         PollLease lease = maybeLease.get();
@@ -347,11 +349,12 @@ public final class ConsumerService {
             long limit = maxBytes.filter(b -> b > 0).map(b -> Math.min(b, settings.requestMaxBytes()))
                     .orElse(settings.requestMaxBytes());
             List<PartitionRef> partitions = lease.partitions();
-            Map<PartitionRef, Long> positions = resolvePositions(group, instance, partitions, lease.positions());
-            maybeAutoCommit(instance, lease, start);
+            Map<PartitionRef, Long> positions = resolvePositions(group, caller, instance, partitions,
+                    lease.positions());
+            maybeAutoCommit(caller, instance, lease, start);
             Batch<T> batch = partitions.isEmpty()
                     ? waitWithoutPartitions(deadline)
-                    : read(key, instance, partitions, positions, deadline, limit, converter);
+                    : read(key, caller, instance, partitions, positions, deadline, limit, converter);
             Map<PartitionRef, Long> newPositions = new HashMap<>(positions);
             newPositions.putAll(batch.advanced());
             released = true;
@@ -385,15 +388,15 @@ public final class ConsumerService {
      * @param explicit partition to last consumed offset and metadata, or empty for "all positions"
      * @param async return before Kafka confirms the commit
      */
-    public void commit(String group, String name, String principal,
+    public void commit(String group, String name, KafkaIdentity caller,
                        Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit, boolean async) {
         Map<PartitionRef, KafkaOffsets.Committed> request = new HashMap<>();
         if (explicit.isEmpty()) {
-            touch(requireInstance(group, name, principal));
+            touch(requireInstance(group, name, caller));
             store.positions(group, name, clock.getAsLong())
                     .forEach((p, o) -> request.put(p, new KafkaOffsets.Committed(o, "")));
         } else {
-            List<PartitionRef> owned = assignment(group, name, principal);
+            List<PartitionRef> owned = assignment(group, name, caller);
             for (Map.Entry<PartitionRef, KafkaOffsets.Committed> e : explicit.get().entrySet()) {
                 if (!owned.contains(e.getKey())) {
                     throw new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: partition "
@@ -407,7 +410,7 @@ public final class ConsumerService {
                         e.getValue().metadata()));
             }
         }
-        var future = offsets.commit(group, request);
+        var future = sessions.session(caller).offsets().commit(group, request);
         if (async) {
             future.thenRun(() -> recordCommitQuietly(group, name));
             return;
@@ -420,12 +423,12 @@ public final class ConsumerService {
      * Confluent v2: {@code GET .../offsets}: committed offsets of the given partitions (those that have one), or of
      * the instance's positions' partitions when none are given.
      */
-    public List<CommittedOffset> committed(String group, String name, String principal,
+    public List<CommittedOffset> committed(String group, String name, KafkaIdentity caller,
                                            List<PartitionRef> partitions) {
-        touch(requireInstance(group, name, principal));
+        touch(requireInstance(group, name, caller));
         List<PartitionRef> wanted = partitions.isEmpty()
                 ? List.copyOf(store.positions(group, name, clock.getAsLong()).keySet()) : partitions;
-        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, wanted);
+        Map<PartitionRef, KafkaOffsets.Committed> committed = sessions.session(caller).offsets().committed(group, wanted);
         return wanted.stream().distinct().sorted().filter(committed::containsKey)
                 .map(p -> new CommittedOffset(p, committed.get(p).offset(), committed.get(p).metadata()))
                 .toList();
@@ -443,7 +446,7 @@ public final class ConsumerService {
         for (RemovedInstance r : removed) {
             readers.invalidate(new ConsumerReaders.Key(r.instance().group(), r.instance().name()));
             if (r.instance().config().autoCommitEnable() && !r.positions().isEmpty()) {
-                offsets.commit(r.instance().group(), committedOf(r.positions()));
+                sessions.service().offsets().commit(r.instance().group(), committedOf(r.positions()));
             }
         }
         return removed.size();
@@ -496,10 +499,10 @@ public final class ConsumerService {
         return new Batch<>(List.of(), Map.of(), Optional.empty());
     }
 
-    private <T> Batch<T> read(ConsumerReaders.Key key, ConsumerInstance instance, List<PartitionRef> partitions,
+    private <T> Batch<T> read(ConsumerReaders.Key key, KafkaIdentity caller, ConsumerInstance instance, List<PartitionRef> partitions,
                               Map<PartitionRef, Long> positions, long deadline, long limit,
                               RecordConverter<T> converter) {
-        ConsumerReaders.Reader reader = readers.reader(key, instance.config().autoOffsetReset());
+        ConsumerReaders.Reader reader = readers.reader(key, caller, instance.config().autoOffsetReset());
         try {
             if (!reader.lock().tryLock(Math.max(0, deadline - clock.getAsLong()), TimeUnit.MILLISECONDS)) {
                 return new Batch<>(List.of(), Map.of(), Optional.empty());
@@ -605,7 +608,7 @@ public final class ConsumerService {
     }
 
     /** Partitions without a stored position start at the group's committed offset, else auto.offset.reset. */
-    private Map<PartitionRef, Long> resolvePositions(String group, ConsumerInstance instance,
+    private Map<PartitionRef, Long> resolvePositions(String group, KafkaIdentity caller, ConsumerInstance instance,
                                                      List<PartitionRef> partitions, Map<PartitionRef, Long> stored) {
         Map<PartitionRef, Long> positions = new HashMap<>();
         List<PartitionRef> missing = new ArrayList<>();
@@ -620,6 +623,7 @@ public final class ConsumerService {
         if (missing.isEmpty()) {
             return positions;
         }
+        KafkaOffsets offsets = sessions.session(caller).offsets();
         Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, missing);
         List<PartitionRef> reset = new ArrayList<>();
         for (PartitionRef p : missing) {
@@ -643,10 +647,10 @@ public final class ConsumerService {
         return positions;
     }
 
-    private void maybeAutoCommit(ConsumerInstance instance, PollLease lease, long now) {
+    private void maybeAutoCommit(KafkaIdentity caller, ConsumerInstance instance, PollLease lease, long now) {
         if (instance.config().autoCommitEnable() && !lease.positions().isEmpty()
                 && now - lease.lastCommitMs() >= settings.autoCommitIntervalMs()) {
-            offsets.commit(instance.group(), committedOf(lease.positions()))
+            sessions.session(caller).offsets().commit(instance.group(), committedOf(lease.positions()))
                     .thenRun(() -> Thread.ofVirtual().start(() -> recordCommitQuietly(instance.group(),
                             instance.name())));
         }
@@ -665,13 +669,13 @@ public final class ConsumerService {
      *
      * @return the lease, or empty when the instance stayed busy until {@code waitUntil}
      */
-    private Optional<PollLease> lease(String group, String name, String principal, long waitUntil, long holdMs) {
+    private Optional<PollLease> lease(String group, String name, KafkaIdentity caller, long waitUntil, long holdMs) {
         long backoff = LEASE_BACKOFF_MS;
         while (true) {
             long now = clock.getAsLong();
             PollLease lease;
             try {
-                lease = store.beginPoll(group, name, principal, replicaId, now, holdMs + ConsumerSettings.LEASE_MARGIN_MS,
+                lease = store.beginPoll(group, name, caller.principal(), replicaId, now, holdMs + ConsumerSettings.LEASE_MARGIN_MS,
                         settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
             } catch (LeaseBusyException busy) {
                 if (now >= waitUntil) {
@@ -711,15 +715,15 @@ public final class ConsumerService {
             }
             store.instance(group, member, clock.getAsLong())
                     .filter(i -> i.config().autoCommitEnable())
-                    .ifPresent(i -> offsets.commit(group, committedOf(positions)));
+                    .ifPresent(i -> sessions.service().offsets().commit(group, committedOf(positions)));
         });
     }
 
-    private void changeSubscription(ConsumerInstance instance, Subscription subscription) {
+    private void changeSubscription(ConsumerInstance instance, Subscription subscription, KafkaIdentity caller) {
         Map<PartitionRef, Long> dropped = store.updateSubscription(instance.group(), instance.name(), subscription,
                 clock.getAsLong(), settings.instanceTimeoutMs());
         if (instance.config().autoCommitEnable() && !dropped.isEmpty()) {
-            offsets.commit(instance.group(), committedOf(dropped));
+            sessions.session(caller).offsets().commit(instance.group(), committedOf(dropped));
         }
     }
 
@@ -734,10 +738,10 @@ public final class ConsumerService {
         return instanceFormat;
     }
 
-    private ConsumerInstance requireInstance(String group, String name, String principal) {
+    private ConsumerInstance requireInstance(String group, String name, KafkaIdentity caller) {
         requireGroup(group);
         ConsumerInstance instance = store.instance(group, name, clock.getAsLong())
-                .filter(i -> i.principal().equals(principal))
+                .filter(i -> i.principal().equals(caller.principal()))
                 .orElseThrow(() -> new InstanceNotFoundException(group, name));
         return instance;
     }

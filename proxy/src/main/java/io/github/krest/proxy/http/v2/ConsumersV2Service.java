@@ -27,6 +27,7 @@ import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
 import io.github.krest.proxy.limit.PollBulkhead;
+import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.proxy.security.Caller;
 import io.github.krest.state.PartitionRef;
 import io.helidon.common.media.type.MediaType;
@@ -123,14 +124,14 @@ final class ConsumersV2Service implements HttpService {
                 number(body, "consumer.request.timeout.ms").or(() -> number(body, "requestWaitMs")));
         // schema formats need a Schema Registry (422/42206); an unknown format is ConsumerService's 422
         request.format().flatMap(EmbeddedFormat::ofName).ifPresent(renderers::requireAvailable);
-        String name = consumers.create(group, request, principal(req));
+        String name = consumers.create(group, request, caller(req));
         String baseUri = urls.base(req) + "/consumers/" + segment(group) + "/instances/" + segment(name);
         Responses.json(res, Status.OK_200, type, new Created(name, baseUri));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        consumers.delete(group(req), instance(req), principal(req));
+        consumers.delete(group(req), instance(req), caller(req));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -150,31 +151,31 @@ final class ConsumersV2Service implements HttpService {
                 topics.add(t.textValue());
             }
         }
-        consumers.subscribe(group(req), instance(req), principal(req), topics, text(body, "topic_pattern"));
+        consumers.subscribe(group(req), instance(req), caller(req), topics, text(body, "topic_pattern"));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void getSubscription(ServerRequest req, ServerResponse res) {
         MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
         Responses.json(res, Status.OK_200, type,
-                new Topics(consumers.subscription(group(req), instance(req), principal(req))));
+                new Topics(consumers.subscription(group(req), instance(req), caller(req))));
     }
 
     private void unsubscribe(ServerRequest req, ServerResponse res) {
         ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        consumers.unsubscribe(group(req), instance(req), principal(req));
+        consumers.unsubscribe(group(req), instance(req), caller(req));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void assign(ServerRequest req, ServerResponse res) {
         controlRequest(req);
-        consumers.assign(group(req), instance(req), principal(req), partitions(body(req, false), "partitions"));
+        consumers.assign(group(req), instance(req), caller(req), partitions(body(req, false), "partitions"));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void getAssignments(ServerRequest req, ServerResponse res) {
         MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        List<PartitionRef> partitions = consumers.assignment(group(req), instance(req), principal(req));
+        List<PartitionRef> partitions = consumers.assignment(group(req), instance(req), caller(req));
         Responses.json(res, Status.OK_200, type, new Partitions(partitions.stream().map(Partition::of).toList()));
     }
 
@@ -200,14 +201,14 @@ final class ConsumersV2Service implements HttpService {
         if (offsets.isEmpty() && timestamps.isEmpty()) {
             throw RestException.badRequest("A seek needs offsets or timestamps.");
         }
-        consumers.seek(group(req), instance(req), principal(req), offsets, timestamps, List.of(), List.of());
+        consumers.seek(group(req), instance(req), caller(req), offsets, timestamps, List.of(), List.of());
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void seekTo(ServerRequest req, ServerResponse res, boolean beginning) {
         controlRequest(req);
         List<PartitionRef> partitions = partitions(body(req, false), "partitions");
-        consumers.seek(group(req), instance(req), principal(req), Map.of(), Map.of(),
+        consumers.seek(group(req), instance(req), caller(req), Map.of(), Map.of(),
                 beginning ? partitions : List.of(), beginning ? List.of() : partitions);
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -218,7 +219,7 @@ final class ConsumersV2Service implements HttpService {
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
         // consumer.max.concurrent.polls: a full replica answers 429 with Retry-After after a short wait
         ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = polls.call(() -> consumers.poll(group(req),
-                instance(req), principal(req), requested, timeout, maxBytes, renderers::forFormat));
+                instance(req), caller(req), requested, timeout, maxBytes, renderers::forFormat));
         Responses.json(res, Status.OK_200, polled.format().mediaType(), polled.records());
     }
 
@@ -236,7 +237,7 @@ final class ConsumersV2Service implements HttpService {
             }
             explicit = Optional.of(map);
         }
-        consumers.commit(group(req), instance(req), principal(req), explicit, async);
+        consumers.commit(group(req), instance(req), caller(req), explicit, async);
         Responses.json(res, Status.OK_200, type, List.of());
     }
 
@@ -244,7 +245,7 @@ final class ConsumersV2Service implements HttpService {
         MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
         JsonNode body = body(req, true);
         List<PartitionRef> partitions = body.has("partitions") ? partitions(body, "partitions") : List.of();
-        List<CommittedOffset> offsets = consumers.committed(group(req), instance(req), principal(req), partitions)
+        List<CommittedOffset> offsets = consumers.committed(group(req), instance(req), caller(req), partitions)
                 .stream().map(c -> new CommittedOffset(c.partition().topic(), c.partition().partition(), c.offset(),
                         c.metadata())).toList();
         Responses.json(res, Status.OK_200, type, new Offsets(offsets));
@@ -408,9 +409,9 @@ final class ConsumersV2Service implements HttpService {
         return req.path().pathParameters().get("instance");
     }
 
-    /** The authenticated principal; empty without authentication. */
-    private static String principal(ServerRequest req) {
-        return Caller.of(req).principal();
+    /** The authenticated caller (its principal owns the instances it creates); anonymous without authentication. */
+    private static KafkaIdentity caller(ServerRequest req) {
+        return Caller.of(req).kafkaIdentity();
     }
 
     private static String segment(String s) {

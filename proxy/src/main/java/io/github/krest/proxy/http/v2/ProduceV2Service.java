@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v2;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,13 +48,13 @@ import io.helidon.webserver.http.ServerResponse;
  * 404/40401, unknown partition 404/40402, a record over the size limit 413.
  */
 final class ProduceV2Service implements HttpService {
-    private final ProduceService produce;
+    private final CallerSessions kafka;
     private final long maxBodyBytes;
     private final int maxRecords;
     private final Optional<AvroFormat> avro;
 
-    ProduceV2Service(ProduceService produce, long maxBodyBytes, int maxRecords, Optional<AvroFormat> avro) {
-        this.produce = produce;
+    ProduceV2Service(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<AvroFormat> avro) {
+        this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRecords = maxRecords;
         this.avro = avro;
@@ -77,7 +78,7 @@ final class ProduceV2Service implements HttpService {
         String topic = req.path().pathParameters().get("topic");
         Optional<Integer> pathPartition = toPartition
                 ? Optional.of(PathParams.partition(req, topic)) : Optional.empty();
-        Optional<Integer> partitionCount = produce.checkTopic(topic);
+        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
         pathPartition.ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                 ErrorCode.PARTITION_NOT_FOUND));
 
@@ -106,12 +107,12 @@ final class ProduceV2Service implements HttpService {
         for (ProduceRecord record : records) {
             record.partition().ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                     ErrorCode.PARTITION_NOT_FOUND));
-            produce.checkSize(record);
+            produce(req).checkSize(record);
         }
 
         List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(records.size());
         for (ProduceRecord record : records) {
-            sent.add(produce.send(record));
+            sent.add(produce(req).send(record));
         }
         List<V2Json.ProduceOffset> offsets = new ArrayList<>(sent.size());
         boolean authentication = false;
@@ -158,5 +159,9 @@ final class ProduceV2Service implements HttpService {
             // the reader copied this text from a parsed request
             throw new IllegalStateException(e);
         }
+    }
+
+    private ProduceService produce(ServerRequest req) {
+        return kafka.of(req).produce();
     }
 }

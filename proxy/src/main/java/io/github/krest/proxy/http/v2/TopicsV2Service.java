@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v2;
 
+import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.PathParams;
@@ -21,10 +22,10 @@ import io.helidon.webserver.http.ServerResponse;
  * <p>Errors: unknown topic 404/40403, unknown partition 404/40402, invalid topic name 400/40002.
  */
 final class TopicsV2Service implements HttpService {
-    private final MetadataService metadata;
+    private final CallerSessions kafka;
 
-    TopicsV2Service(MetadataService metadata) {
-        this.metadata = metadata;
+    TopicsV2Service(CallerSessions kafka) {
+        this.kafka = kafka;
     }
 
     @Override
@@ -39,19 +40,19 @@ final class TopicsV2Service implements HttpService {
 
     private void listTopics(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        Responses.json(res, Status.OK_200, type, metadata.topicNames());
+        Responses.json(res, Status.OK_200, type, metadata(req).topicNames());
     }
 
     private void getTopic(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        MetadataService.Topic topic = metadata.topic(req.path().pathParameters().get("topic"));
+        MetadataService.Topic topic = metadata(req).topic(req.path().pathParameters().get("topic"));
         Responses.json(res, Status.OK_200, type, new V2Json.Topic(topic.name(), topic.configs(),
                 topic.partitions().stream().map(V2Json.Partition::of).toList()));
     }
 
     private void listPartitions(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        Responses.json(res, Status.OK_200, type, metadata.partitions(req.path().pathParameters().get("topic"))
+        Responses.json(res, Status.OK_200, type, metadata(req).partitions(req.path().pathParameters().get("topic"))
                 .stream().map(V2Json.Partition::of).toList());
     }
 
@@ -59,20 +60,24 @@ final class TopicsV2Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
         String topic = req.path().pathParameters().get("topic");
         int partition = PathParams.partition(req, topic);
-        Responses.json(res, Status.OK_200, type, V2Json.Partition.of(metadata.partition(topic, partition)));
+        Responses.json(res, Status.OK_200, type, V2Json.Partition.of(metadata(req).partition(topic, partition)));
     }
 
     private void getOffsets(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
         String topic = req.path().pathParameters().get("topic");
         int partition = PathParams.partition(req, topic);
-        MetadataService.PartitionOffsets offsets = metadata.offsets(topic, partition);
+        MetadataService.PartitionOffsets offsets = metadata(req).offsets(topic, partition);
         Responses.json(res, Status.OK_200, type,
                 new V2Json.PartitionOffsets(offsets.beginningOffset(), offsets.endOffset()));
     }
 
     private void listBrokers(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        Responses.json(res, Status.OK_200, type, new V2Json.Brokers(metadata.brokers()));
+        Responses.json(res, Status.OK_200, type, new V2Json.Brokers(metadata(req).brokers()));
+    }
+
+    private MetadataService metadata(ServerRequest req) {
+        return kafka.of(req).metadata();
     }
 }

@@ -3,12 +3,11 @@ package io.github.krest.proxy.http.v2;
 import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.core.MetadataService;
-import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.format.RecordRenderers;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.limit.PollBulkhead;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -22,20 +21,19 @@ public final class V2Api {
      *
      * @param routing routing being built
      * @param config krest configuration (limits)
-     * @param metadata metadata service
-     * @param produce produce service
+     * @param kafka the Kafka session of each request's caller
      * @param consumers consumer service
      * @param urls absolute URL base
      * @param polls the bulkhead of GET .../records, shared by the replica's listeners
      * @param avro the avro format, empty without {@code schema.registry.url}
      */
-    public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
-                                ProduceService produce, ConsumerService consumers, BaseUrls urls,
+    public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
+                                ConsumerService consumers, BaseUrls urls,
                                 PollBulkhead polls, Optional<AvroFormat> avro) {
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
         routing.register(new RootV2Service(maxBody),
-                new TopicsV2Service(metadata),
-                new ProduceV2Service(produce, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
+                new TopicsV2Service(kafka),
+                new ProduceV2Service(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
                         avro),
                 new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(avro)));
     }

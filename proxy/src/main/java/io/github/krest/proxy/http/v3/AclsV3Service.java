@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -41,13 +42,13 @@ final class AclsV3Service implements HttpService {
     private static final String ACLS = "/v3/clusters/{cluster_id}/acls";
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final AclAdminService acls;
+    private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    AclsV3Service(Clusters clusters, BaseUrls urls, AclAdminService acls, long maxBodyBytes) {
+    AclsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
-        this.acls = acls;
+        this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -63,13 +64,13 @@ final class AclsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
         AclFilter filter = filter(req);
-        List<AclsV3Json.Acl> data = acls.search(filter).stream().map(a -> acl(ctx, a)).toList();
+        List<AclsV3Json.Acl> data = acls(req).search(filter).stream().map(a -> acl(ctx, a)).toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaAclList", searchUrl(ctx, filter), data));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
-        Acl acl = acls.create(List.of(toAcl(V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclRequest.class)))).getFirst();
+        Acl acl = acls(req).create(List.of(toAcl(V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclRequest.class)))).getFirst();
         res.status(Status.CREATED_201);
         res.header(HeaderNames.LOCATION, searchUrl(ctx, new AclFilter(acl.resourceType(), acl.resourceName(),
                 acl.patternType(), acl.principal(), acl.host(), acl.operation(), acl.permission())));
@@ -87,7 +88,7 @@ final class AclsV3Service implements HttpService {
                 throw RestException.badRequest("data entries must be objects.");
             }
         }
-        acls.create(batch.data().stream().map(AclsV3Service::toAcl).toList());
+        acls(req).create(batch.data().stream().map(AclsV3Service::toAcl).toList());
         res.status(Status.NO_CONTENT_204);
         res.send();
     }
@@ -95,7 +96,7 @@ final class AclsV3Service implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        List<AclsV3Json.Acl> deleted = acls.delete(filter(req)).stream().map(a -> acl(ctx, a)).toList();
+        List<AclsV3Json.Acl> deleted = acls(req).delete(filter(req)).stream().map(a -> acl(ctx, a)).toList();
         Responses.json(res, Status.OK_200, type, new AclsV3Json.DeleteAclsResponse(deleted));
     }
 
@@ -137,4 +138,8 @@ final class AclsV3Service implements HttpService {
         return sb.toString();
     }
 
+
+    private AclAdminService acls(ServerRequest req) {
+        return kafka.of(req).acls();
+    }
 }

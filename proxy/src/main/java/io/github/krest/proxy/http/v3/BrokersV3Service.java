@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -54,19 +55,19 @@ final class BrokersV3Service implements HttpService {
 
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final BrokerAdminService brokers;
+    private final CallerSessions kafka;
     private final long maxBodyBytes;
 
     /**
      * @param clusters the served cluster
      * @param urls absolute URL base
-     * @param brokers broker admin operations
+     * @param kafka the caller's broker admin operations
      * @param maxBodyBytes {@code request.body.max.bytes}
      */
-    BrokersV3Service(Clusters clusters, BaseUrls urls, BrokerAdminService brokers, long maxBodyBytes) {
+    BrokersV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
-        this.brokers = brokers;
+        this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -92,21 +93,21 @@ final class BrokersV3Service implements HttpService {
     private void listBrokers(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        List<BrokersV3Json.Broker> data = brokers.brokers().stream().map(b -> broker(ctx, b)).toList();
+        List<BrokersV3Json.Broker> data = brokers(req).brokers().stream().map(b -> broker(ctx, b)).toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaBrokerList", ctx.url("brokers"), data));
     }
 
     private void getBroker(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        Responses.json(res, Status.OK_200, type, broker(ctx, brokers.broker(brokerId(req))));
+        Responses.json(res, Status.OK_200, type, broker(ctx, brokers(req).broker(brokerId(req))));
     }
 
     private void listBrokerConfigs(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         int id = brokerId(req);
-        List<BrokersV3Json.BrokerConfig> data = brokers.brokerConfigs(id).stream()
+        List<BrokersV3Json.BrokerConfig> data = brokers(req).brokerConfigs(id).stream()
                 .map(c -> brokerConfig(ctx, id, c)).toList();
         Responses.json(res, Status.OK_200, type,
                 ctx.list("KafkaBrokerConfigList", ctx.url("brokers", Integer.toString(id), "configs"), data));
@@ -116,7 +117,7 @@ final class BrokersV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         List<BrokersV3Json.BrokerConfig> data = new ArrayList<>();
-        for (Map.Entry<Integer, List<ConfigValue>> e : brokers.allBrokerConfigs().entrySet()) {
+        for (Map.Entry<Integer, List<ConfigValue>> e : brokers(req).allBrokerConfigs().entrySet()) {
             e.getValue().forEach(c -> data.add(brokerConfig(ctx, e.getKey(), c)));
         }
         Responses.json(res, Status.OK_200, type,
@@ -127,21 +128,21 @@ final class BrokersV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         int id = brokerId(req);
-        Responses.json(res, Status.OK_200, type, brokerConfig(ctx, id, brokers.brokerConfig(id, name(req))));
+        Responses.json(res, Status.OK_200, type, brokerConfig(ctx, id, brokers(req).brokerConfig(id, name(req))));
     }
 
     private void updateBrokerConfig(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         int id = brokerId(req);
         ConfigChange change = set(name(req), readUpdate(req));
-        brokers.alterBrokerConfigs(id, List.of(change), false);
+        brokers(req).alterBrokerConfigs(id, List.of(change), false);
         noContent(res);
     }
 
     private void resetBrokerConfig(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         int id = brokerId(req);
-        brokers.alterBrokerConfigs(id, List.of(new ConfigChange(name(req), Optional.empty(), Operation.DELETE)),
+        brokers(req).alterBrokerConfigs(id, List.of(new ConfigChange(name(req), Optional.empty(), Operation.DELETE)),
                 false);
         noContent(res);
     }
@@ -150,7 +151,7 @@ final class BrokersV3Service implements HttpService {
         clusters.context(req, urls);
         int id = brokerId(req);
         BrokersV3Json.AlterConfigsRequest body = readAlter(req);
-        brokers.alterBrokerConfigs(id, changes(body), Boolean.TRUE.equals(body.validateOnly()));
+        brokers(req).alterBrokerConfigs(id, changes(body), Boolean.TRUE.equals(body.validateOnly()));
         noContent(res);
     }
 
@@ -158,7 +159,7 @@ final class BrokersV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         int id = brokerId(req);
-        List<BrokersV3Json.Replica> data = brokers.replicas(id).stream().map(r -> {
+        List<BrokersV3Json.Replica> data = brokers(req).replicas(id).stream().map(r -> {
             String partition = Integer.toString(r.partition());
             String broker = Integer.toString(r.broker());
             return new BrokersV3Json.Replica("KafkaReplica",
@@ -174,7 +175,7 @@ final class BrokersV3Service implements HttpService {
     private void listClusterConfigs(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        List<BrokersV3Json.ClusterConfig> data = brokers.clusterConfigs().stream()
+        List<BrokersV3Json.ClusterConfig> data = brokers(req).clusterConfigs().stream()
                 .map(c -> clusterConfig(ctx, c)).toList();
         Responses.json(res, Status.OK_200, type,
                 ctx.list("KafkaClusterConfigList", ctx.url("broker-configs"), data));
@@ -184,27 +185,27 @@ final class BrokersV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String name = name(req);
-        ConfigValue config = brokers.clusterConfig(name).orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND,
+        ConfigValue config = brokers(req).clusterConfig(name).orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND,
                 "Config " + name + " cannot be found for cluster " + ctx.clusterId() + "."));
         Responses.json(res, Status.OK_200, type, clusterConfig(ctx, config));
     }
 
     private void updateClusterConfig(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        brokers.alterClusterConfigs(List.of(set(name(req), readUpdate(req))), false);
+        brokers(req).alterClusterConfigs(List.of(set(name(req), readUpdate(req))), false);
         noContent(res);
     }
 
     private void resetClusterConfig(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        brokers.alterClusterConfigs(List.of(new ConfigChange(name(req), Optional.empty(), Operation.DELETE)), false);
+        brokers(req).alterClusterConfigs(List.of(new ConfigChange(name(req), Optional.empty(), Operation.DELETE)), false);
         noContent(res);
     }
 
     private void alterClusterConfigs(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
         BrokersV3Json.AlterConfigsRequest body = readAlter(req);
-        brokers.alterClusterConfigs(changes(body), Boolean.TRUE.equals(body.validateOnly()));
+        brokers(req).alterClusterConfigs(changes(body), Boolean.TRUE.equals(body.validateOnly()));
         noContent(res);
     }
 
@@ -300,5 +301,9 @@ final class BrokersV3Service implements HttpService {
     private static void noContent(ServerResponse res) {
         res.status(Status.NO_CONTENT_204);
         res.send();
+    }
+
+    private BrokerAdminService brokers(ServerRequest req) {
+        return kafka.of(req).brokers();
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The one Kafka cluster krest serves: its id (fetched once, then cached) and CRNs
@@ -14,13 +13,15 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class Clusters {
     private final MetadataService metadata;
-    private final Admin admin;
     private final String authority;
     private volatile String clusterId;
 
-    Clusters(MetadataService metadata, Admin admin, String authority) {
+    /**
+     * @param metadata the service principal's metadata: the cluster id is the same for every caller
+     * @param authority {@code confluent.resource.name.authority}
+     */
+    Clusters(MetadataService metadata, String authority) {
         this.metadata = metadata;
-        this.admin = admin;
         this.authority = authority;
     }
 
@@ -46,10 +47,10 @@ final class Clusters {
         return id;
     }
 
-    /** @return the id of the broker the admin client reports as controller, if any */
+    /** @return the id of the broker the service principal's admin client reports as controller, if any */
     Optional<Integer> controllerId() {
         try {
-            var controller = admin.describeCluster().controller().get(30, TimeUnit.SECONDS);
+            var controller = metadata.admin().describeCluster().controller().get(30, TimeUnit.SECONDS);
             return controller == null || controller.isEmpty() ? Optional.empty() : Optional.of(controller.id());
         } catch (Exception e) {
             return Optional.empty();

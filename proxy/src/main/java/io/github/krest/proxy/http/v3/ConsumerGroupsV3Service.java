@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.util.List;
 
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
@@ -36,12 +37,12 @@ final class ConsumerGroupsV3Service implements HttpService {
     private static final String GROUP = "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}";
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final ConsumerGroupAdminService groups;
+    private final CallerSessions kafka;
 
-    ConsumerGroupsV3Service(Clusters clusters, BaseUrls urls, ConsumerGroupAdminService groups) {
+    ConsumerGroupsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
         this.clusters = clusters;
         this.urls = urls;
-        this.groups = groups;
+        this.kafka = kafka;
     }
 
     @Override
@@ -61,7 +62,7 @@ final class ConsumerGroupsV3Service implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        List<ConsumerGroupsV3Json.ConsumerGroup> data = groups.list().stream().map(g -> group(ctx, g)).toList();
+        List<ConsumerGroupsV3Json.ConsumerGroup> data = groups(req).list().stream().map(g -> group(ctx, g)).toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaConsumerGroupList", ctx.url("consumer-groups"),
                 data));
     }
@@ -69,14 +70,14 @@ final class ConsumerGroupsV3Service implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        Responses.json(res, Status.OK_200, type, group(ctx, groups.group(groupId(req))));
+        Responses.json(res, Status.OK_200, type, group(ctx, groups(req).group(groupId(req))));
     }
 
     private void consumers(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
         String g = groupId(req);
-        List<ConsumerGroupsV3Json.Consumer> data = groups.consumers(g).stream().map(c -> consumer(ctx, c))
+        List<ConsumerGroupsV3Json.Consumer> data = groups(req).consumers(g).stream().map(c -> consumer(ctx, c))
                 .toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaConsumerList",
                 ctx.url("consumer-groups", g, "consumers"), data));
@@ -85,13 +86,13 @@ final class ConsumerGroupsV3Service implements HttpService {
     private void consumer(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        Responses.json(res, Status.OK_200, type, consumer(ctx, groups.consumer(groupId(req), consumerId(req))));
+        Responses.json(res, Status.OK_200, type, consumer(ctx, groups(req).consumer(groupId(req), consumerId(req))));
     }
 
     private void assignments(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        Consumer c = groups.consumer(groupId(req), consumerId(req));
+        Consumer c = groups(req).consumer(groupId(req), consumerId(req));
         List<ConsumerGroupsV3Json.Assignment> data = c.partitions().stream().map(p -> assignment(ctx, c, p))
                 .toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaConsumerAssignmentList",
@@ -101,7 +102,7 @@ final class ConsumerGroupsV3Service implements HttpService {
     private void assignment(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        Consumer c = groups.consumer(groupId(req), consumerId(req));
+        Consumer c = groups(req).consumer(groupId(req), consumerId(req));
         PartitionRef p = partition(req);
         if (!c.partitions().contains(p)) {
             throw new RestException(ErrorCode.NOT_FOUND, "Consumer assignment cannot be found.");
@@ -113,7 +114,7 @@ final class ConsumerGroupsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
         String g = groupId(req);
-        List<ConsumerGroupsV3Json.Lag> data = groups.lags(g).stream().map(l -> lag(ctx, l)).toList();
+        List<ConsumerGroupsV3Json.Lag> data = groups(req).lags(g).stream().map(l -> lag(ctx, l)).toList();
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaConsumerLagList",
                 ctx.url("consumer-groups", g, "lags"), data));
     }
@@ -121,14 +122,14 @@ final class ConsumerGroupsV3Service implements HttpService {
     private void lag(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
-        Responses.json(res, Status.OK_200, type, lag(ctx, groups.lag(groupId(req), partition(req))));
+        Responses.json(res, Status.OK_200, type, lag(ctx, groups(req).lag(groupId(req), partition(req))));
     }
 
     private void lagSummary(ServerRequest req, ServerResponse res) {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         V3Context ctx = clusters.context(req, urls);
         String g = groupId(req);
-        LagSummary s = groups.lagSummary(g);
+        LagSummary s = groups(req).lagSummary(g);
         var max = s.maxLagPartition();
         var owner = max.flatMap(Lag::owner);
         Responses.json(res, Status.OK_200, type, new ConsumerGroupsV3Json.LagSummary("KafkaConsumerGroupLagSummary",
@@ -208,5 +209,9 @@ final class ConsumerGroupsV3Service implements HttpService {
             throw new RestException(ErrorCode.NOT_FOUND, "Partition " + id + " of topic " + topic
                     + " cannot be found.");
         }
+    }
+
+    private ConsumerGroupAdminService groups(ServerRequest req) {
+        return kafka.of(req).groups();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,14 +40,12 @@ final class PartitionsV3Service implements HttpService {
     private static final String EARLIEST_AND_LATEST = "earliest_and_latest";
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final MetadataService metadata;
-    private final TopicAdminService topics;
+    private final CallerSessions kafka;
 
-    PartitionsV3Service(Clusters clusters, BaseUrls urls, MetadataService metadata, TopicAdminService topics) {
+    PartitionsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
         this.clusters = clusters;
         this.urls = urls;
-        this.metadata = metadata;
-        this.topics = topics;
+        this.kafka = kafka;
     }
 
     @Override
@@ -68,7 +67,7 @@ final class PartitionsV3Service implements HttpService {
         String topic = TopicsV3Service.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaPartitionList",
                 ctx.url("topics", topic, "partitions"),
-                metadata.partitions(topic).stream().map(p -> partition(ctx, topic, p)).toList()));
+                metadata(req).partitions(topic).stream().map(p -> partition(ctx, topic, p)).toList()));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -76,7 +75,7 @@ final class PartitionsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Service.topicName(req);
         Responses.json(res, Status.OK_200, type,
-                partition(ctx, topic, metadata.partition(topic, PathParams.partition(req, topic))));
+                partition(ctx, topic, metadata(req).partition(topic, PathParams.partition(req, topic))));
     }
 
     private void offsets(ServerRequest req, ServerResponse res) {
@@ -88,7 +87,7 @@ final class PartitionsV3Service implements HttpService {
             throw RestException.badRequest("offset_type must be " + EARLIEST_AND_LATEST + ".");
         }
         int partition = PathParams.partition(req, topic);
-        MetadataService.PartitionOffsets offsets = metadata.offsets(topic, partition);
+        MetadataService.PartitionOffsets offsets = metadata(req).offsets(topic, partition);
         String p = String.valueOf(partition);
         Responses.json(res, Status.OK_200, type, new TopicsV3Json.PartitionWithOffsets("KafkaPartitionWithOffsets",
                 ctx.metadata(ctx.url("topics", topic, "partitions", p, "offset"),
@@ -103,7 +102,7 @@ final class PartitionsV3Service implements HttpService {
         int partition = PathParams.partition(req, topic);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReplicaList",
                 ctx.url("topics", topic, "partitions", String.valueOf(partition), "replicas"),
-                metadata.partition(topic, partition).replicas().stream()
+                metadata(req).partition(topic, partition).replicas().stream()
                         .map(r -> replica(ctx, topic, partition, r)).toList()));
     }
 
@@ -113,7 +112,7 @@ final class PartitionsV3Service implements HttpService {
         String topic = TopicsV3Service.topicName(req);
         int partition = PathParams.partition(req, topic);
         String broker = req.path().pathParameters().get("broker_id");
-        MetadataService.Replica replica = metadata.partition(topic, partition).replicas().stream()
+        MetadataService.Replica replica = metadata(req).partition(topic, partition).replicas().stream()
                 .filter(r -> String.valueOf(r.broker()).equals(broker)).findFirst()
                 .orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND, "Replica " + broker + " of partition "
                         + partition + " of topic " + topic + " cannot be found."));
@@ -125,7 +124,7 @@ final class PartitionsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReassignmentList",
                 ctx.url("topics", "-", "partitions", "-", "reassignment"),
-                reassignments(ctx, topics.listPartitionReassignments(Optional.empty()))));
+                reassignments(ctx, topics(req).listPartitionReassignments(Optional.empty()))));
     }
 
     private void topicReassignments(ServerRequest req, ServerResponse res) {
@@ -134,7 +133,7 @@ final class PartitionsV3Service implements HttpService {
         String topic = TopicsV3Service.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReassignmentList",
                 ctx.url("topics", topic, "partitions", "-", "reassignment"),
-                reassignments(ctx, topics.listPartitionReassignments(Optional.of(topic)))));
+                reassignments(ctx, topics(req).listPartitionReassignments(Optional.of(topic)))));
     }
 
     private void reassignment(ServerRequest req, ServerResponse res) {
@@ -142,7 +141,7 @@ final class PartitionsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Service.topicName(req);
         int partition = PathParams.partition(req, topic);
-        TopicAdminService.Reassignment r = topics.partitionReassignment(topic, partition)
+        TopicAdminService.Reassignment r = topics(req).partitionReassignment(topic, partition)
                 .orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND, "Reassignment for partition "
                         + partition + " of topic " + topic + " cannot be found."));
         Responses.json(res, Status.OK_200, type, reassignment(ctx, r));
@@ -181,5 +180,13 @@ final class PartitionsV3Service implements HttpService {
                 ctx.metadata(ctx.url("topics", topic, "partitions", p, "replicas", b),
                         ctx.crn("topic", topic, "partition", p, "replica", b)),
                 ctx.clusterId(), topic, partition, r.broker(), r.leader(), r.inSync(), ctx.related("brokers", b));
+    }
+
+    private MetadataService metadata(ServerRequest req) {
+        return kafka.of(req).metadata();
+    }
+
+    private TopicAdminService topics(ServerRequest req) {
+        return kafka.of(req).topics();
     }
 }

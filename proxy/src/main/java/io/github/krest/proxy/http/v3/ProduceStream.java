@@ -51,7 +51,6 @@ final class ProduceStream {
     private static final int MAX_IN_FLIGHT = 1024;
 
     private final ObjectMapper mapper;
-    private final ProduceService produce;
     private final ProduceRecordReader reader;
     private final long recordMaxBytes;
     private final long maxDurationMs;
@@ -61,7 +60,6 @@ final class ProduceStream {
 
     /**
      * @param mapper a mapper whose string tokens are bounded by the record limit
-     * @param produce produce service
      * @param reader record reader
      * @param recordMaxBytes largest JSON text of one record, 0 for no limit
      * @param maxDurationMs longest the exchange may run before records get 408
@@ -69,10 +67,9 @@ final class ProduceStream {
      * @param clock milliseconds clock
      * @param limits per-record produce rate limits
      */
-    ProduceStream(ObjectMapper mapper, ProduceService produce, ProduceRecordReader reader, long recordMaxBytes,
+    ProduceStream(ObjectMapper mapper, ProduceRecordReader reader, long recordMaxBytes,
                   long maxDurationMs, long graceMs, LongSupplier clock, ProduceRateLimiter limits) {
         this.mapper = mapper;
-        this.produce = produce;
         this.reader = reader;
         this.recordMaxBytes = recordMaxBytes;
         this.maxDurationMs = maxDurationMs;
@@ -96,16 +93,17 @@ final class ProduceStream {
      * @param clusterId cluster id for receipts
      * @param topic the topic
      * @param partitionCount the topic's partition count, empty if not known yet
+     * @param produce the caller's produce service
      * @return {@code true} when the connection must be closed afterwards
      * @throws IOException when the response cannot be written (the client went away)
      */
     boolean run(InputStream in, Charset charset, OutputStream out, String clusterId, String topic,
-                Optional<Integer> partitionCount) throws IOException {
+                Optional<Integer> partitionCount, ProduceService produce) throws IOException {
         Handoff queue = new Handoff();
         long started = clock.getAsLong();
         long deadline = saturatedAdd(started, saturatedAdd(maxDurationMs, graceMs));
         Thread.ofVirtual().name("krest-produce-stream-reader").start(() ->
-                readRecords(in, charset, queue, clusterId, topic, partitionCount, started));
+                readRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce));
         long written = 0;
         long toWrite = -1;
         try {
@@ -215,10 +213,11 @@ final class ProduceStream {
     }
 
     private void readRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
-                             String topic, Optional<Integer> partitionCount, long started) {
+                             String topic, Optional<Integer> partitionCount, long started,
+                             ProduceService produce) {
         boolean ended = false;
         try {
-            parseRecords(in, charset, queue, clusterId, topic, partitionCount, started);
+            parseRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce);
             ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -239,8 +238,8 @@ final class ProduceStream {
 
     /** Parses and sends until the body ends or an in-stream error ends the exchange; puts a last receipt. */
     private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
-                              String topic, Optional<Integer> partitionCount, long started)
-            throws IOException, InterruptedException {
+                              String topic, Optional<Integer> partitionCount, long started,
+                              ProduceService produce) throws IOException, InterruptedException {
         JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
                 ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
         // the request body belongs to the server: closing it here would drain it from this thread
@@ -298,13 +297,13 @@ final class ProduceStream {
                 if (!queue.admit()) {
                     return;
                 }
-                queue.put(new Pending(send(node, clusterId, topic, partitionCount), false, false));
+                queue.put(new Pending(send(node, clusterId, topic, partitionCount, produce), false, false));
             }
         }
     }
 
     private CompletableFuture<byte[]> send(JsonNode node, String clusterId, String topic,
-                                           Optional<Integer> partitionCount) {
+                                           Optional<Integer> partitionCount, ProduceService produce) {
         try {
             ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
             ProduceRecord record = parsed.record();

@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Confluent v3 produce: {@code POST /v3/clusters/{cluster_id}/topics/{topic_name}/records} in streaming mode
  * (api.v3.produce.produce-to-topic, see {@link ProduceStream}) and
- * {@code POST .../records:batch} (api.v3.batch-produce.produce-to-topic): up to
+ * {@code POST .../records:batch} (api.v3.batch-produce(req).produce-to-topic): up to
  * {@code api.v3.produce.batch.maximum.entries} entries with distinct {@code id}s, answered
  * {@code 207 {"successes": [...], "failures": [...]}} in request order once all are done.
  *
@@ -51,17 +52,17 @@ final class ProduceV3Service implements HttpService {
     private static final int MAX_ID_LENGTH = 80;
 
     private final Clusters clusters;
-    private final ProduceService produce;
+    private final CallerSessions kafka;
     private final ProduceRecordReader reader;
     private final ProduceStream stream;
     private final long maxBodyBytes;
     private final int maxBatchEntries;
     private final ProduceRateLimiter limits;
 
-    ProduceV3Service(Clusters clusters, ProduceService produce, ProduceRecordReader reader, ProduceStream stream,
+    ProduceV3Service(Clusters clusters, CallerSessions kafka, ProduceRecordReader reader, ProduceStream stream,
                      long maxBodyBytes, int maxBatchEntries, ProduceRateLimiter limits) {
         this.clusters = clusters;
-        this.produce = produce;
+        this.kafka = kafka;
         this.reader = reader;
         this.stream = stream;
         this.maxBodyBytes = maxBodyBytes;
@@ -80,7 +81,7 @@ final class ProduceV3Service implements HttpService {
         Charset charset = requireJson(req);
         ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
-        Optional<Integer> partitionCount = produce.checkTopic(topic);
+        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
 
         res.status(Status.OK_200);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
@@ -90,7 +91,8 @@ final class ProduceV3Service implements HttpService {
         }
         boolean close;
         try (OutputStream out = res.outputStream()) {
-            close = stream.run(req.content().inputStream(), charset, out, clusterId, topic, partitionCount);
+            close = stream.run(req.content().inputStream(), charset, out, clusterId, topic, partitionCount,
+                    produce(req));
         } catch (IOException | UncheckedIOException e) {
             throw new CloseConnectionException("Streaming produce connection failed", e);
         }
@@ -107,7 +109,7 @@ final class ProduceV3Service implements HttpService {
         requireJson(req);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
-        Optional<Integer> partitionCount = produce.checkTopic(topic);
+        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
 
         JsonNode entries = entries(RequestBodies.read(req, maxBodyBytes));
         List<String> ids = new ArrayList<>(entries.size());
@@ -129,9 +131,9 @@ final class ProduceV3Service implements HttpService {
             try {
                 limits.acquire(limits == ProduceRateLimiter.UNLIMITED ? 0 : jsonSize(entry));
                 ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount);
-                produce.checkSize(p.record());
+                produce(req).checkSize(p.record());
                 parsed.add(p);
-                sent.add(produce.send(p.record()));
+                sent.add(produce(req).send(p.record()));
             } catch (RuntimeException e) {
                 parsed.add(null);
                 sent.add(CompletableFuture.failedFuture(e));
@@ -213,5 +215,9 @@ final class ProduceV3Service implements HttpService {
     static ObjectMapper streamMapper(long recordMaxBytes) {
         return recordMaxBytes > 0 && recordMaxBytes < Json.MAX_STRING_LENGTH
                 ? Json.create((int) recordMaxBytes) : Json.mapper();
+    }
+
+    private ProduceService produce(ServerRequest req) {
+        return kafka.of(req).produce();
     }
 }

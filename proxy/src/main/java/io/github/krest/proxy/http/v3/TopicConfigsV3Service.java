@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +45,13 @@ import io.helidon.webserver.http.ServerResponse;
 final class TopicConfigsV3Service implements HttpService {
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final TopicAdminService topics;
+    private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    TopicConfigsV3Service(Clusters clusters, BaseUrls urls, TopicAdminService topics, long maxBodyBytes) {
+    TopicConfigsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
-        this.topics = topics;
+        this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -69,7 +70,7 @@ final class TopicConfigsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         List<TopicsV3Json.TopicConfig> data = new ArrayList<>();
-        topics.describeAllConfigs().forEach((topic, configs) ->
+        topics(req).describeAllConfigs().forEach((topic, configs) ->
                 configs.forEach(c -> data.add(config(ctx, topic, c))));
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicConfigList", ctx.url("topics", "-", "configs"),
                 data));
@@ -81,14 +82,14 @@ final class TopicConfigsV3Service implements HttpService {
         String topic = TopicsV3Service.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicConfigList",
                 ctx.url("topics", topic, "configs"),
-                topics.describeConfigs(topic).stream().map(c -> config(ctx, topic, c)).toList()));
+                topics(req).describeConfigs(topic).stream().map(c -> config(ctx, topic, c)).toList()));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Service.topicName(req);
-        Responses.json(res, Status.OK_200, type, config(ctx, topic, topics.describeConfig(topic, configName(req))));
+        Responses.json(res, Status.OK_200, type, config(ctx, topic, topics(req).describeConfig(topic, configName(req))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -97,14 +98,14 @@ final class TopicConfigsV3Service implements HttpService {
         String value = V3Bodies.read(req, maxBodyBytes, V3Json.UpdateConfigRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."))
                 .value();
-        topics.alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
+        topics(req).alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
                 Operation.SET));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        topics.alterExistingConfig(TopicsV3Service.topicName(req),
+        topics(req).alterExistingConfig(TopicsV3Service.topicName(req),
                 new ConfigChange(configName(req), Optional.empty(), Operation.DELETE));
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -116,7 +117,7 @@ final class TopicConfigsV3Service implements HttpService {
                         TopicsV3Json.AlterConfigBatchRequest.class)
                 .filter(b -> b.data() != null)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
-        topics.alterConfigs(topic, changes(body.data()), Boolean.TRUE.equals(body.validateOnly()));
+        topics(req).alterConfigs(topic, changes(body.data()), Boolean.TRUE.equals(body.validateOnly()));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -135,7 +136,7 @@ final class TopicConfigsV3Service implements HttpService {
             TopicNames.requireValid(entry.topicName());
             changes.computeIfAbsent(entry.topicName(), t -> new ArrayList<>()).addAll(changes(entry.configs()));
         }
-        Map<String, RuntimeException> failed = topics.alterConfigs(changes, Boolean.TRUE.equals(body.validateOnly()));
+        Map<String, RuntimeException> failed = topics(req).alterConfigs(changes, Boolean.TRUE.equals(body.validateOnly()));
         if (failed.isEmpty()) {
             res.status(Status.NO_CONTENT_204).send();
             return;
@@ -178,5 +179,9 @@ final class TopicConfigsV3Service implements HttpService {
                 c.sensitive(), c.source(), c.synonyms().stream()
                         .map(s -> new V3Json.ConfigSynonym(s.name(), s.value().orElse(null), s.source()))
                         .toList());
+    }
+
+    private TopicAdminService topics(ServerRequest req) {
+        return kafka.of(req).topics();
     }
 }

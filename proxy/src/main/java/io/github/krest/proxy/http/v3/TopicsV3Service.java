@@ -1,5 +1,6 @@
 package io.github.krest.proxy.http.v3;
 
+import io.github.krest.proxy.http.CallerSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -41,13 +42,13 @@ import io.helidon.webserver.http.ServerResponse;
 final class TopicsV3Service implements HttpService {
     private final Clusters clusters;
     private final BaseUrls urls;
-    private final TopicAdminService topics;
+    private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    TopicsV3Service(Clusters clusters, BaseUrls urls, TopicAdminService topics, long maxBodyBytes) {
+    TopicsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
-        this.topics = topics;
+        this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -65,7 +66,7 @@ final class TopicsV3Service implements HttpService {
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         boolean ops = booleanQuery(req, "includeAuthorizedOperations");
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicList", ctx.url("topics"),
-                topics.listTopics(ops).stream().map(t -> topic(ctx, t)).toList()));
+                topics(req).listTopics(ops).stream().map(t -> topic(ctx, t)).toList()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -108,7 +109,7 @@ final class TopicsV3Service implements HttpService {
             }
         }
         boolean validateOnly = Boolean.TRUE.equals(body.validateOnly());
-        TopicAdminService.TopicInfo created = topics.createTopic(new TopicAdminService.NewTopicSpec(name,
+        TopicAdminService.TopicInfo created = topics(req).createTopic(new TopicAdminService.NewTopicSpec(name,
                 Optional.ofNullable(body.partitionsCount()), replicationFactor, assignments, configs), validateOnly);
         if (!validateOnly) {
             res.header(HeaderNames.LOCATION, ctx.url("topics", name));
@@ -120,7 +121,7 @@ final class TopicsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         boolean ops = booleanQuery(req, "include_authorized_operations");
-        Responses.json(res, Status.OK_200, type, topic(ctx, topics.describeTopic(topicName(req), ops)));
+        Responses.json(res, Status.OK_200, type, topic(ctx, topics(req).describeTopic(topicName(req), ops)));
     }
 
     private void updatePartitions(ServerRequest req, ServerResponse res) {
@@ -130,12 +131,12 @@ final class TopicsV3Service implements HttpService {
         Integer count = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.UpdatePartitionCountRequest.class)
                 .map(TopicsV3Json.UpdatePartitionCountRequest::partitionsCount)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Partitions_count is required."));
-        Responses.json(res, Status.OK_200, type, topic(ctx, topics.createPartitions(name, count)));
+        Responses.json(res, Status.OK_200, type, topic(ctx, topics(req).createPartitions(name, count)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        topics.deleteTopic(topicName(req));
+        topics(req).deleteTopic(topicName(req));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -155,5 +156,9 @@ final class TopicsV3Service implements HttpService {
 
     private static boolean booleanQuery(ServerRequest req, String name) {
         return req.query().first(name).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    private TopicAdminService topics(ServerRequest req) {
+        return kafka.of(req).topics();
     }
 }

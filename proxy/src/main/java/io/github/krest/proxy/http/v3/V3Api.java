@@ -3,16 +3,10 @@ package io.github.krest.proxy.http.v3;
 import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.core.MetadataService;
-import io.github.krest.proxy.core.ProduceService;
-import io.github.krest.proxy.core.admin.AclAdminService;
-import io.github.krest.proxy.core.admin.BrokerAdminService;
-import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
-import io.github.krest.proxy.core.admin.TopicAdminService;
 import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
-import io.github.krest.state.ConsumerStateStore;
 import io.helidon.webserver.http.HttpRouting;
 
 /** Registers the Confluent v3 API: clusters, brokers, configs, topics, partitions, consumer groups, ACLs, produce. */
@@ -25,34 +19,30 @@ public final class V3Api {
      *
      * @param routing routing being built
      * @param config krest configuration (limits)
-     * @param metadata metadata service
-     * @param produce produce service
+     * @param kafka the Kafka session of each request's caller
      * @param urls absolute URL base
-     * @param consumerState krest's consumer state (its instances are shown as consumers of their groups)
      * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
      * @param avro the avro format, empty without a Schema Registry
      */
-    public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
-                                ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState,
+    public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
+                                BaseUrls urls,
                                 ProduceRateLimiter produceLimits, Optional<AvroFormat> avro) {
-        Clusters clusters = new Clusters(metadata, metadata.admin(),
+        Clusters clusters = new Clusters(kafka.sessions().service().metadata(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
         ProduceRecordReader reader = new ProduceRecordReader(avro);
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
-        ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
+        ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
                 config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis, produceLimits);
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
-        TopicAdminService topicAdmin = new TopicAdminService(metadata.admin());
-        routing.register(new BrokersV3Service(clusters, urls, new BrokerAdminService(metadata.admin()), maxBody),
-                new TopicsV3Service(clusters, urls, topicAdmin, maxBody),
-                new TopicConfigsV3Service(clusters, urls, topicAdmin, maxBody),
-                new PartitionsV3Service(clusters, urls, metadata, topicAdmin),
-                new ConsumerGroupsV3Service(clusters, urls,
-                        new ConsumerGroupAdminService(metadata.admin(), consumerState)),
-                new AclsV3Service(clusters, urls, new AclAdminService(metadata.admin()), maxBody));
+        routing.register(new BrokersV3Service(clusters, urls, kafka, maxBody),
+                new TopicsV3Service(clusters, urls, kafka, maxBody),
+                new TopicConfigsV3Service(clusters, urls, kafka, maxBody),
+                new PartitionsV3Service(clusters, urls, kafka),
+                new ConsumerGroupsV3Service(clusters, urls, kafka),
+                new AclsV3Service(clusters, urls, kafka, maxBody));
         routing.register(new ClustersV3Service(clusters, urls),
-                new ProduceV3Service(clusters, produce, reader, stream,
+                new ProduceV3Service(clusters, kafka, reader, stream,
                         maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES), produceLimits));
     }
 }

@@ -1,0 +1,50 @@
+package io.github.krest.proxy.core;
+
+import java.time.Duration;
+
+import io.github.krest.proxy.core.admin.AclAdminService;
+import io.github.krest.proxy.core.admin.BrokerAdminService;
+import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
+import io.github.krest.proxy.core.admin.TopicAdminService;
+import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The core services of one Kafka identity, over that identity's producer and admin client: the service principal's
+ * (shared by every request when {@code kafka.principal.propagation} is NONE), or one caller's. Each session has its
+ * own metadata caches, so one caller's view of the cluster never answers another caller's request.
+ *
+ * @param admin the identity's admin client
+ * @param producer the identity's producer
+ * @param metadata metadata read with the identity's admin client, cached per session
+ * @param produce produce through the identity's producer
+ * @param offsets committed offsets and offset lookups as the identity
+ * @param topics v3 topic administration
+ * @param brokers v3 broker administration
+ * @param acls v3 ACL administration
+ * @param groups v3 consumer groups
+ */
+public record KafkaSession(Admin admin, Producer<byte[], byte[]> producer, MetadataService metadata,
+                           ProduceService produce, KafkaOffsets offsets, TopicAdminService topics,
+                           BrokerAdminService brokers, AclAdminService acls, ConsumerGroupAdminService groups) {
+
+    /**
+     * Builds the services over an identity's clients.
+     *
+     * @param admin the identity's admin client
+     * @param producer the identity's producer
+     * @param groups the identity's view of consumer groups
+     * @param metadataMaxAge {@code metadata.cache.max.age.ms}
+     * @param recordMaxBytes {@code produce.record.max.bytes}
+     * @param traffic produce traffic counter
+     * @return the session
+     */
+    public static KafkaSession of(Admin admin, Producer<byte[], byte[]> producer, ConsumerGroupAdminService groups,
+                                  Duration metadataMaxAge, int recordMaxBytes, TrafficMeter traffic) {
+        MetadataService metadata = new MetadataService(admin, metadataMaxAge);
+        return new KafkaSession(admin, producer, metadata,
+                new ProduceService(producer, metadata, recordMaxBytes, traffic), new KafkaOffsets(admin),
+                new TopicAdminService(admin), new BrokerAdminService(admin), new AclAdminService(admin), groups);
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.krest.proxy.http;
+
+import io.github.krest.proxy.core.KafkaSession;
+import io.github.krest.proxy.core.KafkaSessions;
+import io.github.krest.proxy.security.Caller;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * The HTTP side of {@link KafkaSessions}: the Kafka session a request runs in, from the request's {@link Caller}.
+ * Under {@code kafka.principal.propagation=NONE} this is the shared session, without reading the caller.
+ */
+public final class CallerSessions {
+    private final KafkaSessions sessions;
+
+    /** @param sessions the replica's sessions */
+    public CallerSessions(KafkaSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * @param req a request
+     * @return the session of its caller
+     * @throws io.github.krest.proxy.error.RestException 401/40101 when propagation is on and the caller has no
+     *         credential it can use
+     */
+    public KafkaSession of(ServerRequest req) {
+        if (!sessions.propagating()) {
+            return sessions.service();
+        }
+        return sessions.session(Caller.of(req).kafkaIdentity());
+    }
+
+    /** @return the sessions */
+    public KafkaSessions sessions() {
+        return sessions;
+    }
+}

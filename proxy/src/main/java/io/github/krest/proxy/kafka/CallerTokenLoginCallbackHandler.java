@@ -1,0 +1,95 @@
+package io.github.krest.proxy.kafka;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.AppConfigurationEntry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
+import org.apache.kafka.common.security.auth.SaslExtensionsCallback;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
+
+/**
+ * A client-side SASL OAUTHBEARER login callback handler that hands Kafka the caller's own token instead of fetching
+ * one: the token arrives as the JAAS option {@value #TOKEN_OPTION} of the {@code OAuthBearerLoginModule} entry that
+ * {@link PrincipalPropagation#OAUTHBEARER} writes for each caller. The broker validates the token (e.g. Kafka's
+ * {@code OAuthBearerValidatorCallbackHandler} against the issuer's JWKS); this handler only reads the claims Kafka's
+ * client needs for its refresh schedule ({@code exp}, {@code iat}, {@code sub}, {@code scope}), without checking
+ * the signature.
+ */
+public final class CallerTokenLoginCallbackHandler implements AuthenticateCallbackHandler {
+    /** The JAAS option that carries the compact JWT. */
+    public static final String TOKEN_OPTION = "krestCallerToken";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private OAuthBearerToken token;
+
+    @Override
+    public void configure(Map<String, ?> configs, String saslMechanism, List<AppConfigurationEntry> jaasEntries) {
+        Object value = jaasEntries.isEmpty() ? null : jaasEntries.getFirst().getOptions().get(TOKEN_OPTION);
+        if (!(value instanceof String compact) || compact.isEmpty()) {
+            throw new IllegalArgumentException("sasl.jaas.config has no " + TOKEN_OPTION + " option");
+        }
+        this.token = CallerToken.parse(compact);
+    }
+
+    @Override
+    public void handle(Callback[] callbacks) throws IOException, UnsupportedCallbackException {
+        for (Callback callback : callbacks) {
+            if (callback instanceof OAuthBearerTokenCallback tokenCallback) {
+                tokenCallback.token(token);
+            } else if (!(callback instanceof SaslExtensionsCallback)) {
+                // SaslExtensionsCallback keeps its default: no extensions
+                throw new UnsupportedCallbackException(callback);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        token = null;
+    }
+
+    /** The caller's token with the claims Kafka's client reads. {@code toString} hides the value. */
+    record CallerToken(String value, Set<String> scope, long lifetimeMs, String principalName, Long startTimeMs)
+            implements OAuthBearerToken {
+
+        static CallerToken parse(String compact) {
+            String[] parts = compact.split("\\.");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("The bearer token is not a compact JWT");
+            }
+            JsonNode claims;
+            try {
+                claims = MAPPER.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
+                        StandardCharsets.UTF_8));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("The bearer token's claims are not JSON");
+            }
+            long now = System.currentTimeMillis();
+            long exp = claims.path("exp").isNumber() ? claims.path("exp").asLong() * 1000 : now + 3_600_000;
+            Long iat = claims.path("iat").isNumber() ? claims.path("iat").asLong() * 1000 : null;
+            Set<String> scope = new HashSet<>();
+            if (claims.path("scope").isTextual()) {
+                scope.addAll(List.of(claims.path("scope").asText().trim().split("\\s+")));
+                scope.remove("");
+            }
+            return new CallerToken(compact, Set.copyOf(scope), exp, claims.path("sub").asText(""), iat);
+        }
+
+        @Override
+        public String toString() {
+            return "CallerToken[principalName=" + principalName + ", lifetimeMs=" + lifetimeMs + "]";
+        }
+    }
+}
