@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.github.krest.proxy.testing.SecuredKafka.ALICE;
 import static io.github.krest.proxy.testing.SecuredKafka.BOB;
+import static io.github.krest.proxy.testing.SecuredKafka.CAROL;
 import static io.github.krest.proxy.testing.SecuredKafka.TOPIC_A;
 import static io.github.krest.proxy.testing.SecuredKafka.TOPIC_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -174,6 +175,21 @@ abstract class PrincipalPropagationContract {
         KrestHttp.Response own = replica(2).post("/topics/" + TOPIC_B, BINARY, produceBody("bob's"), as(BOB));
         assertEquals(200, own.status(), own.body());
         assertTrue(own.json().get("offsets").get(0).get("error_code").isNull(), own.body());
+    }
+
+    @Test
+    void recordsKafkaRefusesCarry40301() {
+        // carol may describe topic a, so krest's checks pass and the producer sends; Kafka refuses each record
+        KrestHttp.Response v2 = replica(0).post("/topics/" + TOPIC_A, BINARY,
+                "{\"records\":[{\"value\":\"eA==\"},{\"value\":\"eQ==\"}]}", as(CAROL));
+        assertEquals(403, v2.status(), v2.body());
+        assertEquals(2, v2.json().get("offsets").size(), v2.body());
+        v2.json().get("offsets").forEach(o -> assertEquals(40301, o.get("error_code").asInt(), v2.body()));
+
+        KrestHttp.Response v3 = replica(1).post("/v3/clusters/" + clusterId() + "/topics/" + TOPIC_A + "/records",
+                "application/json", "{\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}", as(CAROL));
+        assertEquals(200, v3.status(), v3.body());
+        assertEquals(40301, v3.json().get("error_code").asInt(), "v3 receipt: " + v3.body());
     }
 
     @Test

@@ -33,18 +33,21 @@ import org.apache.kafka.common.test.TestKitNodes;
  * {@code Admin.alterUserScramCredentials} with other passwords ({@link #scramPassword}), so a test can tell the
  * mechanisms apart. ACLs, created through {@code Admin}: alice reads and writes topic {@value #TOPIC_A} and reads
  * groups prefixed {@code alice-}; bob reads and writes topic {@value #TOPIC_B} and reads groups prefixed
- * {@code bob-}. The controller listener stays PLAINTEXT and only the broker itself uses it, as
+ * {@code bob-}; {@value #CAROL} may only describe topic {@value #TOPIC_A} (so her produce requests pass krest's
+ * checks and Kafka refuses each record). The controller listener stays PLAINTEXT and only the broker itself uses it, as
  * {@code User:ANONYMOUS}, which is therefore a super user too.
  */
 public final class SecuredKafka {
     public static final String ADMIN = "admin";
     public static final String ALICE = "alice";
     public static final String BOB = "bob";
+    public static final String CAROL = "carol";
     public static final String TOPIC_A = "a";
     public static final String TOPIC_B = "b";
     private static final Map<String, String> PLAIN_PASSWORDS = Map.of(ADMIN, "admin-secret", ALICE, "alice-plain",
-            BOB, "bob-plain");
-    private static final Map<String, String> SCRAM_PASSWORDS = Map.of(ALICE, "alice-scram", BOB, "bob-scram");
+            BOB, "bob-plain", CAROL, "carol-plain");
+    private static final Map<String, String> SCRAM_PASSWORDS = Map.of(ALICE, "alice-scram", BOB, "bob-scram",
+            CAROL, "carol-scram");
 
     private static KafkaClusterTestKit cluster;
 
@@ -137,7 +140,8 @@ public final class SecuredKafka {
                     allow(ALICE, ResourceType.GROUP, "alice-", PatternType.PREFIXED, AclOperation.READ),
                     allow(BOB, ResourceType.TOPIC, TOPIC_B, PatternType.LITERAL, AclOperation.READ),
                     allow(BOB, ResourceType.TOPIC, TOPIC_B, PatternType.LITERAL, AclOperation.WRITE),
-                    allow(BOB, ResourceType.GROUP, "bob-", PatternType.PREFIXED, AclOperation.READ)))
+                    allow(BOB, ResourceType.GROUP, "bob-", PatternType.PREFIXED, AclOperation.READ),
+                    allow(CAROL, ResourceType.TOPIC, TOPIC_A, PatternType.LITERAL, AclOperation.DESCRIBE)))
                     .all().get(30, TimeUnit.SECONDS);
             // one alteration per user and request (Kafka refuses two for the same user in one request)
             for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
@@ -154,6 +158,7 @@ public final class SecuredKafka {
         for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
             waitUntilVisible(mechanism, ALICE, scramPassword(ALICE), TOPIC_A);
             waitUntilVisible(mechanism, BOB, scramPassword(BOB), TOPIC_B);
+            waitUntilVisible(mechanism, CAROL, scramPassword(CAROL), TOPIC_A);
         }
     }
 

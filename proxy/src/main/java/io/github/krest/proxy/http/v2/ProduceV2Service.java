@@ -67,6 +67,7 @@ final class ProduceV2Service implements HttpService {
     }
 
     private void produce(ServerRequest req, ServerResponse res, boolean toPartition) {
+        ProduceService produce = produce(req);
         EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
                 .orElseThrow(ContentTypes::unsupportedMediaType);
         MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
@@ -78,7 +79,7 @@ final class ProduceV2Service implements HttpService {
         String topic = req.path().pathParameters().get("topic");
         Optional<Integer> pathPartition = toPartition
                 ? Optional.of(PathParams.partition(req, topic)) : Optional.empty();
-        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
         pathPartition.ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                 ErrorCode.PARTITION_NOT_FOUND));
 
@@ -107,12 +108,12 @@ final class ProduceV2Service implements HttpService {
         for (ProduceRecord record : records) {
             record.partition().ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                     ErrorCode.PARTITION_NOT_FOUND));
-            produce(req).checkSize(record);
+            produce.checkSize(record);
         }
 
         List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(records.size());
         for (ProduceRecord record : records) {
-            sent.add(produce(req).send(record));
+            sent.add(produce.send(record));
         }
         List<V2Json.ProduceOffset> offsets = new ArrayList<>(sent.size());
         boolean authentication = false;

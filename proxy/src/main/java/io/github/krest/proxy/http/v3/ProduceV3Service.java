@@ -38,7 +38,7 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Confluent v3 produce: {@code POST /v3/clusters/{cluster_id}/topics/{topic_name}/records} in streaming mode
  * (api.v3.produce.produce-to-topic, see {@link ProduceStream}) and
- * {@code POST .../records:batch} (api.v3.batch-produce(req).produce-to-topic): up to
+ * {@code POST .../records:batch} (api.v3.batch-produce.produce-to-topic): up to
  * {@code api.v3.produce.batch.maximum.entries} entries with distinct {@code id}s, answered
  * {@code 207 {"successes": [...], "failures": [...]}} in request order once all are done.
  *
@@ -77,11 +77,12 @@ final class ProduceV3Service implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
+        ProduceService produce = produce(req);
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         Charset charset = requireJson(req);
         ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
-        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
 
         res.status(Status.OK_200);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
@@ -92,7 +93,7 @@ final class ProduceV3Service implements HttpService {
         boolean close;
         try (OutputStream out = res.outputStream()) {
             close = stream.run(req.content().inputStream(), charset, out, clusterId, topic, partitionCount,
-                    produce(req));
+                    produce);
         } catch (IOException | UncheckedIOException e) {
             throw new CloseConnectionException("Streaming produce connection failed", e);
         }
@@ -105,11 +106,12 @@ final class ProduceV3Service implements HttpService {
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
+        ProduceService produce = produce(req);
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         requireJson(req);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
-        Optional<Integer> partitionCount = produce(req).checkTopic(topic);
+        Optional<Integer> partitionCount = produce.checkTopic(topic);
 
         JsonNode entries = entries(RequestBodies.read(req, maxBodyBytes));
         List<String> ids = new ArrayList<>(entries.size());
@@ -131,9 +133,9 @@ final class ProduceV3Service implements HttpService {
             try {
                 limits.acquire(limits == ProduceRateLimiter.UNLIMITED ? 0 : jsonSize(entry));
                 ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount);
-                produce(req).checkSize(p.record());
+                produce.checkSize(p.record());
                 parsed.add(p);
-                sent.add(produce(req).send(p.record()));
+                sent.add(produce.send(p.record()));
             } catch (RuntimeException e) {
                 parsed.add(null);
                 sent.add(CompletableFuture.failedFuture(e));
