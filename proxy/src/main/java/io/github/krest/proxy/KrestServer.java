@@ -81,7 +81,7 @@ public final class KrestServer implements AutoCloseable {
      * TEST SEAM, to be removed when real authentication lands: as {@link #start(KrestConfig)}, with a filter that
      * runs where authentication will run (after the request observer, before the access lists and the routes) and
      * stores each request's {@link Caller}. Only tests call this (see the test fixture
-     * {@code security.BasicCallerStandIn}).
+     * {@code AuthenticationStandIn} in the test sources).
      *
      * @param config validated configuration with {@code bootstrap.servers} set
      * @param callerFilter the stand-in for authentication

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.BasicCallerStandIn;
+import io.github.krest.proxy.AuthenticationStandIn;
 import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code kafka.principal.propagation} against a real SASL_PLAINTEXT broker with ACLs ({@link SecuredKafka}), through
  * three krest replicas sharing one real redis-server. Requests carry real {@code Authorization: Basic} headers; until
- * HTTP authentication lands, {@link BasicCallerStandIn} turns them into the request's caller.
+ * HTTP authentication lands, {@link AuthenticationStandIn} turns them into the request's caller.
  *
  * <p>Subclasses choose the mechanism (SASL PLAIN or SCRAM) and each user's password for it.
  */
@@ -60,7 +60,7 @@ abstract class PrincipalPropagationContract {
             props.put(KrestConfig.CONSUMER_STATE_STORE, "redis");
             props.put(KrestConfig.REDIS_URL, redis.url());
             props.put(KrestConfig.ID, "replica-" + i);
-            KrestServer server = BasicCallerStandIn.start(new KrestConfig(props));
+            KrestServer server = AuthenticationStandIn.start(new KrestConfig(props));
             servers.add(server);
             replicas.add(new KrestHttp("http://127.0.0.1:" + server.port()));
         }

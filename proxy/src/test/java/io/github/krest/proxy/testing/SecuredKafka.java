@@ -1,10 +1,13 @@
 package io.github.krest.proxy.testing;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,6 +25,14 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.lang.JoseException;
 
 /**
  * One real single-node KRaft cluster whose client listener is {@code SASL_PLAINTEXT} with PLAIN, SCRAM-SHA-256 and
@@ -36,6 +47,10 @@ import org.apache.kafka.common.test.TestKitNodes;
  * {@code bob-}; {@value #CAROL} may only describe topic {@value #TOPIC_A} (so her produce requests pass krest's
  * checks and Kafka refuses each record). The controller listener stays PLAINTEXT and only the broker itself uses it, as
  * {@code User:ANONYMOUS}, which is therefore a super user too.
+ *
+ * <p>OAUTHBEARER: the broker validates tokens with Kafka's {@code OAuthBearerValidatorCallbackHandler} against a
+ * JWKS served by a JDK {@code HttpServer} on loopback; {@link #token} signs tokens with its key (principal: the
+ * {@code sub} claim).
  */
 public final class SecuredKafka {
     public static final String ADMIN = "admin";
@@ -49,7 +64,12 @@ public final class SecuredKafka {
     private static final Map<String, String> SCRAM_PASSWORDS = Map.of(ALICE, "alice-scram", BOB, "bob-scram",
             CAROL, "carol-scram");
 
+    /** The issuer and audience the broker expects in OAUTHBEARER tokens. */
+    public static final String ISSUER = "krest-test-issuer";
+    public static final String AUDIENCE = "kafka";
+
     private static KafkaClusterTestKit cluster;
+    private static RsaJsonWebKey signingKey;
 
     private SecuredKafka() {
     }
@@ -79,6 +99,9 @@ public final class SecuredKafka {
                         .append('"'));
                 jaas.append(';');
                 String scramServer = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+                String jwks = startJwksServer();
+                // Kafka 4 only fetches JWKS from allowed URLs (a JVM-wide setting)
+                System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwks);
                 KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
                         .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build())
@@ -86,7 +109,14 @@ public final class SecuredKafka {
                         .setConfigProp("offsets.topic.num.partitions", "3")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("auto.create.topics.enable", "false")
-                        .setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512")
+                        .setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER")
+                        .setConfigProp("listener.name.external.oauthbearer.sasl.jaas.config",
+                                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;")
+                        .setConfigProp("listener.name.external.oauthbearer.sasl.server.callback.handler.class",
+                                "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler")
+                        .setConfigProp("sasl.oauthbearer.jwks.endpoint.url", jwks)
+                        .setConfigProp("sasl.oauthbearer.expected.issuer", ISSUER)
+                        .setConfigProp("sasl.oauthbearer.expected.audience", AUDIENCE)
                         .setConfigProp("sasl.mechanism.inter.broker.protocol", "PLAIN")
                         .setConfigProp("listener.name.external.plain.sasl.jaas.config", jaas.toString())
                         .setConfigProp("listener.name.external.scram-sha-256.sasl.jaas.config", scramServer)
@@ -128,6 +158,56 @@ public final class SecuredKafka {
                 SaslConfigs.SASL_MECHANISM, mechanism,
                 SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + user + "\" password=\"" + password
                         + "\";");
+    }
+
+    /**
+     * A signed JWT for OAUTHBEARER.
+     *
+     * @param subject the principal ({@code sub})
+     * @param audience {@code aud}
+     * @param expiresInSeconds {@code exp} relative to now (negative: already expired)
+     * @return the compact JWT, signed with the key the broker trusts
+     */
+    public static String token(String subject, String audience, long expiresInSeconds) {
+        bootstrapServers();
+        try {
+            JwtClaims claims = new JwtClaims();
+            claims.setSubject(subject);
+            claims.setIssuer(ISSUER);
+            claims.setAudience(audience);
+            claims.setIssuedAt(NumericDate.fromMilliseconds(System.currentTimeMillis() - 60_000));
+            claims.setExpirationTime(NumericDate.fromMilliseconds(System.currentTimeMillis()
+                    + expiresInSeconds * 1000));
+            claims.setClaim("scope", "kafka");
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(claims.toJson());
+            jws.setKey(signingKey.getPrivateKey());
+            jws.setKeyIdHeaderValue(signingKey.getKeyId());
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Serves the public signing key as a JWKS on loopback; returns its URL. */
+    private static String startJwksServer() throws Exception {
+        signingKey = RsaJwkGenerator.generateJwk(2048);
+        signingKey.setKeyId("krest-test");
+        signingKey.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        signingKey.setUse("sig");
+        byte[] body = new JsonWebKeySet(signingKey).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/jwks", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
     }
 
     private static void populate() throws Exception {
