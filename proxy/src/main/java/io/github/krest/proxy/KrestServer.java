@@ -216,6 +216,11 @@ public final class KrestServer implements AutoCloseable {
         HttpErrors.register(routing);
     }
 
+    /** @return the Kafka sessions: the service principal's and the cached callers' (tests observe the cache) */
+    KafkaSessions kafkaSessions() {
+        return sessions;
+    }
+
     /** @return the port of the first listener (useful with port 0) */
     public int port() {
         return server.port();

@@ -102,8 +102,9 @@ public final class KafkaSessions implements AutoCloseable {
         }
     }
 
-    /** @return how many callers' sessions this replica holds */
+    /** @return how many callers' sessions this replica holds, after evicting idle ones and those over the bound */
     public long size() {
+        callers.cleanUp();
         return callers.estimatedSize();
     }
 

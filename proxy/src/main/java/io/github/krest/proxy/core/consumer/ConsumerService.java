@@ -126,7 +126,7 @@ public final class ConsumerService {
      *
      * @param group group id
      * @param request creation settings
-     * @param principal creating principal (empty without authentication)
+     * @param caller the creating caller: its principal owns the instance (empty without authentication)
      * @return the instance name
      * @throws RestException 409/40902 duplicate, 422 invalid settings
      */
