@@ -120,7 +120,8 @@ abstract class PrincipalPropagationContract {
     }
 
     static String produceBody(String value) {
-        return "{\"records\":[{\"value\":\"" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+        return "{\"records\":[{\"value\":\""
+                + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
                 + "\"}]}";
     }
 

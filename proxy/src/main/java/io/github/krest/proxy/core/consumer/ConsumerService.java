@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
+import io.github.krest.proxy.core.KafkaSessions;
 import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
-import io.github.krest.proxy.core.KafkaSessions;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.state.ConsumerInstance;
@@ -55,6 +55,12 @@ import org.apache.kafka.common.header.Header;
  * after assign or an operation on a partition the instance does not own 409/40903; format mismatch 406/40601; a
  * record that cannot be rendered in the instance's format 408/40801 (nothing is skipped; seek past it); the state
  * store unavailable 503/50303.
+ *
+ * <p>Identity ({@code kafka.principal.propagation}): every request names its caller ({@link KafkaIdentity}); the
+ * instance belongs to the caller's principal, and Kafka is read and offsets committed with the caller's session
+ * ({@link KafkaSessions#session}). What runs without a caller uses the service principal
+ * ({@link KafkaSessions#service()}): the expiry sweep and its commits, group assignment, and the commits of positions
+ * a rebalance revokes from other members.
  */
 public final class ConsumerService {
     private static final Set<String> OFFSET_RESETS = Set.of("earliest", "latest", "none");
@@ -100,7 +106,9 @@ public final class ConsumerService {
         this.settings = settings;
         this.replicaId = replicaId;
         this.clock = clock;
-        this.coordinator = new GroupCoordinator(store, sessions.service().metadata(), clock, settings.metadataMaxAgeMs());
+        // group assignment is group-wide state, computed without a caller: the service principal's metadata
+        this.coordinator = new GroupCoordinator(store, sessions.service().metadata(), clock,
+                settings.metadataMaxAgeMs());
     }
 
     /**
@@ -428,7 +436,8 @@ public final class ConsumerService {
         touch(requireInstance(group, name, caller));
         List<PartitionRef> wanted = partitions.isEmpty()
                 ? List.copyOf(store.positions(group, name, clock.getAsLong()).keySet()) : partitions;
-        Map<PartitionRef, KafkaOffsets.Committed> committed = sessions.session(caller).offsets().committed(group, wanted);
+        Map<PartitionRef, KafkaOffsets.Committed> committed =
+                sessions.session(caller).offsets().committed(group, wanted);
         return wanted.stream().distinct().sorted().filter(committed::containsKey)
                 .map(p -> new CommittedOffset(p, committed.get(p).offset(), committed.get(p).metadata()))
                 .toList();
@@ -499,7 +508,8 @@ public final class ConsumerService {
         return new Batch<>(List.of(), Map.of(), Optional.empty());
     }
 
-    private <T> Batch<T> read(ConsumerReaders.Key key, KafkaIdentity caller, ConsumerInstance instance, List<PartitionRef> partitions,
+    private <T> Batch<T> read(ConsumerReaders.Key key, KafkaIdentity caller, ConsumerInstance instance,
+                              List<PartitionRef> partitions,
                               Map<PartitionRef, Long> positions, long deadline, long limit,
                               RecordConverter<T> converter) {
         ConsumerReaders.Reader reader = readers.reader(key, caller, instance.config().autoOffsetReset());
@@ -675,7 +685,8 @@ public final class ConsumerService {
             long now = clock.getAsLong();
             PollLease lease;
             try {
-                lease = store.beginPoll(group, name, caller.principal(), replicaId, now, holdMs + ConsumerSettings.LEASE_MARGIN_MS,
+                lease = store.beginPoll(group, name, caller.principal(), replicaId, now,
+                        holdMs + ConsumerSettings.LEASE_MARGIN_MS,
                         settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
             } catch (LeaseBusyException busy) {
                 if (now >= waitUntil) {

@@ -67,7 +67,6 @@ final class ProduceV2Service implements HttpService {
     }
 
     private void produce(ServerRequest req, ServerResponse res, boolean toPartition) {
-        ProduceService produce = produce(req);
         EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
                 .orElseThrow(ContentTypes::unsupportedMediaType);
         MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
@@ -79,6 +78,7 @@ final class ProduceV2Service implements HttpService {
         String topic = req.path().pathParameters().get("topic");
         Optional<Integer> pathPartition = toPartition
                 ? Optional.of(PathParams.partition(req, topic)) : Optional.empty();
+        ProduceService produce = produce(req);
         Optional<Integer> partitionCount = produce.checkTopic(topic);
         pathPartition.ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                 ErrorCode.PARTITION_NOT_FOUND));

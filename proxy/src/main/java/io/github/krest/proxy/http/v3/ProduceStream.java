@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -93,12 +94,13 @@ final class ProduceStream {
      * @param clusterId cluster id for receipts
      * @param topic the topic
      * @param partitionCount the topic's partition count, empty if not known yet
-     * @param produce the caller's produce service
+     * @param produce the caller's produce service, looked up per record: a stream may outlive the caller's idle
+     *                cached clients ({@code kafka.principal.cache.idle.ms}), and each lookup keeps them in use
      * @return {@code true} when the connection must be closed afterwards
      * @throws IOException when the response cannot be written (the client went away)
      */
     boolean run(InputStream in, Charset charset, OutputStream out, String clusterId, String topic,
-                Optional<Integer> partitionCount, ProduceService produce) throws IOException {
+                Optional<Integer> partitionCount, Supplier<ProduceService> produce) throws IOException {
         Handoff queue = new Handoff();
         long started = clock.getAsLong();
         long deadline = saturatedAdd(started, saturatedAdd(maxDurationMs, graceMs));
@@ -214,7 +216,7 @@ final class ProduceStream {
 
     private void readRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                              String topic, Optional<Integer> partitionCount, long started,
-                             ProduceService produce) {
+                             Supplier<ProduceService> produce) {
         boolean ended = false;
         try {
             parseRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce);
@@ -239,7 +241,7 @@ final class ProduceStream {
     /** Parses and sends until the body ends or an in-stream error ends the exchange; puts a last receipt. */
     private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                               String topic, Optional<Integer> partitionCount, long started,
-                              ProduceService produce) throws IOException, InterruptedException {
+                              Supplier<ProduceService> produce) throws IOException, InterruptedException {
         JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
                 ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
         // the request body belongs to the server: closing it here would drain it from this thread
@@ -303,10 +305,11 @@ final class ProduceStream {
     }
 
     private CompletableFuture<byte[]> send(JsonNode node, String clusterId, String topic,
-                                           Optional<Integer> partitionCount, ProduceService produce) {
+                                           Optional<Integer> partitionCount, Supplier<ProduceService> caller) {
         try {
             ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
             ProduceRecord record = parsed.record();
+            ProduceService produce = caller.get();
             produce.checkSize(record);
             return produce.send(record).handle((result, failure) -> ProduceReceipts.bytes(failure == null
                     ? ProduceReceipts.success(null, clusterId, topic, result, parsed)

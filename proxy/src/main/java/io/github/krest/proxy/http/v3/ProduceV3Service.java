@@ -77,11 +77,11 @@ final class ProduceV3Service implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        ProduceService produce = produce(req);
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         Charset charset = requireJson(req);
         ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
+        ProduceService produce = produce(req);
         Optional<Integer> partitionCount = produce.checkTopic(topic);
 
         res.status(Status.OK_200);
@@ -93,7 +93,7 @@ final class ProduceV3Service implements HttpService {
         boolean close;
         try (OutputStream out = res.outputStream()) {
             close = stream.run(req.content().inputStream(), charset, out, clusterId, topic, partitionCount,
-                    produce);
+                    () -> produce(req));
         } catch (IOException | UncheckedIOException e) {
             throw new CloseConnectionException("Streaming produce connection failed", e);
         }
@@ -106,11 +106,11 @@ final class ProduceV3Service implements HttpService {
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
-        ProduceService produce = produce(req);
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         requireJson(req);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = req.path().pathParameters().get("topic_name");
+        ProduceService produce = produce(req);
         Optional<Integer> partitionCount = produce.checkTopic(topic);
 
         JsonNode entries = entries(RequestBodies.read(req, maxBodyBytes));
