@@ -233,6 +233,34 @@ abstract class PrincipalPropagationContract {
     }
 
     @Test
+    void aPatternSubscriptionShowsAndReadsOnlyTopicsTheCallerMaySee() {
+        String group = "bob-pattern-" + System.nanoTime();
+        String path = "/consumers/" + group + "/instances/p";
+        assertEquals(200, replica(0).post("/consumers/" + group, V2,
+                "{\"name\":\"p\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", as(BOB)).status());
+        assertEquals(204, replica(1).post(path + "/subscription", V2, "{\"topic_pattern\":\"[ab]\"}", as(BOB))
+                .status());
+        assertEquals(List.of(TOPIC_B), names(replica(2).get(path + "/subscription", as(BOB)).json().get("topics"),
+                null));
+        String value = "bob-pattern-" + System.nanoTime();
+        assertEquals(200, replica(0).post("/topics/" + TOPIC_B, BINARY, produceBody(value), as(BOB)).status());
+        List<String> values = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 30_000;
+        int i = 0;
+        while (!values.contains(value) && System.currentTimeMillis() < deadline) {
+            KrestHttp.Response polled = replica(i++ % 3).get(path + "/records?timeout=1000",
+                    as(BOB, "Accept", BINARY));
+            assertEquals(200, polled.status(), "bob never reads topic a: " + polled.body());
+            polled.json().forEach(r -> values.add(new String(Base64.getDecoder().decode(r.get("value").asText()),
+                    StandardCharsets.UTF_8)));
+        }
+        assertTrue(values.contains(value), "bob reads b through his pattern: " + values);
+        JsonNode assigned = replica(1).get(path + "/assignments", as(BOB)).json().get("partitions");
+        assertEquals(List.of(TOPIC_B), names(assigned, "topic"), assigned.toString());
+        assertEquals(204, delete(replica(2), path, as(BOB)).status());
+    }
+
+    @Test
     void bobCannotTouchAlicesConsumerInstanceOnAnyReplica() {
         String group = "alice-isolated-" + System.nanoTime();
         String path = "/consumers/" + group + "/instances/mine";

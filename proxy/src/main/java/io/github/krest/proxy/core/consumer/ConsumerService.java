@@ -225,7 +225,9 @@ public final class ConsumerService {
         ConsumerInstance instance = requireInstance(group, name, caller);
         touch(instance);
         Subscription subscription = instance.subscription();
-        return subscription.mode() == SubscriptionMode.SUBSCRIBE ? coordinator.topicsOf(subscription) : List.of();
+        // a pattern's matches as the caller sees them (the caller's ACLs), not as the service principal does
+        return subscription.mode() == SubscriptionMode.SUBSCRIBE
+                ? GroupCoordinator.topicsOf(subscription, sessions.session(caller).metadata()) : List.of();
     }
 
     /** Confluent v2: {@code DELETE .../subscription}. */
@@ -259,10 +261,11 @@ public final class ConsumerService {
         if (lease.isEmpty()) {
             return store.instances(group, clock.getAsLong()).stream()
                     .filter(d -> d.instance().name().equals(name)).findFirst()
-                    .map(d -> d.partitions()).orElseThrow(() -> new InstanceNotFoundException(group, name));
+                    .map(d -> visible(caller, d.instance(), d.partitions()))
+                    .orElseThrow(() -> new InstanceNotFoundException(group, name));
         }
         endPoll(group, name, lease.get().fencingToken(), Map.of());
-        return lease.get().partitions();
+        return visible(caller, lease.get().instance(), lease.get().partitions());
     }
 
     /**
@@ -356,7 +359,7 @@ public final class ConsumerService {
             long deadline = start + timeoutMs.map(t -> waitMs).orElse(instance.config().requestTimeoutMs());
             long limit = maxBytes.filter(b -> b > 0).map(b -> Math.min(b, settings.requestMaxBytes()))
                     .orElse(settings.requestMaxBytes());
-            List<PartitionRef> partitions = lease.partitions();
+            List<PartitionRef> partitions = visible(caller, instance, lease.partitions());
             Map<PartitionRef, Long> positions = resolvePositions(group, caller, instance, partitions,
                     lease.positions());
             maybeAutoCommit(caller, instance, lease, start);
@@ -747,6 +750,21 @@ public final class ConsumerService {
                     + instance.config().format() + ").");
         }
         return instanceFormat;
+    }
+
+    /**
+     * The partitions of an instance the caller is shown and reads. Group assignment resolves topic patterns with the
+     * service principal (it runs without a caller), so under {@code kafka.principal.propagation} a pattern may match
+     * topics the caller's ACLs hide: those partitions stay assigned to the instance (nobody in the group could read
+     * them as this caller anyway) but are neither shown nor read.
+     */
+    private List<PartitionRef> visible(KafkaIdentity caller, ConsumerInstance instance,
+                                       List<PartitionRef> partitions) {
+        if (!sessions.propagating() || instance.subscription().pattern().isEmpty() || partitions.isEmpty()) {
+            return partitions;
+        }
+        Set<String> topics = new HashSet<>(sessions.session(caller).metadata().topicNames());
+        return partitions.stream().filter(p -> topics.contains(p.topic())).toList();
     }
 
     private ConsumerInstance requireInstance(String group, String name, KafkaIdentity caller) {

@@ -128,9 +128,18 @@ final class GroupCoordinator {
      * @return its topics: the list, the existing topics matching the pattern, or none
      */
     List<String> topicsOf(Subscription subscription) {
+        return topicsOf(subscription, metadata);
+    }
+
+    /**
+     * @param subscription any subscription
+     * @param view whose topic list a pattern is matched against (a caller's, to show the caller its subscription)
+     * @return its topics: the list, the existing topics matching the pattern, or none
+     */
+    static List<String> topicsOf(Subscription subscription, MetadataService view) {
         if (subscription.pattern().isPresent()) {
             Pattern pattern = Pattern.compile(subscription.pattern().get());
-            return metadata.topicNames().stream().filter(t -> pattern.matcher(t).matches()).toList();
+            return view.topicNames().stream().filter(t -> pattern.matcher(t).matches()).toList();
         }
         return subscription.topics();
     }
