@@ -1,6 +1,7 @@
 package io.github.krest.proxy.core;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
@@ -16,7 +17,7 @@ import org.apache.kafka.clients.producer.Producer;
  * own metadata caches, so one caller's view of the cluster never answers another caller's request.
  *
  * @param admin the identity's admin client
- * @param producer the identity's producer
+ * @param producer the identity's producer (a caller's is created on first use)
  * @param metadata metadata read with the identity's admin client, cached per session
  * @param produce produce through the identity's producer
  * @param offsets committed offsets and offset lookups as the identity
@@ -25,7 +26,7 @@ import org.apache.kafka.clients.producer.Producer;
  * @param acls v3 ACL administration
  * @param groups v3 consumer groups
  */
-public record KafkaSession(Admin admin, Producer<byte[], byte[]> producer, MetadataService metadata,
+public record KafkaSession(Admin admin, Supplier<Producer<byte[], byte[]>> producer, MetadataService metadata,
                            ProduceService produce, KafkaOffsets offsets, TopicAdminService topics,
                            BrokerAdminService brokers, AclAdminService acls, ConsumerGroupAdminService groups) {
 
@@ -33,14 +34,15 @@ public record KafkaSession(Admin admin, Producer<byte[], byte[]> producer, Metad
      * Builds the services over an identity's clients.
      *
      * @param admin the identity's admin client
-     * @param producer the identity's producer
+     * @param producer the identity's producer (a caller's is created on first use)
      * @param groups the identity's view of consumer groups
      * @param metadataMaxAge {@code metadata.cache.max.age.ms}
      * @param recordMaxBytes {@code produce.record.max.bytes}
      * @param traffic produce traffic counter
      * @return the session
      */
-    public static KafkaSession of(Admin admin, Producer<byte[], byte[]> producer, ConsumerGroupAdminService groups,
+    public static KafkaSession of(Admin admin, Supplier<Producer<byte[], byte[]>> producer,
+                                  ConsumerGroupAdminService groups,
                                   Duration metadataMaxAge, int recordMaxBytes, TrafficMeter traffic) {
         MetadataService metadata = new MetadataService(admin, metadataMaxAge);
         return new KafkaSession(admin, producer, metadata,

@@ -18,9 +18,10 @@ import org.apache.kafka.clients.producer.Producer;
  * Which {@link KafkaSession} serves a request ({@code kafka.principal.propagation}).
  *
  * <p>NONE: every request gets the one session of the service principal ({@link #service()}), without a lookup.
- * Otherwise each caller gets its own producer and admin client, created on first use with the caller's credential
- * and kept in a bounded cache ({@code kafka.principal.cache.max.size}) keyed by principal and a hash of the
- * credential ({@link KafkaIdentity#cacheKey()}), so a wrong password never reuses a good caller's clients. Entries
+ * Otherwise each caller gets its own admin client and producer (the producer on its first send), created with the
+ * caller's credential and kept in a bounded cache ({@code kafka.principal.cache.max.size}) keyed by principal and a
+ * hash of the credential ({@link KafkaIdentity#cacheKey()}), so a wrong password never reuses a good caller's
+ * clients. Entries
  * unused for {@code kafka.principal.cache.idle.ms} are evicted; evicted clients are closed on a virtual thread, off
  * the request thread. A session whose clients failed to authenticate is dropped at once ({@link #invalidate}).
  */
@@ -48,7 +49,8 @@ public final class KafkaSessions implements AutoCloseable {
         this.metadataMaxAge = Duration.ofMillis(config.getLong(KrestConfig.METADATA_MAX_AGE_MS));
         this.recordMaxBytes = config.getInt(KrestConfig.PRODUCE_RECORD_MAX_BYTES);
         this.traffic = traffic;
-        this.service = KafkaSession.of(clients.admin(), clients.producer(),
+        Producer<byte[], byte[]> shared = clients.producer();
+        this.service = KafkaSession.of(clients.admin(), () -> shared,
                 new ConsumerGroupAdminService(clients.admin(), state), metadataMaxAge, recordMaxBytes, traffic);
         this.callers = Caffeine.newBuilder()
                 .maximumSize(config.getInt(KrestConfig.KAFKA_PRINCIPAL_CACHE_MAX_SIZE))
@@ -110,20 +112,16 @@ public final class KafkaSessions implements AutoCloseable {
 
     private KafkaSession create(KafkaIdentity identity) {
         Admin admin = clients.createAdmin(identity);
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = clients.createProducer(identity);
-        } catch (RuntimeException e) {
-            admin.close(CLOSE_TIMEOUT);
-            throw e;
-        }
-        return KafkaSession.of(admin, producer, new ConsumerGroupAdminService(admin, state, identity.principal()),
+        return KafkaSession.of(admin, new LazyProducer(() -> clients.createProducer(identity)),
+                new ConsumerGroupAdminService(admin, state, identity.principal()),
                 metadataMaxAge, recordMaxBytes, traffic);
     }
 
     private static void closeQuietly(KafkaSession session) {
         try {
-            session.producer().close(CLOSE_TIMEOUT);
+            if (session.producer() instanceof LazyProducer producer) {
+                producer.close(CLOSE_TIMEOUT);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Closing a caller's producer failed: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * 404/40402 (v2) or 404/40403 (v3), a record over {@code produce.record.max.bytes} 413/413.
  */
 public final class ProduceService {
-    private final Producer<byte[], byte[]> producer;
+    private final Supplier<Producer<byte[], byte[]>> producer;
     private final MetadataService metadata;
     private final int recordMaxBytes;
     private final TrafficMeter traffic;
@@ -43,6 +44,17 @@ public final class ProduceService {
      * @param traffic counts acknowledged records and bytes
      */
     public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes,
+                          TrafficMeter traffic) {
+        this(() -> producer, metadata, recordMaxBytes, traffic);
+    }
+
+    /**
+     * @param producer the producer, looked up on each send (a caller's is created on first use)
+     * @param metadata metadata for validation
+     * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
+     * @param traffic counts acknowledged records and bytes
+     */
+    public ProduceService(Supplier<Producer<byte[], byte[]>> producer, MetadataService metadata, int recordMaxBytes,
                           TrafficMeter traffic) {
         this.producer = producer;
         this.metadata = metadata;
@@ -120,7 +132,7 @@ public final class ProduceService {
                 headers);
         CompletableFuture<ProduceResult> result = new CompletableFuture<>();
         try {
-            producer.send(producerRecord, (md, e) -> {
+            producer.get().send(producerRecord, (md, e) -> {
                 if (e != null) {
                     result.completeExceptionally(e);
                 } else {
