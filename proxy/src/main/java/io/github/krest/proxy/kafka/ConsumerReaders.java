@@ -134,7 +134,9 @@ public final class ConsumerReaders implements AutoCloseable {
 
     private Consumer<byte[], byte[]> create(String autoOffsetReset, Map<String, Object> sasl) {
         Map<String, Object> props = config.clientProperties("consumer");
-        props.putAll(sasl);
+        if (!sasl.isEmpty()) {
+            KafkaClients.asCaller(props, sasl);
+        }
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -77,7 +78,7 @@ public final class KafkaClients implements AutoCloseable {
     public Producer<byte[], byte[]> createProducer(KafkaIdentity identity) {
         Map<String, Object> props = producerProperties("");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "krest-producer" + suffix + "-" + sequence.incrementAndGet());
-        props.putAll(sasl(identity));
+        asCaller(props, sasl(identity));
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -91,7 +92,7 @@ public final class KafkaClients implements AutoCloseable {
     public Admin createAdmin(KafkaIdentity identity) {
         Map<String, Object> props = config.clientProperties("admin");
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "krest-admin" + suffix + "-" + sequence.incrementAndGet());
-        props.putAll(sasl(identity));
+        asCaller(props, sasl(identity));
         return Admin.create(props);
     }
 
@@ -117,6 +118,21 @@ public final class KafkaClients implements AutoCloseable {
                 ErrorCode.KAFKA_AUTHENTICATION, "Authentication failed: kafka.principal.propagation="
                 + propagation.name() + " needs " + (propagation == PrincipalPropagation.OAUTHBEARER
                 ? "a bearer token" : "HTTP Basic credentials") + " to act as the caller in Kafka."));
+    }
+
+    /**
+     * Turns a client configuration of the service principal into one of the caller: the caller's SASL settings
+     * replace the service principal's, and the service principal's login and client callback handlers and login
+     * class (e.g. for its own OAuth client credentials) are dropped, since they would log in as someone else.
+     *
+     * @param props settings from {@code client.*} and the kind's prefix; changed in place
+     * @param sasl the caller's SASL settings
+     */
+    static void asCaller(Map<String, Object> props, Map<String, Object> sasl) {
+        props.remove(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS);
+        props.remove(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS);
+        props.remove(SaslConfigs.SASL_LOGIN_CLASS);
+        props.putAll(sasl);
     }
 
     private Map<String, Object> producerProperties(String clientId) {

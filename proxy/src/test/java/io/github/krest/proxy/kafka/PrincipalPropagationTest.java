@@ -61,6 +61,22 @@ class PrincipalPropagationTest {
     }
 
     @Test
+    void theServicePrincipalsLoginHandlersAreNotInherited() {
+        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+                SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS, "com.example.ServiceLogin",
+                SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, "com.example.ServiceClient",
+                SaslConfigs.SASL_LOGIN_CLASS, "com.example.Login",
+                SaslConfigs.SASL_MECHANISM, "OAUTHBEARER",
+                "security.protocol", "SASL_SSL"));
+        KafkaClients.asCaller(props, PrincipalPropagation.SASL_SCRAM_SHA_256.saslProperties(ALICE).orElseThrow());
+        assertEquals("SCRAM-SHA-256", props.get(SaslConfigs.SASL_MECHANISM));
+        assertEquals("SASL_SSL", props.get("security.protocol"));
+        assertFalse(props.containsKey(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS));
+        assertFalse(props.containsKey(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS));
+        assertFalse(props.containsKey(SaslConfigs.SASL_LOGIN_CLASS));
+    }
+
+    @Test
     void theCacheKeyChangesWithTheCredentialAndHidesIt() {
         String key = ALICE.cacheKey();
         assertTrue(key.startsWith("alice#"));
