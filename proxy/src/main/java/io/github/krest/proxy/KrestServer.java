@@ -13,7 +13,7 @@ import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
 import io.github.krest.proxy.core.consumer.KafkaOffsets;
-import io.github.krest.proxy.format.AvroFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.observe.AccessLog;
 import io.github.krest.proxy.observe.KrestHealth;
@@ -96,11 +96,11 @@ public final class KrestServer implements AutoCloseable {
             });
             ConsumerService consumers = new ConsumerService(store, readers, new KafkaOffsets(clients.admin()),
                     metadata, ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
-            Optional<AvroFormat> avro = AvroFormat.of(config);
-            metrics.ifPresent(m -> avro.flatMap(AvroFormat::registryBreaker)
+            Optional<SchemaFormats> schemas = SchemaFormats.of(config);
+            metrics.ifPresent(m -> schemas.flatMap(SchemaFormats::registryBreaker)
                     .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
             Services services = new Services(config, metadata, produce, consumers, store, Limits.of(config),
-                    avro, new RequestObserver(metrics, config.getBoolean(
+                    schemas, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()));
 
             List<KrestConfig.Listener> listeners = config.listeners();
@@ -158,7 +158,7 @@ public final class KrestServer implements AutoCloseable {
     /** What the routes need. */
     record Services(KrestConfig config, MetadataService metadata, ProduceService produce,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
-                    Optional<AvroFormat> avro, RequestObserver observer) {
+                    Optional<SchemaFormats> schemas, RequestObserver observer) {
     }
 
     /**
@@ -183,11 +183,11 @@ public final class KrestServer implements AutoCloseable {
         services.limits().filter().ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
             V3Api.register(routing, config, services.metadata(), services.produce(), urls, services.consumerState(),
-                    services.limits().produce(), services.avro());
+                    services.limits().produce(), services.schemas());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.metadata(), services.produce(), services.consumers(), urls,
-                    services.limits().polls(), services.avro());
+                    services.limits().polls(), services.schemas());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiService());
         HttpErrors.register(routing);

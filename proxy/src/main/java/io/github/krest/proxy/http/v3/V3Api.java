@@ -9,7 +9,7 @@ import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
-import io.github.krest.proxy.format.AvroFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.github.krest.state.ConsumerStateStore;
@@ -30,14 +30,14 @@ public final class V3Api {
      * @param urls absolute URL base
      * @param consumerState krest's consumer state (its instances are shown as consumers of their groups)
      * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
-     * @param avro the avro format, empty without a Schema Registry
+     * @param schemas the schema formats (avro, jsonschema, protobuf), empty without a Schema Registry
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, MetadataService metadata,
                                 ProduceService produce, BaseUrls urls, ConsumerStateStore consumerState,
-                                ProduceRateLimiter produceLimits, Optional<AvroFormat> avro) {
+                                ProduceRateLimiter produceLimits, Optional<SchemaFormats> schemas) {
         Clusters clusters = new Clusters(metadata, metadata.admin(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
-        ProduceRecordReader reader = new ProduceRecordReader(avro);
+        ProduceRecordReader reader = new ProduceRecordReader(schemas);
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), produce, reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
