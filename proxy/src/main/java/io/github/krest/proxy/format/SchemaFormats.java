@@ -46,7 +46,7 @@ public final class SchemaFormats {
     }
 
     private SchemaFormats(SchemaRegistryClient registry, long maxSchemas, Optional<CircuitBreaker> registryBreaker) {
-        for (SchemaConverter c : List.of(new AvroConverter())) {
+        for (SchemaConverter c : List.of(new AvroConverter(), new JsonSchemaConverter(), new ProtobufConverter())) {
             SchemaFormat format = new SchemaFormat(registry, c, maxSchemas);
             formats.put(c.format(), format);
             byType.put(c.schemaType(), format);
@@ -121,13 +121,12 @@ public final class SchemaFormats {
     /**
      * @param format avro, jsonschema or protobuf
      * @return that format
-     * @throws RestException 422/42206 for jsonschema and protobuf (not supported yet)
+     * @throws IllegalArgumentException for a format without schemas
      */
     public SchemaFormat get(EmbeddedFormat format) {
         SchemaFormat f = formats.get(format);
         if (f == null) {
-            throw RestException.payload("The " + format.formatName()
-                    + " format is not supported by this krest version yet.");
+            throw new IllegalArgumentException(format.formatName() + " has no schema");
         }
         return f;
     }
