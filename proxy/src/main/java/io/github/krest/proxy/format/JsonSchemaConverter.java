@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.JsonSchemaFactory;
@@ -28,9 +29,12 @@ import io.github.krest.proxy.http.json.Json;
  * Confluent's {@code KafkaJsonSchemaSerializer} writes). The dialect is the schema's {@code $schema} (draft 4, 6, 7,
  * 2019-09, 2020-12), draft-07 when absent (Confluent's default). A schema is checked against its dialect's
  * meta-schema; {@code $ref}s to other documents are not loaded (schema references are not supported), except the
- * bundled meta-schemas. Reading does not validate (as Confluent's deserializer by default).
+ * bundled meta-schemas. Reading does not validate (as Confluent's deserializer by default). A registry that refuses
+ * a schema without {@code $schema} (Apicurio, unless the schema has top-level {@code properties}) gets it with
+ * draft-07's {@code $schema} added.
  */
 public final class JsonSchemaConverter implements SchemaConverter {
+    private static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
     private static final Map<SpecVersion.VersionFlag, String> META_SCHEMAS = Map.of(
             SpecVersion.VersionFlag.V4, "http://json-schema.org/draft-04/schema",
             SpecVersion.VersionFlag.V6, "http://json-schema.org/draft-06/schema",
@@ -104,6 +108,18 @@ public final class JsonSchemaConverter implements SchemaConverter {
         } catch (JsonSchemaException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /** Adds {@code "$schema": "http://json-schema.org/draft-07/schema#"} to an object schema without one. */
+    @Override
+    public Optional<ParsedSchema> withDeclaredDialect(ParsedSchema schema) {
+        JsonNode node = ((JsonSchemaDocument) schema).node();
+        if (!node.isObject() || node.has("$schema")) {
+            return Optional.empty();
+        }
+        ObjectNode declared = Json.mapper().createObjectNode().put("$schema", DRAFT_07);
+        declared.setAll((ObjectNode) node);
+        return Optional.of(parse(declared.toString()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.krest.proxy.format;
 
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.error.RestException;
 
@@ -21,6 +23,18 @@ public interface SchemaConverter {
      * @throws RestException 422/42205 when the text is not a valid schema of this format
      */
     ParsedSchema parse(String text);
+
+    /**
+     * The same schema with its dialect declared, for registries that refuse it without (Apicurio's ccompat API
+     * takes a JSON Schema only with a json-schema.org {@code $schema} or a top-level {@code properties}).
+     *
+     * @param schema a schema from {@link #parse}
+     * @return the schema with the dialect krest applies anyway declared; empty when it already declares one or
+     *         the format has no such notion
+     */
+    default Optional<ParsedSchema> withDeclaredDialect(ParsedSchema schema) {
+        return Optional.empty();
+    }
 
     /**
      * @param schema a schema from {@link #parse}

@@ -97,16 +97,31 @@ public final class SchemaFormat {
     }
 
     /**
-     * Registers a parsed schema under a subject, or finds the id it already has there.
+     * Registers a parsed schema under a subject, or finds the id it already has there. When the registry refuses
+     * it as invalid and the converter can declare its dialect ({@link SchemaConverter#withDeclaredDialect}), the
+     * declared form is registered instead.
      *
      * @param subject subject name
      * @param schema the schema, from {@link #parse}
      * @return its id
      */
     public ResolvedSchema register(String subject, ParsedSchema schema) {
-        int id = registry.register(subject, converter.schemaType(), schema.canonical());
-        parsed.put(id, schema);
-        return new ResolvedSchema(id, schema);
+        ParsedSchema registered = schema;
+        int id;
+        try {
+            id = registry.register(subject, converter.schemaType(), schema.canonical());
+        } catch (SchemaRegistryException e) {
+            // a registry that needs the dialect spelled out gets the one krest validates with anyway
+            Optional<ParsedSchema> declared = e.errorCode() == ErrorCode.INVALID_SCHEMA
+                    ? converter.withDeclaredDialect(schema) : Optional.empty();
+            if (declared.isEmpty()) {
+                throw e;
+            }
+            registered = declared.get();
+            id = registry.register(subject, converter.schemaType(), registered.canonical());
+        }
+        parsed.put(id, registered);
+        return new ResolvedSchema(id, registered);
     }
 
     /**

@@ -12,6 +12,9 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.format.registry.RegisteredSchema;
+import io.github.krest.proxy.format.registry.SchemaRegistryClient;
+import io.github.krest.proxy.format.registry.SchemaRegistryException;
 import io.github.krest.proxy.http.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +94,47 @@ class JsonSchemaFormatTest {
             assertEquals(ErrorCode.INVALID_SCHEMA, e.errorCode(), bad);
             assertTrue(e.getMessage().startsWith("Invalid schema: "), e.getMessage());
         }
+    }
+
+    @Test
+    void aRegistryThatNeedsTheDialectGetsDraft07Declared() throws Exception {
+        InMemorySchemaRegistryClient memory = new InMemorySchemaRegistryClient(1);
+        // Apicurio's ccompat API: a JSON Schema needs a json-schema.org $schema or top-level properties
+        SchemaRegistryClient picky = new SchemaRegistryClient() {
+            @Override
+            public RegisteredSchema byId(int id) {
+                return memory.byId(id);
+            }
+
+            @Override
+            public RegisteredSchema version(String subject, String version) {
+                return memory.version(subject, version);
+            }
+
+            @Override
+            public int register(String subject, String type, String schema) {
+                if (!schema.contains("json-schema.org") && !schema.contains("\"properties\"")
+                        || schema.contains("\"title\":\"refused\"")) {
+                    throw SchemaRegistryException.of(422, 42201, "Given schema is not from type: JSON", subject);
+                }
+                return memory.register(subject, type, schema);
+            }
+
+            @Override
+            public int versionOf(String subject, String type, String schema) {
+                return memory.versionOf(subject, type, schema);
+            }
+        };
+        SchemaFormat format = new SchemaFormat(picky, new JsonSchemaConverter(), 10);
+        SchemaFormat.ResolvedSchema schema = format.resolve("k-key", Optional.of("{\"type\":\"string\"}"),
+                Optional.empty()).orElseThrow();
+        assertEquals("{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"string\"}",
+                memory.byId(schema.id()).schema());
+        assertArrayEquals(hex("00 00000001 22 6b 22"), format.serialize(schema, json("\"k\""), "records[0].key"));
+        // a schema the registry refuses for another reason stays refused
+        RestException e = assertThrows(RestException.class, () -> format.resolve("k-key",
+                Optional.of("{\"title\":\"refused\"}"), Optional.empty()));
+        assertTrue(e.getMessage().contains("not from type"), e.getMessage());
     }
 
     @Test
