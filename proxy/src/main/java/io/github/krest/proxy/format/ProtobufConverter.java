@@ -55,7 +55,8 @@ import io.github.krest.proxy.http.json.Json;
  * mapping: field names as written or in lowerCamelCase, 64-bit integers as strings or numbers, enums by name,
  * bytes as base64).
  *
- * <p>Writing uses the schema's first top-level message (as Confluent's REST Proxy does). Reading uses the message the
+ * <p>Writing uses the schema's first top-level message (as Confluent's REST Proxy does), unless the request names
+ * another (krest's {@code message_name}, see {@link #selectMessage}). Reading uses the message the
  * record's indexes name, so records of any message type (nested too) are read. Imports may name the well-known
  * types ({@code google/protobuf/timestamp.proto} etc.); other imports (schema references), extensions, groups and
  * editions are not supported (422/42205). Records are rendered with fields that have no presence printed at their
@@ -83,21 +84,18 @@ public final class ProtobufConverter implements SchemaConverter {
             Map.entry("sint64", FieldDescriptorProto.Type.TYPE_SINT64));
 
     /**
-     * A parsed {@code .proto} file; registered as wire-schema's canonical rendering of it, named by its first
-     * message's fully-qualified name for {@code RECORD_NAME}.
+     * A parsed {@code .proto} file; registered as wire-schema's canonical rendering of it, named by the
+     * fully-qualified name of the message records are written with, for {@code RECORD_NAME}.
      *
      * @param file the file descriptor
      * @param canonical the canonical schema text
+     * @param message the message records are written with: the first top-level message unless a request named
+     *                another ({@link #selectMessage})
      */
-    public record ProtobufSchema(FileDescriptor file, String canonical) implements ParsedSchema {
+    public record ProtobufSchema(FileDescriptor file, String canonical, Descriptor message) implements ParsedSchema {
         @Override
         public Optional<String> name() {
-            return Optional.of(first().getFullName());
-        }
-
-        /** @return the message records are written with: the first top-level message */
-        public Descriptor first() {
-            return file.getMessageTypes().get(0);
+            return Optional.of(message.getFullName());
         }
     }
 
@@ -160,7 +158,7 @@ public final class ProtobufConverter implements SchemaConverter {
         try {
             FileDescriptor descriptor = FileDescriptor.buildFrom(file.build(),
                     dependencies.toArray(new FileDescriptor[0]));
-            return new ProtobufSchema(descriptor, element.toSchema());
+            return new ProtobufSchema(descriptor, element.toSchema(), descriptor.getMessageTypes().get(0));
         } catch (Descriptors.DescriptorValidationException e) {
             throw invalid(e.getMessage());
         }
@@ -168,7 +166,44 @@ public final class ProtobufConverter implements SchemaConverter {
 
     @Override
     public byte[] toPayload(ParsedSchema schema, JsonNode data, String field) {
-        return messagePayload(((ProtobufSchema) schema).first(), data, field);
+        return messagePayload(((ProtobufSchema) schema).message(), data, field);
+    }
+
+    /**
+     * @param schema a schema from {@link #parse}
+     * @param name a message of the schema: fully qualified ({@code shop.Order.Line}) or relative to the package
+     *             ({@code Order.Line}); nested messages too
+     * @return the schema writing that message
+     * @throws RestException 400 when the schema has no such message
+     */
+    @Override
+    public ParsedSchema selectMessage(ParsedSchema schema, String name) {
+        ProtobufSchema proto = (ProtobufSchema) schema;
+        FileDescriptor file = proto.file();
+        String relative = name.startsWith(".") ? name.substring(1) : name;
+        if (!file.getPackage().isEmpty() && relative.startsWith(file.getPackage() + ".")) {
+            relative = relative.substring(file.getPackage().length() + 1);
+        }
+        List<Descriptor> level = file.getMessageTypes();
+        Descriptor found = null;
+        for (String part : relative.split("\\.", -1)) {
+            found = level.stream().filter(d -> d.getName().equals(part)).findFirst().orElse(null);
+            if (found == null) {
+                throw RestException.badRequest("The schema has no message " + name + " (its messages: "
+                        + names(file.getMessageTypes()) + ").");
+            }
+            level = found.getNestedTypes();
+        }
+        return new ProtobufSchema(file, proto.canonical(), found);
+    }
+
+    private static List<String> names(List<Descriptor> types) {
+        List<String> names = new ArrayList<>();
+        for (Descriptor d : types) {
+            names.add(d.getFullName());
+            names.addAll(names(d.getNestedTypes()));
+        }
+        return names;
     }
 
     /**

@@ -37,6 +37,18 @@ public interface SchemaConverter {
     }
 
     /**
+     * The schema writing another of its messages (protobuf: a schema file has several).
+     *
+     * @param schema a schema from {@link #parse}
+     * @param name the message's name
+     * @return the schema, writing that message
+     * @throws RestException 400 when the format has no messages or the schema has no such message
+     */
+    default ParsedSchema selectMessage(ParsedSchema schema, String name) {
+        throw RestException.badRequest("A message name applies to protobuf schemas only.");
+    }
+
+    /**
      * @param schema a schema from {@link #parse}
      * @param data the JSON value (not null)
      * @param field the value's name for messages, e.g. {@code records[0].value}

@@ -125,6 +125,26 @@ public final class SchemaFormat {
     }
 
     /**
+     * @param schema a resolved schema
+     * @param name the message records are written with (protobuf), see {@link SchemaConverter#selectMessage}
+     * @return the schema, writing that message
+     * @throws RestException 400 for another format or an unknown message
+     */
+    public ResolvedSchema selectMessage(ResolvedSchema schema, String name) {
+        return new ResolvedSchema(schema.id(), converter.selectMessage(schema.schema(), name));
+    }
+
+    /**
+     * @param schema a parsed schema
+     * @param name the message records are written with (protobuf)
+     * @return the schema, writing that message
+     * @throws RestException 400 for another format or an unknown message
+     */
+    public ParsedSchema selectMessage(ParsedSchema schema, String name) {
+        return converter.selectMessage(schema, name);
+    }
+
+    /**
      * @param subject subject name
      * @param schema a schema the registry has
      * @return its version number under {@code subject}

@@ -111,7 +111,7 @@ class ProtobufFormatTest {
         Descriptor phone = customer.findNestedTypeByName("Phone");
         assertEquals(List.of(1), ProtobufConverter.indexes(customer));
         assertEquals(List.of(1, 1), ProtobufConverter.indexes(phone));
-        assertEquals(List.of(0, 0), ProtobufConverter.indexes(schema.first().getNestedTypes().get(0)));
+        assertEquals(List.of(0, 0), ProtobufConverter.indexes(schema.message().getNestedTypes().get(0)));
 
         // [1]: count 1 (zig-zag 02), index 1 (02)
         byte[] second = ConfluentWireFormat.frame(258, ProtobufConverter.messagePayload(customer,
@@ -128,6 +128,30 @@ class ProtobufFormatTest {
         // Confluent's serializers may also write [0] in full: count 1, index 0
         assertEquals(json("{\"id\":\"z\",\"qty\":0,\"lines\":[],\"status\":\"NEW\",\"prices\":{}}"),
                 format.deserialize(hex("00 00000102 02 00 0a017a")));
+    }
+
+    @Test
+    void aRequestCanNameTheMessageWritten() throws Exception {
+        SchemaFormat format = format(new InMemorySchemaRegistryClient(3));
+        SchemaFormat.ResolvedSchema schema = format.resolve("c", Optional.of(SHOP), Optional.empty()).orElseThrow();
+        SchemaFormat.ResolvedSchema phone = format.selectMessage(schema, "shop.Customer.Phone");
+        assertEquals(Optional.of("shop.Customer.Phone"), phone.schema().name());
+        // [1, 1] then field 1 "5"
+        byte[] bytes = format.serialize(phone, json("{\"number\":\"5\"}"), "v");
+        assertArrayEquals(hex("00 00000003 04 02 02 0a0135"), bytes);
+        assertEquals(json("{\"number\":\"5\"}"), format.deserialize(bytes));
+        SchemaFormat.ResolvedSchema customer = format.selectMessage(schema, "Customer");
+        assertArrayEquals(hex("00 00000003 02 02 0a016e"), format.serialize(customer, json("{\"name\":\"n\"}"), "v"));
+        // the schema by id still writes the first message
+        assertEquals(Optional.of("shop.Order"), format.byId(3).schema().name());
+        RestException unknown = assertThrows(RestException.class, () -> format.selectMessage(schema, "shop.Nope"));
+        assertEquals(ErrorCode.BAD_REQUEST, unknown.errorCode());
+        assertTrue(unknown.getMessage().contains("shop.Customer.Address"), unknown.getMessage());
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
+        SchemaFormat.ResolvedSchema string = avro.resolve("s", Optional.of("\"string\""), Optional.empty())
+                .orElseThrow();
+        assertEquals(ErrorCode.BAD_REQUEST, assertThrows(RestException.class,
+                () -> avro.selectMessage(string, "x")).errorCode());
     }
 
     @Test

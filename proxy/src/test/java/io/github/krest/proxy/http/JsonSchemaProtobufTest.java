@@ -154,6 +154,35 @@ class JsonSchemaProtobufTest {
     }
 
     @Test
+    void protobufRequestsCanNameTheMessageWritten() {
+        String topic = topic("pb-messages");
+        KrestHttp.Response v2 = http.post("/topics/" + topic, PROTOBUF, "{\"value_schema\":" + quote(ORDER)
+                + ",\"value_message_name\":\"shop.Customer\",\"records\":[{\"value\":{\"name\":\"ann\"}}]}");
+        assertEquals(200, v2.status(), v2.body());
+        int id = v2.json().get("value_schema_id").asInt();
+        List<JsonNode> receipts = produce(topic,
+                value("\"type\":\"PROTOBUF\",\"schema\":" + quote(ORDER) + ",\"message_name\":\"Order.Line\","
+                        + "\"subject_name_strategy\":\"RECORD_NAME\",\"data\":{\"sku\":\"s9\"}"),
+                value("\"schema_id\":" + id + ",\"message_name\":\"shop.Nope\",\"data\":{}"),
+                value("\"type\":\"JSON\",\"message_name\":\"x\",\"data\":{}"));
+        JsonNode line = success(receipts.get(0));
+        assertEquals("shop.Order.Line", line.get("subject").asText());
+        assertEquals(id, line.get("schema_id").asInt(), "the same schema text is the same id");
+        assertReceiptError(receipts.get(1), 400, "Bad Request: The schema has no message shop.Nope");
+        assertReceiptError(receipts.get(2), 400, "Bad Request: Unsupported argument");
+
+        // Customer is message [1], Order.Line [0, 0]
+        List<ConsumerRecord<byte[], byte[]>> stored = TestKafka.readAll(topic, 2);
+        assertArrayEquals(framed(id, HexFormat.of().parseHex("0202" + "0a03616e6e")), stored.get(0).value());
+        assertArrayEquals(framed(id, HexFormat.of().parseHex("040000" + "0a027339")), stored.get(1).value());
+        String path = create("pb-messages-" + topic, "protobuf");
+        assertEquals(204, http.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+        List<JsonNode> records = drain(path, 2, PROTOBUF);
+        assertEquals(KrestHttp.json("{\"name\":\"ann\"}"), records.get(0).get("value"));
+        assertEquals(KrestHttp.json("{\"sku\":\"s9\"}"), records.get(1).get("value"));
+    }
+
+    @Test
     void v2ProduceErrors() {
         String topic = topic("v2-errors");
         assertError(http.post("/topics/" + topic, JSONSCHEMA, "{\"records\":[{\"value\":{\"username\":\"x\"}}]}"),

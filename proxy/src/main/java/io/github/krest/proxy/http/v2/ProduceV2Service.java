@@ -37,7 +37,8 @@ import io.helidon.webserver.http.ServerResponse;
  * encoding; plain JSON validated by the JSON Schema; the proto3 JSON mapping of the schema's first message), written
  * in the Confluent wire format with the schema of {@code key_schema_id} / {@code value_schema_id}, else of
  * {@code key_schema} / {@code value_schema} registered under {@code <topic>-key} / {@code <topic>-value} when
- * absent; the response carries the schema ids. Keys without a key schema 422/42201, values without a value schema
+ * absent; the response carries the schema ids. protobuf writes the schema's first message, or the one krest's
+ * {@code key_message_name} / {@code value_message_name} names (400 when the schema has no such message). Keys without a key schema 422/42201, values without a value schema
  * 422/42202, invalid schema 422/42205, data not matching the schema 422/42203 naming the field, unknown schema id
  * 404/40403, schema refused by the registry (e.g. incompatible) 422/42207, registry unreachable 503/50304.
  *
@@ -98,8 +99,10 @@ final class ProduceV2Service implements HttpService {
                 throw new RestException(ErrorCode.VALUE_SCHEMA_MISSING,
                         "Request includes values but does not include value schema");
             }
-            keySchema = schema.resolve(topic + "-key", request.keySchema(), request.keySchemaId());
-            valueSchema = schema.resolve(topic + "-value", request.valueSchema(), request.valueSchemaId());
+            keySchema = schema.resolve(topic + "-key", request.keySchema(), request.keySchemaId())
+                    .map(s -> request.keyMessageName().map(m -> schema.selectMessage(s, m)).orElse(s));
+            valueSchema = schema.resolve(topic + "-value", request.valueSchema(), request.valueSchemaId())
+                    .map(s -> request.valueMessageName().map(m -> schema.selectMessage(s, m)).orElse(s));
             records = serialize(schema, records, keySchema, valueSchema);
         }
         for (ProduceRecord record : records) {

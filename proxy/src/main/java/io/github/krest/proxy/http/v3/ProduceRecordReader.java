@@ -37,7 +37,8 @@ import io.github.krest.proxy.format.SchemaFormats;
  * {@code <topic>-<name>}), else {@code TOPIC_NAME}. A violated combination is 400 "Unsupported argument"; without a
  * Schema Registry 422/42206; registry
  * failures as {@link io.github.krest.proxy.format.registry.SchemaRegistryException}; data not matching the schema
- * 422/42203 naming the field.
+ * 422/42203 naming the field. PROTOBUF writes the schema's first message unless krest's {@code message_name} names
+ * another (fully qualified or relative to the package; nested too), which the record strategies then use.
  */
 final class ProduceRecordReader {
     private final Optional<SchemaFormats> schemas;
@@ -107,7 +108,7 @@ final class ProduceRecordReader {
         JsonNode data = node.get("data");
         boolean schemaSelector = node.hasNonNull("schema_id") || node.hasNonNull("schema_version")
                 || node.hasNonNull("schema") || node.hasNonNull("subject")
-                || node.hasNonNull("subject_name_strategy");
+                || node.hasNonNull("subject_name_strategy") || node.hasNonNull("message_name");
         if (typeNode == null || typeNode.isNull()) {
             if ((data == null || data.isNull()) && !schemaSelector) {
                 return Data.ABSENT;
@@ -130,8 +131,8 @@ final class ProduceRecordReader {
         };
         if (schemaSelector) {
             throw RestException.badRequest("Unsupported argument: " + field
-                    + " of type " + type + " cannot have schema_id, schema_version, schema, subject or "
-                    + "subject_name_strategy.");
+                    + " of type " + type + " cannot have schema_id, schema_version, schema, subject, "
+                    + "subject_name_strategy or message_name.");
         }
         return new Data(bytes, Optional.of(Echo.of(type)));
     }
@@ -151,7 +152,7 @@ final class ProduceRecordReader {
             if (typed.isPresent() || hasVersion || hasSchema) {
                 throw unsupported(field, "schema_id cannot be combined with type, schema_version or schema.");
             }
-            selected = formats.byId(integer(node.get("schema_id"), field + ".schema_id"));
+            selected = message(node, field, formats.byId(integer(node.get("schema_id"), field + ".schema_id")));
             subject = subject(node, field, topic, Optional.of(selected.schema().schema()));
         } else if (hasVersion) {
             if (typed.isPresent() || hasSchema) {
@@ -159,7 +160,7 @@ final class ProduceRecordReader {
             }
             subject = subject(node, field, topic, Optional.empty());
             int version = integer(node.get("schema_version"), field + ".schema_version");
-            selected = formats.version(subject, Integer.toString(version));
+            selected = message(node, field, formats.version(subject, Integer.toString(version)));
             return serialize(selected, node, field, subject, Optional.of(version));
         } else if (hasSchema) {
             if (typed.isEmpty()) {
@@ -171,16 +172,35 @@ final class ProduceRecordReader {
             }
             SchemaFormat format = formats.get(typed.get());
             ParsedSchema schema = format.parse(text.textValue());
-            subject = subject(node, field, topic, Optional.of(schema));
-            selected = new SchemaFormats.Selected(format, format.register(subject, schema));
+            // the record strategies name the subject after the message written
+            ParsedSchema written = messageName(node, field).map(m -> format.selectMessage(schema, m)).orElse(schema);
+            subject = subject(node, field, topic, Optional.of(written));
+            selected = message(node, field, new SchemaFormats.Selected(format, format.register(subject, schema)));
         } else if (typed.isEmpty()) {
             subject = subject(node, field, topic, Optional.empty());
-            selected = formats.version(subject, "latest");
+            selected = message(node, field, formats.version(subject, "latest"));
         } else {
             throw unsupported(field, "type " + node.get("type").textValue()
                     + " needs schema_id, schema_version or schema.");
         }
         return serialize(selected, node, field, subject, Optional.empty());
+    }
+
+    /** Applies krest's {@code message_name} (protobuf: the message written), when given. */
+    private static SchemaFormats.Selected message(JsonNode node, String field, SchemaFormats.Selected selected) {
+        return messageName(node, field).map(m -> new SchemaFormats.Selected(selected.format(),
+                selected.format().selectMessage(selected.schema(), m))).orElse(selected);
+    }
+
+    private static Optional<String> messageName(JsonNode node, String field) {
+        JsonNode name = node.get("message_name");
+        if (name == null || name.isNull()) {
+            return Optional.empty();
+        }
+        if (!name.isTextual() || name.textValue().isEmpty()) {
+            throw RestException.badRequest(field + ".message_name must be a non-empty string.");
+        }
+        return Optional.of(name.textValue());
     }
 
     private static Data serialize(SchemaFormats.Selected selected, JsonNode node, String field, String subject,
