@@ -38,9 +38,10 @@ import io.helidon.webserver.http.ServerResponse;
  * in the Confluent wire format with the schema of {@code key_schema_id} / {@code value_schema_id}, else of
  * {@code key_schema} / {@code value_schema} registered under {@code <topic>-key} / {@code <topic>-value} when
  * absent; the response carries the schema ids. protobuf writes the schema's first message, or the one krest's
- * {@code key_message_name} / {@code value_message_name} names (400 when the schema has no such message). Keys without a key schema 422/42201, values without a value schema
- * 422/42202, invalid schema 422/42205, data not matching the schema 422/42203 naming the field, unknown schema id
- * 404/40403, schema refused by the registry (e.g. incompatible) 422/42207, registry unreachable 503/50304.
+ * {@code key_message_name} / {@code value_message_name} names (400 when the schema has no such message). Keys
+ * without a key schema 422/42201, values without a value schema 422/42202, invalid schema 422/42205, data not
+ * matching the schema 422/42203 naming the field, unknown schema id 404/40403, schema refused by the registry (e.g.
+ * incompatible) 422/42207, registry unreachable 503/50304.
  *
  * <p>Answers {@code {"offsets": [{"partition", "offset", "error_code", "error"}], "key_schema_id",
  * "value_schema_id"}} in request order once every record is acknowledged. A record Kafka rejects carries its own
