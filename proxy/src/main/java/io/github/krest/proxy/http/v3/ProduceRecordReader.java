@@ -217,7 +217,7 @@ final class ProduceRecordReader {
 
     /**
      * The subject: {@code subject}, else by {@code subject_name_strategy}, else {@code <topic>-key|-value}; the
-     * record strategies use the schema's name (Avro full name, JSON Schema title, Protobuf first message).
+     * record strategies use the schema's name (Avro full name, JSON Schema title, the Protobuf message written).
      */
     private static String subject(JsonNode node, String field, String topic, Optional<ParsedSchema> schema) {
         JsonNode subject = node.get("subject");
