@@ -11,7 +11,7 @@ import io.github.krest.proxy.core.KafkaSessions;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
-import io.github.krest.proxy.format.AvroFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.observe.AccessLog;
 import io.github.krest.proxy.observe.KrestHealth;
@@ -111,11 +111,11 @@ public final class KrestServer implements AutoCloseable {
             });
             ConsumerService consumers = new ConsumerService(store, readers, sessions,
                     ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
-            Optional<AvroFormat> avro = AvroFormat.of(config);
-            metrics.ifPresent(m -> avro.flatMap(AvroFormat::registryBreaker)
+            Optional<SchemaFormats> schemas = SchemaFormats.of(config);
+            metrics.ifPresent(m -> schemas.flatMap(SchemaFormats::registryBreaker)
                     .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
             Services services = new Services(config, new CallerSessions(sessions), consumers, store,
-                    Limits.of(config), avro, new RequestObserver(metrics, config.getBoolean(
+                    Limits.of(config), schemas, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
                     callerFilter);
 
@@ -174,7 +174,7 @@ public final class KrestServer implements AutoCloseable {
     /** What the routes need. */
     record Services(KrestConfig config, CallerSessions kafka,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
-                    Optional<AvroFormat> avro, RequestObserver observer, Optional<Filter> callerFilter) {
+                    Optional<SchemaFormats> schemas, RequestObserver observer, Optional<Filter> callerFilter) {
     }
 
     /**
@@ -200,11 +200,11 @@ public final class KrestServer implements AutoCloseable {
         // after the access lists, so that blocked requests take no permits; one budget for all listeners
         services.limits().filter().ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
-            V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.avro());
+            V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.schemas());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.kafka(), services.consumers(), urls,
-                    services.limits().polls(), services.avro());
+                    services.limits().polls(), services.schemas());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiService());
         // Kafka refused the caller's credentials: drop the caller's clients at once, so they neither linger nor

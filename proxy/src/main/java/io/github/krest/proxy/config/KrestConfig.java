@@ -122,8 +122,7 @@ public final class KrestConfig extends AbstractConfig {
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
                     "Schema Registry URL(s), comma-separated, e.g. http://registry:8081 or Apicurio's "
                             + "http://host:8080/apis/ccompat/v7. Empty: schema formats (avro, jsonschema, protobuf) "
-                            + "answer 422/42206. v2 avro is supported; jsonschema and protobuf answer 422/42206 "
-                            + "(Confluent's default is http://localhost:8081).")
+                            + "answer 422/42206 (Confluent's default is http://localhost:8081).")
             .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
                     "user:password for HTTP basic authentication to the Schema Registry; unset: none.")
             .define(SCHEMA_REGISTRY_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,

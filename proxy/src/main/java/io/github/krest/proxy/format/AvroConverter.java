@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.json.Json;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -29,8 +32,59 @@ import org.apache.avro.io.JsonEncoder;
  * {@code records[0].value.username: expected a string, got 5}. Fields missing from the JSON take their schema
  * default; unknown JSON fields are ignored.
  */
-public final class AvroConverter {
-    private AvroConverter() {
+public final class AvroConverter implements SchemaConverter {
+    /**
+     * A parsed Avro schema; registered as {@link Schema#toString()}, named by its full name for
+     * {@code RECORD_NAME} (a primitive's is its type name, e.g. {@code string}).
+     *
+     * @param schema the Avro schema
+     */
+    public record AvroSchema(Schema schema) implements ParsedSchema {
+        @Override
+        public String canonical() {
+            return schema.toString();
+        }
+
+        @Override
+        public Optional<String> name() {
+            // a primitive's full name is its type name, e.g. string
+            return Optional.of(schema.getFullName());
+        }
+    }
+
+    @Override
+    public EmbeddedFormat format() {
+        return EmbeddedFormat.AVRO;
+    }
+
+    @Override
+    public String schemaType() {
+        return "AVRO";
+    }
+
+    /**
+     * @param text Avro schema JSON
+     * @return the parsed schema
+     * @throws RestException 422/42205 when it is not a valid Avro schema
+     */
+    @Override
+    public AvroSchema parse(String text) {
+        try {
+            return new AvroSchema(new Schema.Parser().parse(text));
+        } catch (RuntimeException e) {
+            // SchemaParseException, and other AvroRuntimeExceptions for bad defaults or names
+            throw new RestException(ErrorCode.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public byte[] toPayload(ParsedSchema schema, JsonNode data, String field) {
+        return toBinary(((AvroSchema) schema).schema(), data, field);
+    }
+
+    @Override
+    public JsonNode toJson(ParsedSchema schema, byte[] bytes, int offset) {
+        return toJson(((AvroSchema) schema).schema(), bytes, offset);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The framing Confluent's serializers write before the serialized data: magic byte {@code 0}, then the schema id as
- * 4 bytes big-endian, then the payload (Avro binary for avro). Apicurio's serdes with the 4-byte id handler write
- * the same.
+ * 4 bytes big-endian, then the payload (Avro binary for avro, UTF-8 JSON text for jsonschema, message indexes and
+ * message bytes for protobuf). Apicurio's serdes with the 4-byte id handler write the same.
  */
 public final class ConfluentWireFormat {
     /** The first byte of every framed record. */

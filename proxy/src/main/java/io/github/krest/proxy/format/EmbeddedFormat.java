@@ -15,8 +15,11 @@ public enum EmbeddedFormat {
     BINARY("binary", "binary", false),
     /** Any JSON value; stored as its compact JSON text. */
     JSON("json", "json", false),
+    /** Avro's JSON encoding; stored as Avro binary in Confluent's wire format ({@link AvroConverter}). */
     AVRO("avro", "avro", true),
+    /** JSON valid against a JSON Schema; stored as text in Confluent's wire format ({@link JsonSchemaConverter}). */
     JSONSCHEMA("jsonschema", "json-schema", true),
+    /** The proto3 JSON mapping of a message; stored in Confluent's wire format ({@link ProtobufConverter}). */
     PROTOBUF("protobuf", "protobuf", true);
 
     private final String name;

@@ -16,18 +16,19 @@ import io.github.krest.proxy.http.json.Json;
  * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",
  * "partition","offset"}}; krest adds {@code timestamp} in epoch ms and {@code headers}
  * {@code [{"name","value":base64}]}, additive fields clients ignore). Keys and values: base64 for binary (Jackson
- * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused), Avro's
- * JSON encoding for avro (a record not in the Confluent wire format, with an unknown schema id, or that does not
- * decode is refused; see {@link AvroFormat#deserialize}).
+ * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused), and for
+ * the schema formats the data decoded with its schema: Avro's JSON encoding for avro, the JSON text for jsonschema,
+ * the proto3 JSON mapping for protobuf (a record not in the Confluent wire format, with an unknown schema id or one
+ * of another format, or that does not decode is refused; see {@link SchemaFormat#deserialize}).
  */
 public final class RecordRenderers {
-    private final Optional<AvroFormat> avro;
+    private final Optional<SchemaFormats> schemas;
 
     /**
-     * @param avro the avro format, empty without a Schema Registry
+     * @param schemas the schema formats, empty without a Schema Registry
      */
-    public RecordRenderers(Optional<AvroFormat> avro) {
-        this.avro = avro;
+    public RecordRenderers(Optional<SchemaFormats> schemas) {
+        this.schemas = schemas;
     }
 
     /** A header of a rendered record; the value is written as base64, null when absent. */
@@ -50,19 +51,16 @@ public final class RecordRenderers {
      * Checks that consumers of a format can be served.
      *
      * @param format a format
-     * @throws RestException 422/42206 for a schema format without a Schema Registry, or one krest does not
-     *                       support yet
+     * @throws RestException 422/42206 for a schema format without a Schema Registry
      */
     public void requireAvailable(EmbeddedFormat format) {
-        if (!format.needsSchema() || (format == EmbeddedFormat.AVRO && avro.isPresent())) {
-            return;
+        if (format.needsSchema()) {
+            SchemaFormats.require(schemas, format);
         }
-        throw RestException.payload(avro.isEmpty() ? "Schema Registry must be configured when using schemas."
-                : "The " + format.formatName() + " format is not supported by this krest version yet.");
     }
 
     /**
-     * @param format binary, json, or avro (with a Schema Registry)
+     * @param format binary, json, or avro, jsonschema, protobuf (with a Schema Registry)
      * @return the converter for that format
      * @throws RestException 422/42206 for a format that cannot be served (see {@link #requireAvailable})
      */
@@ -71,19 +69,23 @@ public final class RecordRenderers {
         return switch (format) {
             case BINARY -> r -> render(r, r.key().orElse(null), r.value().orElse(null));
             case JSON -> r -> render(r, json(r.key().orElse(null), "key"), json(r.value().orElse(null), "value"));
-            case AVRO -> r -> render(r, avro(r.key().orElse(null), "key"), avro(r.value().orElse(null), "value"));
-            default -> throw new IllegalStateException(format.formatName());
+            case AVRO, JSONSCHEMA, PROTOBUF -> {
+                SchemaFormat schema = SchemaFormats.require(schemas, format);
+                yield r -> render(r, decode(schema, r.key().orElse(null), "key"),
+                        decode(schema, r.value().orElse(null), "value"));
+            }
         };
     }
 
-    private JsonNode avro(byte[] bytes, String what) {
+    private static JsonNode decode(SchemaFormat schema, byte[] bytes, String what) {
         if (bytes == null) {
             return null;
         }
         try {
-            return avro.orElseThrow().deserialize(bytes);
+            return schema.deserialize(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("its " + what + " cannot be read as Avro: " + e.getMessage());
+            throw new IllegalArgumentException("its " + what + " cannot be read as "
+                    + schema.format().formatName() + ": " + e.getMessage());
         }
     }
 

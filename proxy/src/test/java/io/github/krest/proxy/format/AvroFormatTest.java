@@ -36,8 +36,8 @@ class AvroFormatTest {
 
     @Test
     void userRecordWithSchemaIdOne() throws Exception {
-        AvroFormat avro = new AvroFormat(new InMemorySchemaRegistryClient(1), 10);
-        AvroFormat.ResolvedSchema schema = avro.resolve("users-value", Optional.of(USER), Optional.empty())
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
+        SchemaFormat.ResolvedSchema schema = avro.resolve("users-value", Optional.of(USER), Optional.empty())
                 .orElseThrow();
         assertEquals(1, schema.id());
         byte[] bytes = avro.serialize(schema, json("{\"username\":\"alice\"}"), "records[0].value");
@@ -49,8 +49,8 @@ class AvroFormatTest {
     @Test
     void unionsUseAvroJsonEncodingAndIdsAreBigEndian() throws Exception {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient(258);
-        AvroFormat avro = new AvroFormat(registry, 10);
-        AvroFormat.ResolvedSchema schema = avro.resolve("t-value", Optional.of(UNION), Optional.empty())
+        SchemaFormat avro = new SchemaFormat(registry, new AvroConverter(), 10);
+        SchemaFormat.ResolvedSchema schema = avro.resolve("t-value", Optional.of(UNION), Optional.empty())
                 .orElseThrow();
         byte[] bytes = avro.serialize(schema, json("{\"n\":{\"string\":\"x\"},\"i\":-1,\"l\":[1,-2]}"), "v");
         // magic 0 | id 258 = 0x00000102 | union branch 1 | "x" | int -1 | array block of 2: 1, -2, end
@@ -67,8 +67,8 @@ class AvroFormatTest {
     void primitiveSchemaById() throws Exception {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient(7);
         registry.register("k-key", "AVRO", "\"string\"");
-        AvroFormat avro = new AvroFormat(registry, 10);
-        AvroFormat.ResolvedSchema schema = avro.resolve("k-key", Optional.empty(), Optional.of(7)).orElseThrow();
+        SchemaFormat avro = new SchemaFormat(registry, new AvroConverter(), 10);
+        SchemaFormat.ResolvedSchema schema = avro.resolve("k-key", Optional.empty(), Optional.of(7)).orElseThrow();
         byte[] bytes = avro.serialize(schema, json("\"k1\""), "records[0].key");
         assertArrayEquals(hex("00 00000007 04 6b31"), bytes);
         assertEquals(json("\"k1\""), avro.deserialize(bytes));
@@ -76,8 +76,8 @@ class AvroFormatTest {
 
     @Test
     void dataNotMatchingTheSchemaNamesTheField() throws Exception {
-        AvroFormat avro = new AvroFormat(new InMemorySchemaRegistryClient(1), 10);
-        AvroFormat.ResolvedSchema user = avro.resolve("u", Optional.of(USER), Optional.empty()).orElseThrow();
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
+        SchemaFormat.ResolvedSchema user = avro.resolve("u", Optional.of(USER), Optional.empty()).orElseThrow();
         RestException e = assertThrows(RestException.class,
                 () -> avro.serialize(user, json("{\"username\":5}"), "records[3].value"));
         assertEquals(ErrorCode.JSON_CONVERSION, e.errorCode());
@@ -87,7 +87,7 @@ class AvroFormatTest {
                 () -> avro.serialize(user, json("{}"), "records[0].value"));
         assertTrue(missing.getMessage().contains("records[0].value.username: missing"), missing.getMessage());
 
-        AvroFormat.ResolvedSchema union = avro.resolve("t", Optional.of(UNION), Optional.empty()).orElseThrow();
+        SchemaFormat.ResolvedSchema union = avro.resolve("t", Optional.of(UNION), Optional.empty()).orElseThrow();
         RestException branch = assertThrows(RestException.class,
                 () -> avro.serialize(union, json("{\"n\":\"x\",\"i\":1}"), "v"));
         assertTrue(branch.getMessage().contains("v.n: expected null or {\"<branch>\": value}"), branch.getMessage());
@@ -95,7 +95,7 @@ class AvroFormatTest {
 
     @Test
     void invalidSchemaIs42205() {
-        AvroFormat avro = new AvroFormat(new InMemorySchemaRegistryClient(1), 10);
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
         RestException e = assertThrows(RestException.class,
                 () -> avro.resolve("u", Optional.of("{\"type\":\"record\"}"), Optional.empty()));
         assertEquals(ErrorCode.INVALID_SCHEMA, e.errorCode());
@@ -104,7 +104,7 @@ class AvroFormatTest {
 
     @Test
     void unknownIdIs40403OnProduceAndAPoisonRecordOnConsume() {
-        AvroFormat avro = new AvroFormat(new InMemorySchemaRegistryClient(1), 10);
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
         RestException e = assertThrows(RestException.class,
                 () -> avro.resolve("u", Optional.empty(), Optional.of(99)));
         assertEquals(ErrorCode.SCHEMA_NOT_FOUND, e.errorCode());
@@ -116,7 +116,7 @@ class AvroFormatTest {
 
     @Test
     void bytesNotInTheWireFormatOrNotDecodingAreRefused() {
-        AvroFormat avro = new AvroFormat(new InMemorySchemaRegistryClient(1), 10);
+        SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
         avro.resolve("u", Optional.of(USER), Optional.empty());
         assertThrows(IllegalArgumentException.class, () -> avro.deserialize("plain".getBytes()));
         assertThrows(IllegalArgumentException.class, () -> avro.deserialize(hex("00 0000")));
@@ -141,8 +141,8 @@ class AvroFormatTest {
         cached.version("u-value", "latest");
         assertEquals(5, registry.calls, "latest is never cached");
 
-        // a new AvroFormat over the same registry parses each schema once
-        AvroFormat avro = new AvroFormat(cached, 10);
+        // a new SchemaFormat over the same registry parses each schema once
+        SchemaFormat avro = new SchemaFormat(cached, new AvroConverter(), 10);
         byte[] bytes = hex("00 00000001 0a 616c696365");
         avro.deserialize(bytes);
         avro.deserialize(bytes);

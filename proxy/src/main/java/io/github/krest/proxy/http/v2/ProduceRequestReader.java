@@ -21,7 +21,8 @@ import io.github.krest.proxy.http.json.Json;
  * with Jackson's streaming parser, straight into records:
  * <pre>{"records": [{"key": ..., "value": ..., "partition": 0, "headers": [{"name": "h", "value": "base64"}]}]}</pre>
  * {@code headers} is a krest extension (Confluent v2 has none). {@code key_schema} / {@code value_schema} (schema
- * text) and {@code key_schema_id} / {@code value_schema_id} are read for the schema formats, whose key and value
+ * text), {@code key_schema_id} / {@code value_schema_id} and krest's {@code key_message_name} /
+ * {@code value_message_name} (the protobuf message to write) are read for the schema formats, whose key and value
  * data is kept as compact JSON text for the caller to convert; binary and json ignore them. Unknown fields are
  * ignored.
  *
@@ -40,9 +41,12 @@ final class ProduceRequestReader {
      * @param keySchemaId {@code key_schema_id}
      * @param valueSchema {@code value_schema}
      * @param valueSchemaId {@code value_schema_id}
+     * @param keyMessageName {@code key_message_name} (krest, protobuf): the message the keys are
+     * @param valueMessageName {@code value_message_name} (krest, protobuf): the message the values are
      */
     record Request(List<ProduceRecord> records, Optional<String> keySchema, Optional<Integer> keySchemaId,
-                   Optional<String> valueSchema, Optional<Integer> valueSchemaId) {
+                   Optional<String> valueSchema, Optional<Integer> valueSchemaId, Optional<String> keyMessageName,
+                   Optional<String> valueMessageName) {
     }
 
     /**
@@ -67,6 +71,8 @@ final class ProduceRequestReader {
             Optional<Integer> keySchemaId = Optional.empty();
             Optional<String> valueSchema = Optional.empty();
             Optional<Integer> valueSchemaId = Optional.empty();
+            Optional<String> keyMessageName = Optional.empty();
+            Optional<String> valueMessageName = Optional.empty();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
@@ -76,6 +82,8 @@ final class ProduceRequestReader {
                     case "value_schema" -> valueSchema = schemaText(p, field);
                     case "key_schema_id" -> keySchemaId = schemaId(p, field);
                     case "value_schema_id" -> valueSchemaId = schemaId(p, field);
+                    case "key_message_name" -> keyMessageName = schemaText(p, field);
+                    case "value_message_name" -> valueMessageName = schemaText(p, field);
                     default -> p.skipChildren();
                 }
             }
@@ -85,7 +93,8 @@ final class ProduceRequestReader {
             if (records == null || records.isEmpty()) {
                 throw new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "records may not be empty");
             }
-            return new Request(records, keySchema, keySchemaId, valueSchema, valueSchemaId);
+            return new Request(records, keySchema, keySchemaId, valueSchema, valueSchemaId, keyMessageName,
+                    valueMessageName);
         } catch (StreamConstraintsException e) {
             throw RestException.badRequest("A value in the request is too large: " + firstLine(e));
         } catch (JsonProcessingException e) {
@@ -150,7 +159,7 @@ final class ProduceRequestReader {
         }
         if (t != JsonToken.VALUE_STRING) {
             p.skipChildren();
-            throw RestException.badRequest(field + " must be a string holding the schema.");
+            throw RestException.badRequest(field + " must be a string.");
         }
         return Optional.of(p.getText());
     }

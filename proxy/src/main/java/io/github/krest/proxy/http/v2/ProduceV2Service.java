@@ -13,8 +13,9 @@ import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.format.SchemaFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.RequestBodies;
@@ -30,15 +31,18 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Confluent v2 produce: {@code POST /topics/{topic}} (api.v2.produce-to-topic.{format}) and
  * {@code POST /topics/{topic}/partitions/{partition}} (api.v2.produce-to-partition.{format}), with
- * {@code Content-Type} {@code application/vnd.kafka.{binary,json,avro}.v2+json} or plain {@code application/json}
- * (the json format).
+ * {@code Content-Type} {@code application/vnd.kafka.{binary,json,avro,jsonschema,protobuf}.v2+json} or plain
+ * {@code application/json} (the json format).
  *
- * <p>avro (with {@code schema.registry.url}): keys and values are Avro's JSON encoding of the data, written in the
- * Confluent wire format with the schema of {@code key_schema_id} / {@code value_schema_id}, else of
+ * <p>avro, jsonschema, protobuf (with {@code schema.registry.url}): keys and values are the JSON data (Avro's JSON
+ * encoding; plain JSON validated by the JSON Schema; the proto3 JSON mapping of the schema's first message), written
+ * in the Confluent wire format with the schema of {@code key_schema_id} / {@code value_schema_id}, else of
  * {@code key_schema} / {@code value_schema} registered under {@code <topic>-key} / {@code <topic>-value} when
- * absent; the response carries the schema ids. Keys without a key schema 422/42201, values without a value schema
- * 422/42202, invalid schema 422/42205, data not matching the schema 422/42203 naming the field, unknown schema id
- * 404/40403, schema refused by the registry (e.g. incompatible) 422/42207, registry unreachable 503/50304.
+ * absent; the response carries the schema ids. protobuf writes the schema's first message, or the one krest's
+ * {@code key_message_name} / {@code value_message_name} names (400 when the schema has no such message). Keys
+ * without a key schema 422/42201, values without a value schema 422/42202, invalid schema 422/42205, data not
+ * matching the schema 422/42203 naming the field, unknown schema id 404/40403, schema refused by the registry (e.g.
+ * incompatible) 422/42207, registry unreachable 503/50304.
  *
  * <p>Answers {@code {"offsets": [{"partition", "offset", "error_code", "error"}], "key_schema_id",
  * "value_schema_id"}} in request order once every record is acknowledged. A record Kafka rejects carries its own
@@ -51,13 +55,13 @@ final class ProduceV2Service implements HttpService {
     private final CallerSessions kafka;
     private final long maxBodyBytes;
     private final int maxRecords;
-    private final Optional<AvroFormat> avro;
+    private final Optional<SchemaFormats> schemas;
 
-    ProduceV2Service(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<AvroFormat> avro) {
+    ProduceV2Service(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<SchemaFormats> schemas) {
         this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRecords = maxRecords;
-        this.avro = avro;
+        this.schemas = schemas;
     }
 
     @Override
@@ -70,11 +74,8 @@ final class ProduceV2Service implements HttpService {
         EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
                 .orElseThrow(ContentTypes::unsupportedMediaType);
         MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        if (format.needsSchema() && !(format == EmbeddedFormat.AVRO && avro.isPresent())) {
-            throw RestException.payload(avro.isPresent()
-                    ? "The " + format.formatName() + " format is not supported by this krest version yet."
-                    : "Schema Registry must be configured when using schemas.");
-        }
+        Optional<SchemaFormat> schemaFormat = format.needsSchema()
+                ? Optional.of(SchemaFormats.require(schemas, format)) : Optional.empty();
         String topic = req.path().pathParameters().get("topic");
         Optional<Integer> pathPartition = toPartition
                 ? Optional.of(PathParams.partition(req, topic)) : Optional.empty();
@@ -87,10 +88,10 @@ final class ProduceV2Service implements HttpService {
         ProduceRequestReader.Request request = ProduceRequestReader.read(body, topic, pathPartition, format,
                 maxRecords);
         List<ProduceRecord> records = request.records();
-        Optional<AvroFormat.ResolvedSchema> keySchema = Optional.empty();
-        Optional<AvroFormat.ResolvedSchema> valueSchema = Optional.empty();
-        if (format == EmbeddedFormat.AVRO) {
-            AvroFormat avroFormat = avro.orElseThrow();
+        Optional<SchemaFormat.ResolvedSchema> keySchema = Optional.empty();
+        Optional<SchemaFormat.ResolvedSchema> valueSchema = Optional.empty();
+        if (schemaFormat.isPresent()) {
+            SchemaFormat schema = schemaFormat.get();
             if (records.stream().anyMatch(r -> r.key().isPresent())
                     && request.keySchema().isEmpty() && request.keySchemaId().isEmpty()) {
                 throw new RestException(ErrorCode.KEY_SCHEMA_MISSING,
@@ -101,9 +102,11 @@ final class ProduceV2Service implements HttpService {
                 throw new RestException(ErrorCode.VALUE_SCHEMA_MISSING,
                         "Request includes values but does not include value schema");
             }
-            keySchema = avroFormat.resolve(topic + "-key", request.keySchema(), request.keySchemaId());
-            valueSchema = avroFormat.resolve(topic + "-value", request.valueSchema(), request.valueSchemaId());
-            records = toAvro(avroFormat, records, keySchema, valueSchema);
+            keySchema = schema.resolve(topic + "-key", request.keySchema(), request.keySchemaId())
+                    .map(s -> request.keyMessageName().map(m -> schema.selectMessage(s, m)).orElse(s));
+            valueSchema = schema.resolve(topic + "-value", request.valueSchema(), request.valueSchemaId())
+                    .map(s -> request.valueMessageName().map(m -> schema.selectMessage(s, m)).orElse(s));
+            records = serialize(schema, records, keySchema, valueSchema);
         }
         for (ProduceRecord record : records) {
             record.partition().ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
@@ -133,20 +136,21 @@ final class ProduceV2Service implements HttpService {
         Status status = authentication ? Status.UNAUTHORIZED_401
                 : authorization ? Status.FORBIDDEN_403 : Status.OK_200;
         Responses.json(res, status, responseType, new V2Json.ProduceResponse(offsets,
-                keySchema.map(AvroFormat.ResolvedSchema::id).orElse(null),
-                valueSchema.map(AvroFormat.ResolvedSchema::id).orElse(null)));
+                keySchema.map(SchemaFormat.ResolvedSchema::id).orElse(null),
+                valueSchema.map(SchemaFormat.ResolvedSchema::id).orElse(null)));
     }
 
     /** Converts the records' JSON text keys and values to the wire format; a record without data stays null. */
-    private static List<ProduceRecord> toAvro(AvroFormat avro, List<ProduceRecord> records,
-                                              Optional<AvroFormat.ResolvedSchema> keySchema,
-                                              Optional<AvroFormat.ResolvedSchema> valueSchema) {
+    private static List<ProduceRecord> serialize(SchemaFormat schema, List<ProduceRecord> records,
+                                                 Optional<SchemaFormat.ResolvedSchema> keySchema,
+                                                 Optional<SchemaFormat.ResolvedSchema> valueSchema) {
         List<ProduceRecord> converted = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             ProduceRecord r = records.get(i);
             String at = "records[" + i + "]";
-            Optional<byte[]> key = r.key().map(k -> avro.serialize(keySchema.orElseThrow(), tree(k), at + ".key"));
-            Optional<byte[]> value = r.value().map(v -> avro.serialize(valueSchema.orElseThrow(), tree(v),
+            Optional<byte[]> key = r.key().map(k -> schema.serialize(keySchema.orElseThrow(), tree(k),
+                    at + ".key"));
+            Optional<byte[]> value = r.value().map(v -> schema.serialize(valueSchema.orElseThrow(), tree(v),
                     at + ".value"));
             converted.add(new ProduceRecord(r.topic(), r.partition(), key, value, r.headers(), r.timestamp()));
         }

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.consumer.ConsumerService;
-import io.github.krest.proxy.format.AvroFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.format.RecordRenderers;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
@@ -25,16 +25,16 @@ public final class V2Api {
      * @param consumers consumer service
      * @param urls absolute URL base
      * @param polls the bulkhead of GET .../records, shared by the replica's listeners
-     * @param avro the avro format, empty without {@code schema.registry.url}
+     * @param schemas the schema formats (avro, jsonschema, protobuf), empty without {@code schema.registry.url}
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
                                 ConsumerService consumers, BaseUrls urls,
-                                PollBulkhead polls, Optional<AvroFormat> avro) {
+                                PollBulkhead polls, Optional<SchemaFormats> schemas) {
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
         routing.register(new RootV2Service(maxBody),
                 new TopicsV2Service(kafka),
                 new ProduceV2Service(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
-                        avro),
-                new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(avro)));
+                        schemas),
+                new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(schemas)));
     }
 }

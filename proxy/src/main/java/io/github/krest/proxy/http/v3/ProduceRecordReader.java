@@ -13,9 +13,11 @@ import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.format.AvroFormat;
 import io.github.krest.proxy.format.DataReaders;
-import org.apache.avro.Schema;
+import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.format.ParsedSchema;
+import io.github.krest.proxy.format.SchemaFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 
 /**
  * Converts one v3 produce request record (Confluent {@code ProduceRequest}, shared/reference/confluent-api.md §3.1)
@@ -25,21 +27,24 @@ import org.apache.avro.Schema;
  * Every field is optional; a missing key or value is null. Errors: wrongly typed data 400, a negative
  * {@code partition_id} 404/40402, a partition the topic does not have 404/40403.
  *
- * <p>AVRO keys and values (and those with data but no {@code type}) pick their schema by Confluent's rules (§3.2):
+ * <p>AVRO, JSONSCHEMA and PROTOBUF keys and values (and those with data but no {@code type}, whose format is then
+ * the selected schema's registry type) pick their schema by Confluent's rules (§3.2):
  * {@code schema_id} (no {@code type}, {@code schema_version} or {@code schema}), else {@code schema_version} (no
  * {@code type} or {@code schema}), else a raw {@code schema} with {@code type} (registered when absent), else, with
  * no {@code type}, the subject's latest version. The subject is {@code subject}, else the
  * {@code subject_name_strategy} ({@code TOPIC_NAME} {@code <topic>-key|-value}, {@code RECORD_NAME} the record's full
- * name, {@code TOPIC_RECORD_NAME} {@code <topic>-<full name>}), else {@code TOPIC_NAME}. A violated combination is
- * 400 "Unsupported argument"; without a Schema Registry, and for JSONSCHEMA and PROTOBUF, 422/42206; registry
+ * name, a JSON Schema's {@code title}, a Protobuf schema's first message's full name; {@code TOPIC_RECORD_NAME}
+ * {@code <topic>-<name>}), else {@code TOPIC_NAME}. A violated combination is 400 "Unsupported argument"; without a
+ * Schema Registry 422/42206; registry
  * failures as {@link io.github.krest.proxy.format.registry.SchemaRegistryException}; data not matching the schema
- * 422/42203 naming the field.
+ * 422/42203 naming the field. PROTOBUF writes the schema's first message unless krest's {@code message_name} names
+ * another (fully qualified or relative to the package; nested too), which the record strategies then use.
  */
 final class ProduceRecordReader {
-    private final Optional<AvroFormat> avro;
+    private final Optional<SchemaFormats> schemas;
 
-    ProduceRecordReader(Optional<AvroFormat> avro) {
-        this.avro = avro;
+    ProduceRecordReader(Optional<SchemaFormats> schemas) {
+        this.schemas = schemas;
     }
 
     /**
@@ -103,91 +108,118 @@ final class ProduceRecordReader {
         JsonNode data = node.get("data");
         boolean schemaSelector = node.hasNonNull("schema_id") || node.hasNonNull("schema_version")
                 || node.hasNonNull("schema") || node.hasNonNull("subject")
-                || node.hasNonNull("subject_name_strategy");
+                || node.hasNonNull("subject_name_strategy") || node.hasNonNull("message_name");
         if (typeNode == null || typeNode.isNull()) {
             if ((data == null || data.isNull()) && !schemaSelector) {
                 return Data.ABSENT;
             }
-            return avro(node, field, topic, false);
+            return schemaData(node, field, topic, Optional.empty());
         }
         if (!typeNode.isTextual()) {
             throw RestException.badRequest(field + ".type must be a string.");
         }
         String type = typeNode.textValue().toUpperCase(Locale.ROOT);
-        if (type.equals("AVRO")) {
-            return avro(node, field, topic, true);
+        if (type.equals("AVRO") || type.equals("JSONSCHEMA") || type.equals("PROTOBUF")) {
+            return schemaData(node, field, topic, Optional.of(EmbeddedFormat.valueOf(type)));
         }
         Optional<byte[]> bytes = switch (type) {
             case "BINARY" -> DataReaders.binary(data, "data");
             case "JSON" -> DataReaders.json(data);
             case "STRING" -> DataReaders.string(data, "data");
-            case "JSONSCHEMA", "PROTOBUF" -> throw schemasNeedRegistry();
             default -> throw RestException.badRequest(field + ".type=" + typeNode.textValue()
                     + " is not one of BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF.");
         };
         if (schemaSelector) {
             throw RestException.badRequest("Unsupported argument: " + field
-                    + " of type " + type + " cannot have schema_id, schema_version, schema, subject or "
-                    + "subject_name_strategy.");
+                    + " of type " + type + " cannot have schema_id, schema_version, schema, subject, "
+                    + "subject_name_strategy or message_name.");
         }
         return new Data(bytes, Optional.of(Echo.of(type)));
     }
 
-    /** Confluent's schema selection (§3.2) for an AVRO key or value, or one without {@code type}. */
-    private Data avro(JsonNode node, String field, String topic, boolean typed) {
-        AvroFormat format = avro.orElseThrow(this::schemasNeedRegistry);
+    /**
+     * Confluent's schema selection (§3.2) for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
+     * without {@code type}, whose format is the selected schema's registry type.
+     */
+    private Data schemaData(JsonNode node, String field, String topic, Optional<EmbeddedFormat> typed) {
+        SchemaFormats formats = schemas.orElseThrow(ProduceRecordReader::schemasNeedRegistry);
         boolean hasId = node.hasNonNull("schema_id");
         boolean hasVersion = node.hasNonNull("schema_version");
         boolean hasSchema = node.hasNonNull("schema");
-        AvroFormat.ResolvedSchema resolved;
+        SchemaFormats.Selected selected;
         String subject;
         if (hasId) {
-            if (typed || hasVersion || hasSchema) {
+            if (typed.isPresent() || hasVersion || hasSchema) {
                 throw unsupported(field, "schema_id cannot be combined with type, schema_version or schema.");
             }
-            resolved = format.byId(integer(node.get("schema_id"), field + ".schema_id"));
-            subject = subject(node, field, topic, Optional.of(resolved.schema()));
+            selected = message(node, field, formats.byId(integer(node.get("schema_id"), field + ".schema_id")));
+            subject = subject(node, field, topic, Optional.of(selected.schema().schema()));
         } else if (hasVersion) {
-            if (typed || hasSchema) {
+            if (typed.isPresent() || hasSchema) {
                 throw unsupported(field, "schema_version cannot be combined with type or schema.");
             }
             subject = subject(node, field, topic, Optional.empty());
             int version = integer(node.get("schema_version"), field + ".schema_version");
-            resolved = format.version(subject, Integer.toString(version));
-            return avroData(format, node, field, subject, resolved, Optional.of(version));
+            selected = message(node, field, formats.version(subject, Integer.toString(version)));
+            return serialize(selected, node, field, subject, Optional.of(version));
         } else if (hasSchema) {
-            if (!typed) {
+            if (typed.isEmpty()) {
                 throw unsupported(field, "schema needs type.");
             }
             JsonNode text = node.get("schema");
             if (!text.isTextual()) {
                 throw RestException.badRequest(field + ".schema must be a string.");
             }
-            Schema schema = AvroFormat.parse(text.textValue());
-            subject = subject(node, field, topic, Optional.of(schema));
-            resolved = format.register(subject, schema);
-        } else if (!typed) {
+            SchemaFormat format = formats.get(typed.get());
+            ParsedSchema schema = format.parse(text.textValue());
+            // the record strategies name the subject after the message written
+            ParsedSchema written = messageName(node, field).map(m -> format.selectMessage(schema, m)).orElse(schema);
+            subject = subject(node, field, topic, Optional.of(written));
+            selected = message(node, field, new SchemaFormats.Selected(format, format.register(subject, schema)));
+        } else if (typed.isEmpty()) {
             subject = subject(node, field, topic, Optional.empty());
-            resolved = format.version(subject, "latest");
+            selected = message(node, field, formats.version(subject, "latest"));
         } else {
             throw unsupported(field, "type " + node.get("type").textValue()
                     + " needs schema_id, schema_version or schema.");
         }
-        return avroData(format, node, field, subject, resolved, Optional.empty());
+        return serialize(selected, node, field, subject, Optional.empty());
     }
 
-    private static Data avroData(AvroFormat format, JsonNode node, String field, String subject,
-                                 AvroFormat.ResolvedSchema resolved, Optional<Integer> knownVersion) {
+    /** Applies krest's {@code message_name} (protobuf: the message written), when given. */
+    private static SchemaFormats.Selected message(JsonNode node, String field, SchemaFormats.Selected selected) {
+        return messageName(node, field).map(m -> new SchemaFormats.Selected(selected.format(),
+                selected.format().selectMessage(selected.schema(), m))).orElse(selected);
+    }
+
+    private static Optional<String> messageName(JsonNode node, String field) {
+        JsonNode name = node.get("message_name");
+        if (name == null || name.isNull()) {
+            return Optional.empty();
+        }
+        if (!name.isTextual() || name.textValue().isEmpty()) {
+            throw RestException.badRequest(field + ".message_name must be a non-empty string.");
+        }
+        return Optional.of(name.textValue());
+    }
+
+    private static Data serialize(SchemaFormats.Selected selected, JsonNode node, String field, String subject,
+                                  Optional<Integer> knownVersion) {
+        SchemaFormat format = selected.format();
+        SchemaFormat.ResolvedSchema resolved = selected.schema();
         JsonNode data = node.get("data");
         Optional<byte[]> bytes = data == null || data.isNull() ? Optional.empty()
                 : Optional.of(format.serialize(resolved, data, field + ".data"));
         int version = knownVersion.orElseGet(() -> format.versionOf(subject, resolved));
-        return new Data(bytes, Optional.of(new Echo("AVRO", Optional.of(subject), Optional.of(resolved.id()),
-                Optional.of(version))));
+        return new Data(bytes, Optional.of(new Echo(format.format().name(), Optional.of(subject),
+                Optional.of(resolved.id()), Optional.of(version))));
     }
 
-    /** The subject: {@code subject}, else by {@code subject_name_strategy}, else {@code <topic>-key|-value}. */
-    private static String subject(JsonNode node, String field, String topic, Optional<Schema> schema) {
+    /**
+     * The subject: {@code subject}, else by {@code subject_name_strategy}, else {@code <topic>-key|-value}; the
+     * record strategies use the schema's name (Avro full name, JSON Schema title, the Protobuf message written).
+     */
+    private static String subject(JsonNode node, String field, String topic, Optional<ParsedSchema> schema) {
         JsonNode subject = node.get("subject");
         if (subject != null && !subject.isNull()) {
             if (!subject.isTextual() || subject.textValue().isEmpty()) {
@@ -201,9 +233,11 @@ final class ProduceRecordReader {
         return switch (name) {
             case "TOPIC_NAME" -> topic + "-" + field;
             case "RECORD_NAME", "TOPIC_RECORD_NAME" -> {
-                Schema s = schema.orElseThrow(() -> unsupported(field, "subject_name_strategy " + name
+                ParsedSchema s = schema.orElseThrow(() -> unsupported(field, "subject_name_strategy " + name
                         + " needs schema_id or schema (or give subject)."));
-                yield name.equals("RECORD_NAME") ? s.getFullName() : topic + "-" + s.getFullName();
+                String recordName = s.name().orElseThrow(() -> unsupported(field, "subject_name_strategy "
+                        + name + " needs a schema with a name (a JSON Schema needs a title)."));
+                yield name.equals("RECORD_NAME") ? recordName : topic + "-" + recordName;
             }
             default -> throw RestException.badRequest(field + ".subject_name_strategy=" + strategy
                     + " is not one of TOPIC_NAME, RECORD_NAME, TOPIC_RECORD_NAME.");
@@ -221,10 +255,8 @@ final class ProduceRecordReader {
         return RestException.badRequest("Unsupported argument: " + field + ": " + why);
     }
 
-    private RestException schemasNeedRegistry() {
-        return RestException.payload(avro.isPresent()
-                ? "JSONSCHEMA and PROTOBUF are not supported by this krest version yet."
-                : "Schema Registry must be configured when using schemas.");
+    private static RestException schemasNeedRegistry() {
+        return RestException.payload("Schema Registry must be configured when using schemas.");
     }
 
     private static List<ProduceRecord.Header> headers(JsonNode node) {

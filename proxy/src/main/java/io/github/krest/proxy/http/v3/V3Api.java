@@ -3,7 +3,7 @@ package io.github.krest.proxy.http.v3;
 import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.format.AvroFormat;
+import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
@@ -22,14 +22,14 @@ public final class V3Api {
      * @param kafka the Kafka session of each request's caller
      * @param urls absolute URL base
      * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
-     * @param avro the avro format, empty without a Schema Registry
+     * @param schemas the schema formats (avro, jsonschema, protobuf), empty without a Schema Registry
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
                                 BaseUrls urls,
-                                ProduceRateLimiter produceLimits, Optional<AvroFormat> avro) {
+                                ProduceRateLimiter produceLimits, Optional<SchemaFormats> schemas) {
         Clusters clusters = new Clusters(kafka.sessions().service().metadata(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
-        ProduceRecordReader reader = new ProduceRecordReader(avro);
+        ProduceRecordReader reader = new ProduceRecordReader(schemas);
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
         ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),

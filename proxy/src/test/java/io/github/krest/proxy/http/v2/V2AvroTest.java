@@ -172,11 +172,15 @@ class V2AvroTest {
         assertTrue(mismatch.json().get("message").asText().contains("records[1].value.username"), mismatch.body());
         assertError(produce(topic, "{\"value_schema_id\":987654,\"records\":[{\"value\":{\"username\":\"x\"}}]}"),
                 404, 40403, "Not found: schema id 987654");
-        assertError(http.post("/topics/" + topic, "application/vnd.kafka.protobuf.v2+json",
-                "{\"records\":[{\"value\":{}}]}"), 422, 42206, "The protobuf format is not supported");
+        // a schema id of another format (registered for another topic: Apicurio reports an id's type as that of
+        // the subject it was first registered under)
+        String other = TestKafka.createTopic("avro-errors-json", 1);
+        KrestHttp.Response json = http.post("/topics/" + other, "application/vnd.kafka.jsonschema.v2+json",
+                "{\"value_schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"records\":[{\"value\":\"s\"}]}");
+        assertEquals(200, json.status(), json.body());
+        assertError(produce(topic, "{\"value_schema_id\":" + json.json().get("value_schema_id").asInt()
+                + ",\"records\":[{\"value\":{\"username\":\"x\"}}]}"), 422, 42205, "Invalid schema: schema id ");
         assertEquals(0, endOffset(topic), "no request above produced anything");
-        assertError(http.post("/consumers/avro-errors", V2, "{\"format\":\"jsonschema\"}"), 422, 42206,
-                "The jsonschema format is not supported");
     }
 
     @Test

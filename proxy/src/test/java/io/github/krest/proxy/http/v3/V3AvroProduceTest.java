@@ -183,7 +183,7 @@ class V3AvroProduceTest {
                 value("\"schema_id\":987654,\"data\":{\"username\":\"x\"}"),
                 value("\"schema_id\":" + id + ",\"data\":{\"username\":5}"),
                 value("\"type\":\"AVRO\",\"schema\":\"{\\\"type\\\":\\\"record\\\"}\",\"data\":1"),
-                value("\"type\":\"JSONSCHEMA\",\"schema\":\"{}\",\"data\":{}"),
+                value("\"type\":\"PROTOBUF\",\"schema\":\"message {\",\"data\":{}"),
                 value("\"subject\":\"" + topic + "-nothing\",\"data\":{\"username\":\"x\"}"),
                 value("\"type\":\"STRING\",\"data\":\"still going\""));
         assertEquals(11, receipts.size(), receipts.toString());
@@ -194,8 +194,8 @@ class V3AvroProduceTest {
         assertError(receipts.get(6), 422, "Error: 42203 : ");
         assertTrue(receipts.get(6).get("message").asText().contains("value.data.username"), receipts::toString);
         assertError(receipts.get(7), 422, "Error: 42205 : ");
-        assertError(receipts.get(8), 422, "Error: 42206 : ");
-        assertTrue(receipts.get(8).get("message").asText().contains("not supported by this krest version yet"),
+        assertError(receipts.get(8), 422, "Error: 42205 : ");
+        assertTrue(receipts.get(8).get("message").asText().contains("Invalid schema"),
                 receipts::toString);
         assertEquals(404, receipts.get(9).get("error_code").asInt() / 100, receipts::toString);
         assertEquals("STRING", success(receipts.get(10)).get("type").asText());
