@@ -31,6 +31,11 @@ import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.limit.Limits;
+import io.github.krest.proxy.security.AuthenticationFilter;
+import io.github.krest.proxy.security.CorsSettings;
+import io.github.krest.proxy.security.SecurityHeadersFilter;
+import io.github.krest.proxy.security.SslContexts;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -70,6 +75,10 @@ public final class KrestServer implements AutoCloseable {
      * @return the running server
      */
     public static KrestServer start(KrestConfig config) {
+        // security settings first: a bad key store or key fails start-up before any client is created
+        Optional<Tls> tls = config.listeners().stream().anyMatch(KrestConfig.Listener::tls)
+                ? Optional.of(SslContexts.serverTls(config)) : Optional.empty();
+        Optional<AuthenticationFilter> authentication = AuthenticationFilter.of(config);
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
@@ -101,7 +110,8 @@ public final class KrestServer implements AutoCloseable {
                     .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
             Services services = new Services(config, metadata, produce, consumers, store, Limits.of(config),
                     avro, new RequestObserver(metrics, config.getBoolean(
-                            KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()));
+                            KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
+                    authentication);
 
             List<KrestConfig.Listener> listeners = config.listeners();
             Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
@@ -112,17 +122,25 @@ public final class KrestServer implements AutoCloseable {
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(r -> routing(r, services));
+            if (listeners.getFirst().tls()) {
+                builder.tls(tls.orElseThrow());
+            }
             List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
                 KrestConfig.Listener listener = listeners.get(i);
                 sockets.add("listener-" + i);
-                builder.putSocket("listener-" + i, socket -> socket
-                        .host(listener.host())
-                        .port(listener.port())
-                        .shutdownGracePeriod(grace)
-                        .directHandlers(HttpErrors.directHandlers())
-                        .routing(r -> routing(r, services)));
+                builder.putSocket("listener-" + i, socket -> {
+                    socket.host(listener.host())
+                            .port(listener.port())
+                            .shutdownGracePeriod(grace)
+                            .directHandlers(HttpErrors.directHandlers())
+                            .routing(r -> routing(r, services));
+                    if (listener.tls()) {
+                        socket.tls(tls.orElseThrow());
+                    }
+                });
             }
+            CorsSettings.feature(config, sockets).ifPresent(builder::addFeature);
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
                     KrestHealth.checks(clients.admin(), store), sockets));
             WebServer server = builder.build().start();
@@ -158,7 +176,8 @@ public final class KrestServer implements AutoCloseable {
     /** What the routes need. */
     record Services(KrestConfig config, MetadataService metadata, ProduceService produce,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
-                    Optional<AvroFormat> avro, RequestObserver observer) {
+                    Optional<AvroFormat> avro, RequestObserver observer,
+                    Optional<AuthenticationFilter> authentication) {
     }
 
     /**
@@ -174,6 +193,10 @@ public final class KrestServer implements AutoCloseable {
             // first, so that it measures and logs every request, also those the filters below answer
             routing.addFilter(services.observer());
         }
+        SecurityHeadersFilter.of(config).ifPresent(routing::addFilter);
+        // after the observer, so that 401s are measured and logged; before the access lists and rate limits, so
+        // that unauthenticated requests learn nothing about the endpoints and take no permits
+        services.authentication().ifPresent(routing::addFilter);
         AccessListFilter accessList = new AccessListFilter(config.getList(KrestConfig.API_ENDPOINTS_ALLOWLIST),
                 config.getList(KrestConfig.API_ENDPOINTS_BLOCKLIST));
         if (accessList.active()) {
