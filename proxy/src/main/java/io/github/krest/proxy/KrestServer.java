@@ -222,6 +222,14 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /**
+     * @param listener the index of a listener in {@code listeners}
+     * @return its bound port (useful with port 0)
+     */
+    public int port(int listener) {
+        return listener == 0 ? server.port() : server.port("listener-" + listener);
+    }
+
+    /**
      * Stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
      * interrupts them), ends the consumer leases this replica still holds so that other replicas take those
      * instances over at once, then closes the readers, the state store and the Kafka clients (flushing the

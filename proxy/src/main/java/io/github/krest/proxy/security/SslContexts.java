@@ -46,10 +46,10 @@ public final class SslContexts {
         Password keyPassword = config.getPassword(KrestConfig.SSL_KEY_PASSWORD);
         if (keystoreType.equals("PEM")) {
             // a PEM file has no store password, only the private key's (Kafka refuses ssl.keystore.password there)
-            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, keyPassword != null ? keyPassword : keystorePassword);
+            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
         } else {
             putPassword(ssl, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, keystorePassword);
-            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, keyPassword != null ? keyPassword : keystorePassword);
+            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
         }
         putTrustStore(ssl, config.getString(KrestConfig.SSL_TRUSTSTORE_LOCATION),
                 config.getString(KrestConfig.SSL_TRUSTSTORE_TYPE),
@@ -106,8 +106,13 @@ public final class SslContexts {
         }
     }
 
+    private static boolean present(Password password) {
+        return password != null && !password.value().isEmpty();
+    }
+
     private static void putPassword(Map<String, Object> ssl, String key, Password password) {
-        if (password != null) {
+        // an empty password is none: Kafka would try to decrypt an unencrypted PEM key with it
+        if (password != null && !password.value().isEmpty()) {
             ssl.put(key, password);
         }
     }
