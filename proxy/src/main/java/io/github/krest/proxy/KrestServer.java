@@ -213,6 +213,9 @@ public final class KrestServer implements AutoCloseable {
                     services.limits().polls(), services.avro());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiService());
+        if (CorsSettings.enabled(config)) {
+            CorsSettings.answerPreflights(routing);
+        }
         HttpErrors.register(routing);
     }
 

@@ -52,6 +52,32 @@ public final class CorsSettings {
                         .exposeHeaders(expose))));
     }
 
+    /**
+     * Ends CORS preflight requests that Helidon's CORS filter accepted with an empty 200, before krest's catch-all
+     * 404: the filter sets the {@code Access-Control-*} headers and then lets the routing answer. Other
+     * {@code OPTIONS} requests go on to the routes. Call before the catch-all, only when CORS is on.
+     *
+     * @param routing the routing being built
+     */
+    public static void answerPreflights(io.helidon.webserver.http.HttpRouting.Builder routing) {
+        routing.options("/*", (req, res) -> {
+            if (req.headers().contains(io.helidon.http.HeaderNames.ORIGIN)
+                    && req.headers().contains(io.helidon.http.HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+                res.send();
+            } else {
+                res.next();
+            }
+        });
+    }
+
+    /**
+     * @param config krest configuration
+     * @return whether CORS is on ({@code access.control.allow.origin} set)
+     */
+    public static boolean enabled(KrestConfig config) {
+        return !split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN)).isEmpty();
+    }
+
     private static Set<String> split(String value) {
         Set<String> items = new LinkedHashSet<>();
         Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(items::add);
