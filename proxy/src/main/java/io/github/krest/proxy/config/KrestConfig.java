@@ -135,7 +135,8 @@ public final class KrestConfig extends AbstractConfig {
                     "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
                             + "broker in-process, for trying krest out.")
             .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(), Importance.HIGH,
-                    "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082.")
+                    "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082; "
+                            + "https:// listeners serve TLS with the ssl.* keys.")
             .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
                     "Base URL(s) used in absolute URLs (v2 base_uri, v3 self/related links): the load balancer's "
                             + "address. Empty: built from the request's Forwarded / X-Forwarded-* / Host headers.")
