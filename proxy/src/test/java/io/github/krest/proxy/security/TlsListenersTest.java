@@ -179,6 +179,27 @@ class TlsListenersTest {
     }
 
     @Test
+    void requestedClientCertificateWithBasicStillNeedsThePassword() throws IOException {
+        Path passwords = java.nio.file.Files.createTempFile("krest-passwords", ".txt");
+        java.nio.file.Files.writeString(passwords, PasswordFile.line("alice", "pw".toCharArray(), 4) + "\n");
+        try (TestKrest krest = TestKrest.start(tls(Map.of(
+                KrestConfig.SSL_TRUSTSTORE_LOCATION, certs.trustStore().toString(),
+                KrestConfig.SSL_TRUSTSTORE_TYPE, "PKCS12",
+                KrestConfig.SSL_TRUSTSTORE_PASSWORD, TestCertificates.PASSWORD,
+                KrestConfig.SSL_CLIENT_AUTHENTICATION, "REQUESTED",
+                KrestConfig.AUTHENTICATION_METHOD, "BASIC",
+                KrestConfig.AUTHENTICATION_BASIC_PASSWORD_FILE, passwords.toString())))) {
+            for (Path client : new Path[] {null, aliceStore}) {
+                KrestHttp.Response response = https(krest, client).get("/v3/clusters");
+                assertEquals(401, response.status(), response.body());
+                assertEquals(40101, response.errorCode());
+                assertEquals(200, https(krest, client).get("/v3/clusters", "Authorization",
+                        BasicAuthenticationTest.basic("alice", "pw")).status());
+            }
+        }
+    }
+
+    @Test
     void principalMappingUsesKafkaRules() {
         CertificatePrincipals rules = new CertificatePrincipals("RULE:^CN=([^,]+),OU=([^,]+),.*$/$1@$2/L,DEFAULT");
         assertEquals("alice@eng", rules.principal("CN=Alice,OU=Eng,O=krest"));
