@@ -21,7 +21,8 @@ import io.helidon.webserver.http.RoutingResponse;
  *
  * <ul>
  *   <li>{@code authentication.method=NONE}: the caller is the one the verified TLS client certificate names
- *       ({@code ssl.principal.mapping.rules}), else {@link Caller#ANONYMOUS}.</li>
+ *       ({@code ssl.principal.mapping.rules}), else {@link Caller#ANONYMOUS}; a certificate that no rule maps
+ *       answers 401/40101 (without a challenge: no HTTP scheme would help).</li>
  *   <li>{@code BASIC} / {@code BEARER}: the {@code Authorization} header must carry accepted credentials of that
  *       scheme; otherwise 401 with {@code {"error_code":40101,...}} and a {@code WWW-Authenticate} challenge. A
  *       client certificate only secures the connection.</li>
@@ -75,13 +76,14 @@ public final class AuthenticationFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (authenticator.isEmpty()) {
-            certificates.flatMap(c -> {
-                try {
-                    return c.caller(req);
-                } catch (IllegalArgumentException noRuleApplies) {
-                    return Optional.empty();
-                }
-            }).ifPresent(caller -> Caller.set(req, caller));
+            try {
+                certificates.flatMap(c -> c.caller(req)).ifPresent(caller -> Caller.set(req, caller));
+            } catch (IllegalArgumentException noRuleApplies) {
+                // as Kafka: a certificate no rule maps fails authentication (it must not pass as anonymous)
+                HttpErrors.send(res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED,
+                        "The client certificate's subject matches no ssl.principal.mapping.rules."));
+                return;
+            }
             chain.proceed();
             return;
         }

@@ -21,6 +21,28 @@ final class AccessLogCapture extends Handler implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * Waits up to 10 s for a line: the observer writes it after the response has been sent.
+     *
+     * @param test what the line must satisfy
+     * @return whether such a line was written
+     */
+    boolean await(java.util.function.Predicate<String> test) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (lines.stream().anyMatch(test)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void publish(LogRecord record) {
         lines.add(record.getMessage());

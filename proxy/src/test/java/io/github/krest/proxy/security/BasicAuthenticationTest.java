@@ -68,7 +68,7 @@ class BasicAuthenticationTest {
             KrestHttp.Response response = http.get("/v3/clusters", "Authorization", basic("alice", "alice-pw"));
             assertEquals(200, response.status(), response.body());
             assertEquals(200, http.get("/topics", "Authorization", basic("bob", "bob-pw:with:colons")).status());
-            assertTrue(log.lines().stream().anyMatch(l -> l.contains("resource=api.v3.clusters.list")
+            assertTrue(log.await(l -> l.contains("resource=api.v3.clusters.list")
                     && l.contains("status=200") && l.endsWith("principal=alice")), log.lines().toString());
         }
     }
@@ -84,7 +84,7 @@ class BasicAuthenticationTest {
             assertUnauthorized(http.get("/v3/clusters", "Authorization", "Bearer abc"));
             assertUnauthorized(http.get("/v3/clusters", "Authorization", "Basic !!!not-base64"));
             assertUnauthorized(http.get("/v3/clusters", "Authorization", "Basic"));
-            assertTrue(log.lines().stream().anyMatch(l -> l.contains("status=401") && l.contains("error_code=40101")
+            assertTrue(log.await(l -> l.contains("status=401") && l.contains("error_code=40101")
                     && l.endsWith("principal=-")), log.lines().toString());
         }
     }
@@ -165,7 +165,7 @@ class BasicAuthenticationTest {
             assertEquals(BasicAuthenticator.Verification.DELEGATED_TO_KAFKA, BasicAuthenticator.Verification.of(
                     new KrestConfig(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BASIC"))));
             assertEquals(200, open.http().get("/v3/clusters", "Authorization", basic("dave", "any")).status());
-            assertTrue(log.lines().stream().anyMatch(l -> l.endsWith("principal=dave")), log.lines().toString());
+            assertTrue(log.await(l -> l.endsWith("principal=dave")), log.lines().toString());
             KrestHttp.Response missing = open.http().get("/v3/clusters");
             assertEquals(401, missing.status());
             assertEquals(40101, missing.errorCode());

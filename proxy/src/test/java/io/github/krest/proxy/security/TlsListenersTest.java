@@ -200,6 +200,21 @@ class TlsListenersTest {
     }
 
     @Test
+    void aCertificateNoRuleMapsIsRefused() {
+        try (TestKrest krest = TestKrest.start(tls(Map.of(
+                KrestConfig.SSL_TRUSTSTORE_LOCATION, certs.trustStore().toString(),
+                KrestConfig.SSL_TRUSTSTORE_TYPE, "PKCS12",
+                KrestConfig.SSL_TRUSTSTORE_PASSWORD, TestCertificates.PASSWORD,
+                KrestConfig.SSL_CLIENT_AUTHENTICATION, "REQUESTED",
+                KrestConfig.SSL_PRINCIPAL_MAPPING_RULES, "RULE:^CN=([^,]+),OU=ops,.*$/$1/")))) {
+            KrestHttp.Response response = https(krest, aliceStore).get("/v3/clusters");
+            assertEquals(401, response.status(), response.body());
+            assertEquals(40101, response.errorCode());
+            assertEquals(200, https(krest, null).get("/v3/clusters").status());
+        }
+    }
+
+    @Test
     void principalMappingUsesKafkaRules() {
         CertificatePrincipals rules = new CertificatePrincipals("RULE:^CN=([^,]+),OU=([^,]+),.*$/$1@$2/L,DEFAULT");
         assertEquals("alice@eng", rules.principal("CN=Alice,OU=Eng,O=krest"));
