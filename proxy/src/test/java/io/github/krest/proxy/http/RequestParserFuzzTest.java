@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class RequestParserFuzzTest {
     private static final long SEED = 0x6b72657374L;
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 120;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> CONTENT_TYPES = List.of(
             "application/vnd.kafka.binary.v2+json", "application/vnd.kafka.json.v2+json",
@@ -76,6 +76,11 @@ class RequestParserFuzzTest {
         krest = TestKrest.start(Map.of(KrestConfig.REQUEST_BODY_MAX_BYTES, "1048576",
                 KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES, "65536"));
         cluster = krest.http().get("/v3/clusters").json().get("data").get(0).get("cluster_id").asText();
+        // an instance that lives through the run, so that the consumer parsers get past the instance look-up
+        String v2 = "application/vnd.kafka.v2+json";
+        krest.http().post("/consumers/fuzz-group", v2, "{\"name\":\"fuzz\",\"format\":\"binary\"}");
+        krest.http().post("/consumers/fuzz-group/instances/fuzz/assignments", v2,
+                "{\"partitions\":[{\"topic\":\"fuzz-topic\",\"partition\":0}]}");
     }
 
     @AfterAll
@@ -133,7 +138,8 @@ class RequestParserFuzzTest {
         list.add(new Request("GET", base + "/records?timeout=" + segment(random) + "&max_bytes="
                 + segment(random), "application/vnd.kafka.json.v2+json", new byte[0]));
         list.add(new Request("GET", base + "/offsets", contentType(random), body(random)));
-        list.add(new Request("DELETE", base, contentType(random), new byte[0]));
+        list.add(new Request("DELETE", "/consumers/" + group + "/instances/" + segment(random),
+                contentType(random), new byte[0]));
         return list;
     }
 
