@@ -31,11 +31,14 @@ import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.limit.Limits;
 import io.github.krest.proxy.security.Caller;
+import io.github.krest.proxy.security.AuthenticationFilter;
+import io.github.krest.proxy.security.CorsSettings;
+import io.github.krest.proxy.security.SecurityHeadersFilter;
+import io.github.krest.proxy.security.SslContexts;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
-import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * A running krest replica: the shared Kafka clients, the core services and the Helidon web server on every
@@ -74,20 +77,10 @@ public final class KrestServer implements AutoCloseable {
      * @return the running server
      */
     public static KrestServer start(KrestConfig config) {
-        return start(config, Optional.empty());
-    }
-
-    /**
-     * TEST SEAM, to be removed when real authentication lands: as {@link #start(KrestConfig)}, with a filter that
-     * runs where authentication will run (after the request observer, before the access lists and the routes) and
-     * stores each request's {@link Caller}. Only tests call this (see the test fixture
-     * {@code AuthenticationStandIn} in the test sources).
-     *
-     * @param config validated configuration with {@code bootstrap.servers} set
-     * @param callerFilter the stand-in for authentication
-     * @return the running server
-     */
-    static KrestServer start(KrestConfig config, Optional<Filter> callerFilter) {
+        // security settings first: a bad key store or key fails start-up before any client is created
+        Optional<Tls> tls = config.listeners().stream().anyMatch(KrestConfig.Listener::tls)
+                ? Optional.of(SslContexts.serverTls(config)) : Optional.empty();
+        Optional<AuthenticationFilter> authentication = AuthenticationFilter.of(config);
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
@@ -117,7 +110,7 @@ public final class KrestServer implements AutoCloseable {
             Services services = new Services(config, new CallerSessions(sessions), consumers, store,
                     Limits.of(config), schemas, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
-                    callerFilter);
+                    authentication);
 
             List<KrestConfig.Listener> listeners = config.listeners();
             Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
@@ -128,17 +121,25 @@ public final class KrestServer implements AutoCloseable {
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(r -> routing(r, services));
+            if (listeners.getFirst().tls()) {
+                builder.tls(tls.orElseThrow());
+            }
             List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
                 KrestConfig.Listener listener = listeners.get(i);
                 sockets.add("listener-" + i);
-                builder.putSocket("listener-" + i, socket -> socket
-                        .host(listener.host())
-                        .port(listener.port())
-                        .shutdownGracePeriod(grace)
-                        .directHandlers(HttpErrors.directHandlers())
-                        .routing(r -> routing(r, services)));
+                builder.putSocket("listener-" + i, socket -> {
+                    socket.host(listener.host())
+                            .port(listener.port())
+                            .shutdownGracePeriod(grace)
+                            .directHandlers(HttpErrors.directHandlers())
+                            .routing(r -> routing(r, services));
+                    if (listener.tls()) {
+                        socket.tls(tls.orElseThrow());
+                    }
+                });
             }
+            CorsSettings.feature(config, sockets).ifPresent(builder::addFeature);
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
                     KrestHealth.checks(clients.admin(), store), sockets));
             WebServer server = builder.build().start();
@@ -174,7 +175,8 @@ public final class KrestServer implements AutoCloseable {
     /** What the routes need. */
     record Services(KrestConfig config, CallerSessions kafka,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
-                    Optional<SchemaFormats> schemas, RequestObserver observer, Optional<Filter> callerFilter) {
+                    Optional<SchemaFormats> schemas, RequestObserver observer,
+                    Optional<AuthenticationFilter> authentication) {
     }
 
     /**
@@ -190,8 +192,10 @@ public final class KrestServer implements AutoCloseable {
             // first, so that it measures and logs every request, also those the filters below answer
             routing.addFilter(services.observer());
         }
-        // TEST SEAM: where authentication will store the request's Caller
-        services.callerFilter().ifPresent(routing::addFilter);
+        SecurityHeadersFilter.of(config).ifPresent(routing::addFilter);
+        // after the observer, so that 401s are measured and logged; before the access lists and rate limits, so
+        // that unauthenticated requests learn nothing about the endpoints and take no permits
+        services.authentication().ifPresent(routing::addFilter);
         AccessListFilter accessList = new AccessListFilter(config.getList(KrestConfig.API_ENDPOINTS_ALLOWLIST),
                 config.getList(KrestConfig.API_ENDPOINTS_BLOCKLIST));
         if (accessList.active()) {
@@ -209,10 +213,13 @@ public final class KrestServer implements AutoCloseable {
         routing.register(new io.github.krest.proxy.http.OpenApiService());
         // Kafka refused the caller's credentials: drop the caller's clients at once, so they neither linger nor
         // keep retrying, then answer 401/40101 as any other error
-        routing.error(AuthenticationException.class, (req, res, t) -> {
+        routing.error(org.apache.kafka.common.errors.AuthenticationException.class, (req, res, t) -> {
             services.kafka().sessions().invalidate(Caller.of(req).kafkaIdentity());
             HttpErrors.send(res, HttpErrors.toResponse(t));
         });
+        if (CorsSettings.enabled(config)) {
+            CorsSettings.answerPreflights(routing);
+        }
         HttpErrors.register(routing);
     }
 
@@ -224,6 +231,14 @@ public final class KrestServer implements AutoCloseable {
     /** @return the port of the first listener (useful with port 0) */
     public int port() {
         return server.port();
+    }
+
+    /**
+     * @param listener the index of a listener in {@code listeners}
+     * @return its bound port (useful with port 0)
+     */
+    public int port(int listener) {
+        return listener == 0 ? server.port() : server.port("listener-" + listener);
     }
 
     /**

@@ -43,6 +43,10 @@ public final class Main {
         }
         try {
             run(config);
+        } catch (ConfigException e) {
+            // e.g. a key store that cannot be read: found while starting, reported like any invalid setting
+            System.err.println("krest: invalid configuration: " + e.getMessage());
+            System.exit(2);
         } catch (Exception e) {
             LOG.log(Level.ERROR, "krest failed to start: " + e.getMessage(), e);
             System.exit(1);

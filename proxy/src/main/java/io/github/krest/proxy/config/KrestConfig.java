@@ -77,6 +77,40 @@ public final class KrestConfig extends AbstractConfig {
     public static final String METRICS_ENABLE = "metrics.enable";
     public static final String ACCESS_LOG_ENABLE = "access.log.enable";
 
+    public static final String SSL_KEYSTORE_LOCATION = "ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "ssl.key.password";
+    public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "ssl.truststore.type";
+    public static final String SSL_PROTOCOL = "ssl.protocol";
+    public static final String SSL_ENABLED_PROTOCOLS = "ssl.enabled.protocols";
+    public static final String SSL_CIPHER_SUITES = "ssl.cipher.suites";
+    public static final String SSL_CLIENT_AUTHENTICATION = "ssl.client.authentication";
+    public static final String SSL_PRINCIPAL_MAPPING_RULES = "ssl.principal.mapping.rules";
+    public static final String AUTHENTICATION_METHOD = "authentication.method";
+    public static final String AUTHENTICATION_REALM = "authentication.realm";
+    public static final String AUTHENTICATION_SKIP_PATHS = "authentication.skip.paths";
+    public static final String AUTHENTICATION_BASIC_PASSWORD_FILE = "authentication.basic.password.file";
+    public static final String BEARER_JWKS_ENDPOINT_URL = "authentication.bearer.jwks.endpoint.url";
+    public static final String BEARER_JWKS_REFRESH_MS = "authentication.bearer.jwks.endpoint.refresh.ms";
+    public static final String BEARER_PUBLIC_KEY_LOCATION = "authentication.bearer.public.key.location";
+    public static final String BEARER_SECRET = "authentication.bearer.secret";
+    public static final String BEARER_EXPECTED_ISSUER = "authentication.bearer.expected.issuer";
+    public static final String BEARER_EXPECTED_AUDIENCE = "authentication.bearer.expected.audience";
+    public static final String BEARER_CLOCK_SKEW_SECONDS = "authentication.bearer.clock.skew.seconds";
+    public static final String BEARER_SUB_CLAIM_NAME = "authentication.bearer.sub.claim.name";
+    public static final String ACCESS_CONTROL_ALLOW_ORIGIN = "access.control.allow.origin";
+    public static final String ACCESS_CONTROL_ALLOW_METHODS = "access.control.allow.methods";
+    public static final String ACCESS_CONTROL_ALLOW_HEADERS = "access.control.allow.headers";
+    public static final String ACCESS_CONTROL_EXPOSE_HEADERS = "access.control.expose.headers";
+    public static final String HSTS_HEADER_ENABLE = "hsts.header.enable";
+    public static final String NOSNIFF_PREVENTION_ENABLE = "nosniff.prevention.enable";
+    public static final String REDIS_SSL_TRUSTSTORE_LOCATION = "redis.ssl.truststore.location";
+    public static final String REDIS_SSL_TRUSTSTORE_PASSWORD = "redis.ssl.truststore.password";
+    public static final String REDIS_SSL_TRUSTSTORE_TYPE = "redis.ssl.truststore.type";
+
     public static final String RATE_LIMIT_ENABLE = "rate.limit.enable";
     public static final String RATE_LIMIT_PERMITS_PER_SEC = "rate.limit.permits.per.sec";
     public static final String RATE_LIMIT_TIMEOUT_MS = "rate.limit.timeout.ms";
@@ -104,7 +138,8 @@ public final class KrestConfig extends AbstractConfig {
                     "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
                             + "broker in-process, for trying krest out.")
             .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(), Importance.HIGH,
-                    "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082.")
+                    "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082; "
+                            + "https:// listeners serve TLS with the ssl.* keys.")
             .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
                     "Base URL(s) used in absolute URLs (v2 base_uri, v3 self/related links): the load balancer's "
                             + "address. Empty: built from the request's Forwarded / X-Forwarded-* / Host headers.")
@@ -267,7 +302,97 @@ public final class KrestConfig extends AbstractConfig {
                             + "(method, resource name, status, error_code, duration, bytes, principal).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
                     "krest: port of the embedded broker's client listener when bootstrap.servers is empty "
-                            + "(0 or a busy port: any free port).");
+                            + "(0 or a busy port: any free port).")
+            .define(SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.HIGH,
+                    "Key store with the server certificate and private key of the https:// listeners; required "
+                            + "when a listener is https://.")
+            .define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of " + SSL_KEYSTORE_LOCATION + " (for PEM: of the encrypted private key).")
+            .define(SSL_KEYSTORE_TYPE, Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12",
+                    "PEM"), Importance.MEDIUM,
+                    "Type of " + SSL_KEYSTORE_LOCATION + ": JKS, PKCS12 or PEM (a file with the private key and "
+                            + "its certificate chain, read as Kafka reads ssl.keystore.type=PEM).")
+            .define(SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of the private key in " + SSL_KEYSTORE_LOCATION + "; unset: the key store's "
+                            + "password.")
+            .define(SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.HIGH,
+                    "Trust store of the CA certificates that sign client certificates (mutual TLS, "
+                            + SSL_CLIENT_AUTHENTICATION + "); empty: the JVM's default trust.")
+            .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of " + SSL_TRUSTSTORE_LOCATION + " (none for PEM).")
+            .define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS",
+                    "PKCS12", "PEM"), Importance.MEDIUM,
+                    "Type of " + SSL_TRUSTSTORE_LOCATION + ": JKS, PKCS12 or PEM (a file of certificates).")
+            .define(SSL_PROTOCOL, Type.STRING, "TLS", Importance.LOW,
+                    "The SSLContext protocol of the https:// listeners.")
+            .define(SSL_ENABLED_PROTOCOLS, Type.LIST, "TLSv1.3,TLSv1.2", protocolsValidator(), Importance.MEDIUM,
+                    "TLS versions the https:// listeners accept: TLSv1.3 and/or TLSv1.2; older versions are "
+                            + "refused (Confluent's default is the JVM's).")
+            .define(SSL_CIPHER_SUITES, Type.LIST, "", Importance.LOW,
+                    "Cipher suites the https:// listeners accept; empty: the JVM's defaults.")
+            .define(SSL_CLIENT_AUTHENTICATION, Type.STRING, "NONE", ConfigDef.CaseInsensitiveValidString.in("NONE",
+                    "REQUESTED", "REQUIRED"), Importance.MEDIUM,
+                    "Client certificates on https:// listeners (mutual TLS): NONE, REQUESTED (asked for, "
+                            + "optional) or REQUIRED (a client without a valid one fails the TLS handshake).")
+            .define(SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, "DEFAULT", principalRulesValidator(),
+                    Importance.LOW,
+                    "krest: how a client certificate's subject (RFC 2253) becomes the principal when "
+                            + AUTHENTICATION_METHOD + "=NONE; Kafka's ssl.principal.mapping.rules syntax, e.g. "
+                            + "RULE:^CN=([^,]+),.*$/$1/L,DEFAULT. DEFAULT: the whole subject.")
+            .define(AUTHENTICATION_METHOD, Type.STRING, "NONE", ConfigDef.CaseInsensitiveValidString.in("NONE",
+                    "BASIC", "BEARER"), Importance.HIGH,
+                    "HTTP authentication: NONE (the principal is the mutual-TLS client certificate's, if any), "
+                            + "BASIC (Authorization: Basic) or BEARER (Authorization: Bearer with a JWT). "
+                            + "Failures answer 401/40101 with WWW-Authenticate.")
+            .define(AUTHENTICATION_REALM, Type.STRING, "krest", Importance.LOW,
+                    "The realm in WWW-Authenticate challenges.")
+            .define(AUTHENTICATION_SKIP_PATHS, Type.LIST, "/observe/health,/observe/health/*", Importance.LOW,
+                    "Paths served without authentication: exact paths, or prefixes ending in /* (krest's default "
+                            + "keeps the health probes of load balancers open; Confluent's is empty).")
+            .define(AUTHENTICATION_BASIC_PASSWORD_FILE, Type.STRING, "", Importance.HIGH,
+                    "krest: file of user:bcrypt-hash lines (bin/krest-passwd or htpasswd -B) that BASIC "
+                            + "checks passwords against; re-read when it changes. Empty: BASIC checks nothing "
+                            + "itself and passes the credentials on, for Kafka to verify under principal "
+                            + "propagation. (Confluent uses a JAAS login module instead.)")
+            .define(BEARER_JWKS_ENDPOINT_URL, Type.STRING, "", Importance.HIGH,
+                    "krest: JWKS URL with the keys that sign bearer tokens (cached, refreshed as keys rotate); "
+                            + "or set " + BEARER_PUBLIC_KEY_LOCATION + " or " + BEARER_SECRET + ".")
+            .define(BEARER_JWKS_REFRESH_MS, Type.LONG, 3_600_000L, Range.atLeast(10_000), Importance.LOW,
+                    "krest: how long keys from " + BEARER_JWKS_ENDPOINT_URL + " are cached, in ms; a token "
+                            + "signed by an unknown key id refreshes them at once.")
+            .define(BEARER_PUBLIC_KEY_LOCATION, Type.STRING, "", Importance.HIGH,
+                    "krest: PEM file of the RSA or EC public key that signs bearer tokens.")
+            .define(BEARER_SECRET, Type.PASSWORD, null, Importance.HIGH,
+                    "krest: shared secret of HMAC-signed (HS256/384/512) bearer tokens, at least 32 bytes.")
+            .define(BEARER_EXPECTED_ISSUER, Type.STRING, "", Importance.MEDIUM,
+                    "krest: the iss a bearer token must have; empty: any.")
+            .define(BEARER_EXPECTED_AUDIENCE, Type.LIST, "", Importance.MEDIUM,
+                    "krest: audiences of which a bearer token's aud must contain one; empty: any.")
+            .define(BEARER_CLOCK_SKEW_SECONDS, Type.INT, 30, Range.atLeast(0), Importance.LOW,
+                    "krest: tolerance for exp and nbf of bearer tokens, in seconds.")
+            .define(BEARER_SUB_CLAIM_NAME, Type.STRING, "sub", Importance.LOW,
+                    "krest: the claim holding a bearer token's principal (a token without it answers 401).")
+            .define(ACCESS_CONTROL_ALLOW_ORIGIN, Type.STRING, "", Importance.LOW,
+                    "CORS: allowed origins, comma-separated, or *; empty: CORS off.")
+            .define(ACCESS_CONTROL_ALLOW_METHODS, Type.STRING, "", Importance.LOW,
+                    "CORS: allowed methods, comma-separated; empty: GET, POST, HEAD (Confluent's default).")
+            .define(ACCESS_CONTROL_ALLOW_HEADERS, Type.STRING, "", Importance.LOW,
+                    "CORS: allowed request headers, comma-separated; empty: X-Requested-With, Content-Type, "
+                            + "Accept, Origin (Confluent's default).")
+            .define(ACCESS_CONTROL_EXPOSE_HEADERS, Type.STRING, "", Importance.LOW,
+                    "CORS: response headers exposed to scripts, comma-separated; empty: none.")
+            .define(HSTS_HEADER_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+                    "Send Strict-Transport-Security: max-age=31536000 on https:// responses.")
+            .define(NOSNIFF_PREVENTION_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+                    "Send X-Content-Type-Options: nosniff on every response.")
+            .define(REDIS_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+                    "krest: trust store of the CA that signs the rediss:// server's certificate; empty: the "
+                            + "JVM's default trust.")
+            .define(REDIS_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "krest: password of " + REDIS_SSL_TRUSTSTORE_LOCATION + ".")
+            .define(REDIS_SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS",
+                    "PKCS12", "PEM"), Importance.LOW,
+                    "krest: type of " + REDIS_SSL_TRUSTSTORE_LOCATION + ": JKS, PKCS12 or PEM.");
 
     private final List<Listener> listeners;
     private final List<URI> advertised;
@@ -286,21 +411,63 @@ public final class KrestConfig extends AbstractConfig {
         if (getString(CONSUMER_STATE_STORE).equals("redis") && getPassword(REDIS_URL) == null) {
             throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
         }
+        if (listeners.stream().anyMatch(Listener::tls) && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {
+            throw new ConfigException(SSL_KEYSTORE_LOCATION, "", "required for an https:// listener");
+        }
     }
 
-    /** A listener to bind: scheme (http), host and port. */
+    /** A listener to bind: scheme (http or https), host and port. */
     public record Listener(String scheme, String host, int port) {
         static Listener parse(String value) {
             URI uri = parseUri(LISTENERS, value);
-            if (!"http".equalsIgnoreCase(uri.getScheme())) {
-                throw new ConfigException(LISTENERS, value, "only http:// listeners are supported");
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new ConfigException(LISTENERS, value, "only http:// and https:// listeners are supported");
             }
             if (uri.getHost() == null) {
                 throw new ConfigException(LISTENERS, value, "a listener needs a host, e.g. http://0.0.0.0:8082");
             }
-            int port = uri.getPort() < 0 ? 80 : uri.getPort();
-            return new Listener("http", uri.getHost(), port);
+            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+            return new Listener(scheme, uri.getHost(), port);
         }
+
+        /** @return whether this listener serves TLS */
+        public boolean tls() {
+            return scheme.equals("https");
+        }
+    }
+
+    private static ConfigDef.Validator protocolsValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) value;
+                if (list == null || list.isEmpty()) {
+                    throw new ConfigException(name, value, "at least one of TLSv1.3, TLSv1.2 is required");
+                }
+                for (String protocol : list) {
+                    if (!protocol.equals("TLSv1.3") && !protocol.equals("TLSv1.2")) {
+                        throw new ConfigException(name, value, "only TLSv1.3 and TLSv1.2 are allowed");
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "[TLSv1.3, TLSv1.2]";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator principalRulesValidator() {
+        return (name, value) -> {
+            try {
+                org.apache.kafka.common.security.ssl.SslPrincipalMapper.fromRules((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
     }
 
     private static ConfigDef.Validator listenersValidator() {
@@ -317,7 +484,7 @@ public final class KrestConfig extends AbstractConfig {
 
             @Override
             public String toString() {
-                return "http://host:port,...";
+                return "http(s)://host:port,...";
             }
         };
     }

@@ -23,6 +23,8 @@ public enum ErrorCode {
     /** A consumer setting outside its allowed range (e.g. fetch.min.bytes). */
     INVALID_CONSUMER_CONFIG_CONSTRAINT(422, 40001),
     KAFKA_AUTHENTICATION(401, 40101),
+    /** krest: HTTP authentication ({@code authentication.method}) failed or was missing. */
+    AUTHENTICATION_FAILED(401, 40101),
     KAFKA_AUTHORIZATION(403, 40301),
     TOPIC_NOT_FOUND(404, 40401),
     PARTITION_NOT_FOUND(404, 40402),

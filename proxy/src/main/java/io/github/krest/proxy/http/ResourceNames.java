@@ -135,10 +135,30 @@ public final class ResourceNames {
             return cached.get().name();
         }
         Resolved resolved = new Resolved(resolve(req.prologue().method().text(), req.path().path(),
-                req.headers().contentType().map(t -> t.mediaType().text()),
-                req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList()));
+                parsedContentType(req), parsedAccept(req)));
         req.context().register(resolved);
         return resolved.name();
+    }
+
+    /**
+     * The media type of {@code Content-Type}; empty when it is absent or cannot be parsed, which the handler answers
+     * (this runs after the response too, from the request observer, where it must not throw).
+     */
+    private static Optional<String> parsedContentType(ServerRequest req) {
+        try {
+            return req.headers().contentType().map(t -> t.mediaType().text());
+        } catch (RuntimeException unparsable) {
+            return Optional.empty();
+        }
+    }
+
+    /** The media types of {@code Accept}; empty when it cannot be parsed. */
+    private static List<String> parsedAccept(ServerRequest req) {
+        try {
+            return req.headers().acceptedTypes().stream().map(HttpMediaType::text).toList();
+        } catch (RuntimeException unparsable) {
+            return List.of();
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.ResourceNames;
+import io.github.krest.proxy.security.Caller;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -63,7 +64,8 @@ public final class RequestObserver implements Filter {
             String resource = ResourceNames.of(req).orElse(UNKNOWN);
             metrics.ifPresent(m -> m.request(resource, errorCode, nanos));
             accessLog.ifPresent(log -> log.write(new AccessLog.Entry(method, resource, status, errorCode,
-                    TimeUnit.NANOSECONDS.toMillis(nanos), res.bytesWritten(), Optional.empty())));
+                    TimeUnit.NANOSECONDS.toMillis(nanos), res.bytesWritten(),
+                    Optional.of(Caller.of(req).principal()))));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.krest.proxy.state;
 
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.security.SslContexts;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.memory.InMemoryConsumerStateStore;
 import io.github.krest.state.redis.RedisConsumerStateStore;
@@ -8,7 +9,8 @@ import io.github.krest.state.redis.RedisStateStoreConfig;
 
 /**
  * Creates the configured consumer state store: {@code consumer.state.store=memory} (one replica) or {@code redis}
- * ({@code redis.url}), the latter behind a circuit breaker.
+ * ({@code redis.url}, with {@code rediss://} trusting {@code redis.ssl.truststore.*} when set), the latter behind
+ * a circuit breaker.
  */
 public final class StateStores {
     private StateStores() {
@@ -26,6 +28,11 @@ public final class StateStores {
         RedisStateStoreConfig defaults = RedisStateStoreConfig.of(config.getPassword(KrestConfig.REDIS_URL).value());
         RedisStateStoreConfig redis = new RedisStateStoreConfig(defaults.url(), Math.max(100, timeout / 4), timeout,
                 defaults.maxConnections(), defaults.expiryGraceMs());
-        return new CircuitBreakingStateStore(new RedisConsumerStateStore(redis), "consumer-state-store");
+        String trustStore = config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION).strip();
+        java.util.Optional<javax.net.ssl.SSLContext> tls = trustStore.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(SslContexts.clientTrust(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION,
+                        trustStore, config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_TYPE),
+                        config.getPassword(KrestConfig.REDIS_SSL_TRUSTSTORE_PASSWORD)));
+        return new CircuitBreakingStateStore(new RedisConsumerStateStore(redis, tls), "consumer-state-store");
     }
 }

@@ -69,11 +69,17 @@ class KrestConfigTest {
     }
 
     @Test
-    void httpsListenerIsRejected() {
+    void httpsListenerNeedsAKeyStore() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new KrestConfig(Map.of(KrestConfig.LISTENERS, "https://0.0.0.0:8443")));
-        assertTrue(e.getMessage().contains(KrestConfig.LISTENERS), e.getMessage());
-        assertTrue(e.getMessage().contains("https://0.0.0.0:8443"), e.getMessage());
+        assertTrue(e.getMessage().contains(KrestConfig.SSL_KEYSTORE_LOCATION), e.getMessage());
+        KrestConfig config = new KrestConfig(Map.of(KrestConfig.LISTENERS, "https://0.0.0.0:8443,http://h:1",
+                KrestConfig.SSL_KEYSTORE_LOCATION, "/etc/krest/krest.p12"));
+        assertEquals(new KrestConfig.Listener("https", "0.0.0.0", 8443), config.listeners().getFirst());
+        assertTrue(config.listeners().getFirst().tls());
+        ConfigException ftp = assertThrows(ConfigException.class,
+                () -> new KrestConfig(Map.of(KrestConfig.LISTENERS, "ftp://0.0.0.0:21")));
+        assertTrue(ftp.getMessage().contains(KrestConfig.LISTENERS), ftp.getMessage());
     }
 
     @Test

@@ -14,10 +14,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class KrestHttp {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client;
 
     public KrestHttp(String base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    /**
+     * @param base   the base URL, e.g. {@code https://127.0.0.1:34567}
+     * @param client the client to send with, e.g. one with a TLS context
+     */
+    public KrestHttp(String base, HttpClient client) {
         this.base = base;
+        this.client = client;
     }
 
     /** @return the base URL, e.g. {@code http://127.0.0.1:34567} */

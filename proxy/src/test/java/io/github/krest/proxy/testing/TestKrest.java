@@ -47,6 +47,14 @@ public final class TestKrest implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * @param listener the index of a listener in {@code listeners}
+     * @return its port
+     */
+    public int port(int listener) {
+        return server.port(listener);
+    }
+
     @Override
     public void close() {
         server.close();

@@ -87,13 +87,28 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
      * @param config where and how to connect
      */
     public RedisConsumerStateStore(RedisStateStoreConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /**
+     * Creates the store. Does not connect: the first operation does, so the proxy can start while Redis is down.
+     *
+     * @param config where and how to connect
+     * @param tls    for {@code rediss://}: the TLS context whose trust managers check the server certificate (the
+     *               host name is verified too); empty: the JVM's default trust store
+     */
+    public RedisConsumerStateStore(RedisStateStoreConfig config, Optional<javax.net.ssl.SSLContext> tls) {
         this.config = Objects.requireNonNull(config, "config");
         DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(config.connectTimeoutMs())
                 .socketTimeoutMillis(config.socketTimeoutMs())
                 .database(config.database())
                 .clientName("krest");
-        if (config.tls()) {
+        if (config.tls() && tls.isPresent()) {
+            javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            clientConfig.ssl(true).sslSocketFactory(tls.get().getSocketFactory()).sslParameters(parameters);
+        } else if (config.tls()) {
             // SslOptions.defaults(): the JVM's default trust store (javax.net.ssl.trustStore) and full host name
             // verification, the same as the deprecated ssl(true).
             clientConfig.sslOptions(SslOptions.defaults());

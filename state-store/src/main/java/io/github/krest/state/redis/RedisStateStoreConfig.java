@@ -109,7 +109,8 @@ public record RedisStateStoreConfig(String url, int connectTimeoutMs, int socket
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("malformed Redis URL: " + e.getMessage(), e);
+            // not e.getMessage(): it quotes the whole URL, password included
+            throw new IllegalArgumentException("malformed Redis URL: " + e.getReason() + " at index " + e.getIndex());
         }
         String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {

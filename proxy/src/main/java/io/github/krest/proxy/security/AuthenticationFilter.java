@@ -1,0 +1,143 @@
+package io.github.krest.proxy.security;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorResponse;
+import io.github.krest.proxy.http.HttpErrors;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Establishes the {@link Caller} of every request, on every listener and route (the v3 streaming produce too),
+ * before the access lists and rate limits.
+ *
+ * <ul>
+ *   <li>{@code authentication.method=NONE}: the caller is the one the verified TLS client certificate names
+ *       ({@code ssl.principal.mapping.rules}), else {@link Caller#ANONYMOUS}; a certificate that no rule maps
+ *       answers 401/40101 (without a challenge: no HTTP scheme would help).</li>
+ *   <li>{@code BASIC} / {@code BEARER}: the {@code Authorization} header must carry accepted credentials of that
+ *       scheme; otherwise 401 with {@code {"error_code":40101,...}} and a {@code WWW-Authenticate} challenge. A
+ *       client certificate only secures the connection.</li>
+ *   <li>Paths of {@code authentication.skip.paths} and {@code OPTIONS} requests (CORS preflights, as Confluent's
+ *       {@code access.control.skip.options=true}) pass without credentials, as {@link Caller#ANONYMOUS}.</li>
+ * </ul>
+ */
+public final class AuthenticationFilter implements Filter {
+    private final Optional<HttpAuthenticator> authenticator;
+    private final Optional<CertificatePrincipals> certificates;
+    private final List<String> skipPaths;
+    private final String realm;
+
+    /**
+     * @param authenticator the scheme of {@code authentication.method}, empty for NONE
+     * @param certificates  principals of TLS client certificates (used with NONE)
+     * @param skipPaths     exact paths and prefixes ending in {@code /*} served without authentication
+     * @param realm         the challenge's realm
+     */
+    public AuthenticationFilter(Optional<HttpAuthenticator> authenticator,
+                                Optional<CertificatePrincipals> certificates, List<String> skipPaths, String realm) {
+        this.authenticator = authenticator;
+        this.certificates = certificates;
+        this.skipPaths = List.copyOf(skipPaths);
+        this.realm = realm;
+    }
+
+    /**
+     * @param config krest configuration
+     * @return the filter, empty when there is nothing to authenticate (NONE and no https:// listener)
+     */
+    public static Optional<AuthenticationFilter> of(KrestConfig config) {
+        String method = config.getString(KrestConfig.AUTHENTICATION_METHOD).toUpperCase(Locale.ROOT);
+        Optional<HttpAuthenticator> authenticator = switch (method) {
+            case "BASIC" -> Optional.of(BasicAuthenticator.of(config));
+            case "BEARER" -> Optional.of(BearerAuthenticator.of(config));
+            default -> Optional.empty();
+        };
+        boolean tls = config.listeners().stream().anyMatch(KrestConfig.Listener::tls)
+                && !config.getString(KrestConfig.SSL_CLIENT_AUTHENTICATION).equalsIgnoreCase("NONE");
+        Optional<CertificatePrincipals> certificates = authenticator.isEmpty() && tls
+                ? Optional.of(new CertificatePrincipals(config.getString(KrestConfig.SSL_PRINCIPAL_MAPPING_RULES)))
+                : Optional.empty();
+        if (authenticator.isEmpty() && certificates.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuthenticationFilter(authenticator, certificates,
+                config.getList(KrestConfig.AUTHENTICATION_SKIP_PATHS), config.getString(KrestConfig.AUTHENTICATION_REALM)));
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (authenticator.isEmpty()) {
+            try {
+                certificates.flatMap(c -> c.caller(req)).ifPresent(caller -> Caller.set(req, caller));
+            } catch (IllegalArgumentException noRuleApplies) {
+                // as Kafka: a certificate no rule maps fails authentication (it must not pass as anonymous)
+                HttpErrors.send(res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED,
+                        "The client certificate's subject matches no ssl.principal.mapping.rules."));
+                return;
+            }
+            chain.proceed();
+            return;
+        }
+        if (req.prologue().method().equals(Method.OPTIONS) || skipped(req.path().path())) {
+            chain.proceed();
+            return;
+        }
+        HttpAuthenticator scheme = authenticator.get();
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) {
+            reject(res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
+                    + scheme.scheme() + " header.");
+            return;
+        }
+        String value = header.get();
+        int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase(scheme.scheme())) {
+            reject(res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
+                    + scheme.scheme() + " header.");
+            return;
+        }
+        try {
+            Caller.set(req, scheme.authenticate(value.substring(space + 1)));
+        } catch (AuthenticationException e) {
+            reject(res, scheme, Optional.of(e), e.getMessage());
+            return;
+        }
+        chain.proceed();
+    }
+
+    private void reject(RoutingResponse res, HttpAuthenticator scheme, Optional<AuthenticationException> failure,
+                        String message) {
+        res.header(HeaderNames.WWW_AUTHENTICATE, scheme.challenge(realm, failure));
+        HttpErrors.send(res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED, message));
+    }
+
+    /**
+     * @param path the request path
+     * @return whether {@code authentication.skip.paths} lets it through; paths with dot segments never match
+     */
+    boolean skipped(String path) {
+        if (path.contains("/..") || path.contains("/./") || path.contains("//")) {
+            return false;
+        }
+        for (String skip : skipPaths) {
+            if (skip.endsWith("/*")) {
+                String prefix = skip.substring(0, skip.length() - 1);
+                if (path.startsWith(prefix)) {
+                    return true;
+                }
+            } else if (path.equals(skip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.krest.proxy.security;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.LinkedHashSet;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.helidon.webserver.cors.CorsFeature;
+
+/**
+ * Confluent's CORS keys ({@code access.control.allow.origin}, {@code ...allow.methods}, {@code ...allow.headers},
+ * {@code ...expose.headers}) as Helidon's CORS feature on every listener: it answers preflight {@code OPTIONS}
+ * requests itself (without authentication) and adds the {@code Access-Control-*} headers to actual requests from
+ * an allowed origin. CORS is off while {@code access.control.allow.origin} is empty, as in Confluent; then the
+ * defaults of the other keys are Confluent's (Jetty's CrossOriginFilter's).
+ */
+public final class CorsSettings {
+    /** Confluent's methods when {@code access.control.allow.methods} is empty. */
+    public static final List<String> DEFAULT_METHODS = List.of("GET", "POST", "HEAD");
+    /** Confluent's headers when {@code access.control.allow.headers} is empty. */
+    public static final List<String> DEFAULT_HEADERS = List.of("X-Requested-With", "Content-Type", "Accept",
+            "Origin");
+
+    private CorsSettings() {
+    }
+
+    /**
+     * @param config  krest configuration
+     * @param sockets the names of all listener sockets
+     * @return the CORS feature, empty when CORS is off
+     */
+    public static Optional<CorsFeature> feature(KrestConfig config, List<String> sockets) {
+        Set<String> origins = split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN));
+        if (origins.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> methods = orDefault(split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_METHODS)),
+                DEFAULT_METHODS);
+        Set<String> headers = orDefault(split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_HEADERS)),
+                DEFAULT_HEADERS);
+        Set<String> expose = split(config.getString(KrestConfig.ACCESS_CONTROL_EXPOSE_HEADERS));
+        return Optional.of(CorsFeature.create(cors -> cors
+                .sockets(new LinkedHashSet<>(sockets))
+                .addDefaults(false)
+                .addPath(path -> path
+                        .pathPattern("/*")
+                        .allowOrigins(origins)
+                        .allowMethods(methods)
+                        .allowHeaders(headers)
+                        .exposeHeaders(expose))));
+    }
+
+    /**
+     * Ends CORS preflight requests that Helidon's CORS filter accepted with an empty 200, before krest's catch-all
+     * 404: the filter sets the {@code Access-Control-*} headers and then lets the routing answer. Other
+     * {@code OPTIONS} requests go on to the routes. Call before the catch-all, only when CORS is on.
+     *
+     * @param routing the routing being built
+     */
+    public static void answerPreflights(io.helidon.webserver.http.HttpRouting.Builder routing) {
+        routing.options("/*", (req, res) -> {
+            if (req.headers().contains(io.helidon.http.HeaderNames.ORIGIN)
+                    && req.headers().contains(io.helidon.http.HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+                res.send();
+            } else {
+                res.next();
+            }
+        });
+    }
+
+    /**
+     * @param config krest configuration
+     * @return whether CORS is on ({@code access.control.allow.origin} set)
+     */
+    public static boolean enabled(KrestConfig config) {
+        return !split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN)).isEmpty();
+    }
+
+    private static Set<String> split(String value) {
+        Set<String> items = new LinkedHashSet<>();
+        Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(items::add);
+        return items;
+    }
+
+    private static Set<String> orDefault(Set<String> items, List<String> defaults) {
+        return items.isEmpty() ? new LinkedHashSet<>(defaults) : items;
+    }
+}

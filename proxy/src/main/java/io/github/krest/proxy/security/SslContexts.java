@@ -1,0 +1,142 @@
+package io.github.krest.proxy.security;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
+
+/**
+ * TLS contexts from krest's {@code ssl.*} keys, loaded the way Kafka loads its own: key and trust stores of type JKS,
+ * PKCS12 or PEM through Kafka's {@link DefaultSslEngineFactory}, so a file that works for a Kafka client works here.
+ *
+ * <p>A store that cannot be read (missing file, wrong password, bad PEM) throws {@link ConfigException} naming the
+ * key and the file, never a password, which stops start-up.
+ */
+public final class SslContexts {
+    private SslContexts() {
+    }
+
+    /**
+     * The TLS of krest's {@code https://} listeners: {@code ssl.keystore.*}, {@code ssl.truststore.*},
+     * {@code ssl.enabled.protocols} (TLSv1.3 and TLSv1.2 at most), {@code ssl.cipher.suites} and
+     * {@code ssl.client.authentication}.
+     *
+     * @param config krest configuration with {@code ssl.keystore.location} set
+     * @return Helidon's TLS for a listener
+     * @throws ConfigException when a store cannot be loaded
+     */
+    public static Tls serverTls(KrestConfig config) {
+        Map<String, Object> ssl = new HashMap<>();
+        String keystoreType = config.getString(KrestConfig.SSL_KEYSTORE_TYPE).toUpperCase(Locale.ROOT);
+        ssl.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, config.getString(KrestConfig.SSL_KEYSTORE_LOCATION));
+        ssl.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, keystoreType);
+        Password keystorePassword = config.getPassword(KrestConfig.SSL_KEYSTORE_PASSWORD);
+        Password keyPassword = config.getPassword(KrestConfig.SSL_KEY_PASSWORD);
+        if (keystoreType.equals("PEM")) {
+            // a PEM file has no store password, only the private key's (Kafka refuses ssl.keystore.password there)
+            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
+        } else {
+            putPassword(ssl, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, keystorePassword);
+            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
+        }
+        putTrustStore(ssl, config.getString(KrestConfig.SSL_TRUSTSTORE_LOCATION),
+                config.getString(KrestConfig.SSL_TRUSTSTORE_TYPE),
+                config.getPassword(KrestConfig.SSL_TRUSTSTORE_PASSWORD));
+        ssl.put(SslConfigs.SSL_PROTOCOL_CONFIG, config.getString(KrestConfig.SSL_PROTOCOL));
+        SSLContext context = load(ssl, KrestConfig.SSL_KEYSTORE_LOCATION,
+                config.getString(KrestConfig.SSL_KEYSTORE_LOCATION));
+        List<String> protocols = config.getList(KrestConfig.SSL_ENABLED_PROTOCOLS);
+        List<String> ciphers = config.getList(KrestConfig.SSL_CIPHER_SUITES);
+        TlsClientAuth clientAuth = switch (config.getString(KrestConfig.SSL_CLIENT_AUTHENTICATION)
+                .toUpperCase(Locale.ROOT)) {
+            case "REQUIRED" -> TlsClientAuth.REQUIRED;
+            case "REQUESTED" -> TlsClientAuth.OPTIONAL;
+            default -> TlsClientAuth.NONE;
+        };
+        try {
+            return Tls.builder()
+                    .sslContext(context)
+                    .enabledProtocols(new ArrayList<>(protocols))
+                    .enabledCipherSuites(new ArrayList<>(ciphers))
+                    .clientAuth(clientAuth)
+                    .build();
+        } catch (RuntimeException e) {
+            throw new ConfigException(KrestConfig.SSL_CIPHER_SUITES, ciphers, "invalid TLS settings: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * A client context that trusts the CA certificates of one trust store, e.g. {@code redis.ssl.truststore.*}.
+     *
+     * @param locationKey  the key naming the trust store (for errors)
+     * @param location     the trust store file
+     * @param type         JKS, PKCS12 or PEM
+     * @param password     its password, may be null
+     * @return the context
+     * @throws ConfigException when the store cannot be loaded
+     */
+    public static SSLContext clientTrust(String locationKey, String location, String type, Password password) {
+        Map<String, Object> ssl = new HashMap<>();
+        putTrustStore(ssl, location, type, password);
+        return load(ssl, locationKey, location);
+    }
+
+    private static void putTrustStore(Map<String, Object> ssl, String location, String type, Password password) {
+        if (location.isEmpty()) {
+            return;
+        }
+        String upper = type.toUpperCase(Locale.ROOT);
+        ssl.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, location);
+        ssl.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, upper);
+        if (!upper.equals("PEM")) {
+            putPassword(ssl, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, password);
+        }
+    }
+
+    private static boolean present(Password password) {
+        return password != null && !password.value().isEmpty();
+    }
+
+    private static void putPassword(Map<String, Object> ssl, String key, Password password) {
+        // an empty password is none: Kafka would try to decrypt an unencrypted PEM key with it
+        if (password != null && !password.value().isEmpty()) {
+            ssl.put(key, password);
+        }
+    }
+
+    private static SSLContext load(Map<String, Object> raw, String key, String location) {
+        ConfigDef def = new ConfigDef();
+        SslConfigs.addClientSslSupport(def);
+        DefaultSslEngineFactory factory = new DefaultSslEngineFactory();
+        try {
+            factory.configure(def.parse(raw));
+            return factory.sslContext();
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, location, "cannot set up TLS: " + causes(e));
+        }
+    }
+
+    /** The messages of a failure and its causes; Kafka's and the JDK's never contain the store passwords. */
+    private static String causes(Throwable t) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c.getMessage() != null && text.indexOf(c.getMessage()) < 0) {
+                text.append(text.isEmpty() ? "" : ": ").append(c.getMessage());
+            }
+        }
+        return text.isEmpty() ? t.getClass().getSimpleName() : text.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.krest.proxy.security;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Map;
+
+import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.TestKrest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CORS with Confluent's keys: preflights answered without authentication, headers on actual requests. */
+class CorsTest {
+    private static final String ORIGIN = "https://app.example";
+    private static TestKrest krest;
+
+    @BeforeAll
+    static void start() {
+        krest = TestKrest.start(Map.of(
+                KrestConfig.AUTHENTICATION_METHOD, "BASIC",
+                KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN,
+                KrestConfig.ACCESS_CONTROL_ALLOW_METHODS, "GET,POST,DELETE",
+                KrestConfig.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type,Authorization",
+                KrestConfig.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Request-Id"));
+    }
+
+    @AfterAll
+    static void stop() {
+        krest.close();
+    }
+
+    private static KrestHttp.Response preflight(String origin, String method) {
+        return krest.http().send(HttpRequest.newBuilder(URI.create(krest.http().base() + "/v3/clusters"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()),
+                "Origin", origin, "Access-Control-Request-Method", method,
+                "Access-Control-Request-Headers", "Authorization");
+    }
+
+    @Test
+    void preflightIsAnsweredWithoutCredentials() {
+        KrestHttp.Response response = preflight(ORIGIN, "DELETE");
+        assertEquals(200, response.status(), response.body());
+        assertEquals(ORIGIN, response.headers().firstValue("access-control-allow-origin").orElse(""));
+        String methods = String.join(",", response.headers().allValues("access-control-allow-methods"));
+        assertTrue(methods.contains("DELETE"), response.headers().toString());
+        assertTrue(response.headers().firstValue("access-control-allow-headers").orElse("")
+                .toLowerCase().contains("authorization"));
+    }
+
+    @Test
+    void otherOriginsAndMethodsAreRefused() {
+        KrestHttp.Response origin = preflight("https://evil.example", "GET");
+        assertTrue(origin.headers().firstValue("access-control-allow-origin").isEmpty(), origin.headers().toString());
+        assertEquals(403, origin.status());
+        KrestHttp.Response method = preflight(ORIGIN, "PUT");
+        assertTrue(method.headers().firstValue("access-control-allow-origin").isEmpty());
+    }
+
+    @Test
+    void actualRequestsGetTheHeadersAndStillNeedCredentials() {
+        KrestHttp.Response ok = krest.http().get("/v3/clusters", "Origin", ORIGIN,
+                "Authorization", BasicAuthenticationTest.basic("alice", "pw"));
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(ORIGIN, ok.headers().firstValue("access-control-allow-origin").orElse(""));
+        assertTrue(String.join(",", ok.headers().allValues("access-control-expose-headers")).contains("X-Request-Id"),
+                ok.headers().toString());
+        KrestHttp.Response unauthorized = krest.http().get("/v3/clusters", "Origin", ORIGIN);
+        assertEquals(401, unauthorized.status());
+        // so that a browser application can read the 401
+        assertEquals(ORIGIN, unauthorized.headers().firstValue("access-control-allow-origin").orElse(""));
+    }
+
+    @Test
+    void corsIsOffWithoutAnOrigin() {
+        try (TestKrest plain = TestKrest.start(Map.of())) {
+            KrestHttp.Response response = plain.http().get("/v3/clusters", "Origin", ORIGIN);
+            assertEquals(200, response.status());
+            assertTrue(response.headers().firstValue("access-control-allow-origin").isEmpty());
+        }
+    }
+}
