@@ -29,9 +29,10 @@ class CallerClientCacheTest {
                 "client.security.protocol", "SASL_PLAINTEXT",
                 "client.sasl.mechanism", "PLAIN",
                 "client.sasl.jaas.config", SecuredKafka.adminJaasConfig(),
-                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_PLAIN"));
+                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_PLAIN",
+                KrestConfig.AUTHENTICATION_METHOD, "BASIC"));
         props.putAll(extra);
-        return AuthenticationStandIn.start(new KrestConfig(props));
+        return KrestServer.start(new KrestConfig(props));
     }
 
     private static String[] basic(String user, String password) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -413,6 +414,31 @@ public final class KrestConfig extends AbstractConfig {
         }
         if (listeners.stream().anyMatch(Listener::tls) && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {
             throw new ConfigException(SSL_KEYSTORE_LOCATION, "", "required for an https:// listener");
+        }
+        checkAuthenticationForPropagation();
+    }
+
+    /**
+     * Ties HTTP authentication to {@code kafka.principal.propagation}: SASL propagation needs Basic credentials and
+     * OAUTHBEARER a bearer token, and BASIC without a password file (which lets Kafka verify the credentials) is only
+     * safe when Kafka does verify them.
+     */
+    private void checkAuthenticationForPropagation() {
+        String propagation = getString(KAFKA_PRINCIPAL_PROPAGATION);
+        String method = getString(AUTHENTICATION_METHOD).toUpperCase(Locale.ROOT);
+        boolean sasl = propagation.startsWith("SASL_");
+        if (sasl && !method.equals("BASIC")) {
+            throw new ConfigException(KAFKA_PRINCIPAL_PROPAGATION, propagation,
+                    "needs " + AUTHENTICATION_METHOD + "=BASIC (the caller's Basic credentials become the SASL ones)");
+        }
+        if (propagation.equals("OAUTHBEARER") && !method.equals("BEARER")) {
+            throw new ConfigException(KAFKA_PRINCIPAL_PROPAGATION, propagation,
+                    "needs " + AUTHENTICATION_METHOD + "=BEARER (the caller's token becomes the OAUTHBEARER token)");
+        }
+        if (method.equals("BASIC") && !sasl && getString(AUTHENTICATION_BASIC_PASSWORD_FILE).isBlank()) {
+            throw new ConfigException(AUTHENTICATION_BASIC_PASSWORD_FILE, "",
+                    "required with " + AUTHENTICATION_METHOD + "=BASIC unless " + KAFKA_PRINCIPAL_PROPAGATION
+                            + " is SASL_PLAIN or SASL_SCRAM_*, where Kafka verifies the credentials");
         }
     }
 

@@ -15,11 +15,13 @@ import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,17 +161,21 @@ class BasicAuthenticationTest {
     }
 
     @Test
-    void withoutAPasswordFileCredentialsArePassedOnUnchecked() {
-        try (TestKrest open = TestKrest.start(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BASIC"));
-             AccessLogCapture log = new AccessLogCapture()) {
-            assertEquals(BasicAuthenticator.Verification.DELEGATED_TO_KAFKA, BasicAuthenticator.Verification.of(
-                    new KrestConfig(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BASIC"))));
-            assertEquals(200, open.http().get("/v3/clusters", "Authorization", basic("dave", "any")).status());
-            assertTrue(log.await(l -> l.endsWith("principal=dave")), log.lines().toString());
-            KrestHttp.Response missing = open.http().get("/v3/clusters");
-            assertEquals(401, missing.status());
-            assertEquals(40101, missing.errorCode());
-        }
+    void withoutAPasswordFileOnlyPropagationMayPassCredentialsOn() {
+        assertEquals(BasicAuthenticator.Verification.DELEGATED_TO_KAFKA, BasicAuthenticator.Verification.of(
+                new KrestConfig(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BASIC",
+                        KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_PLAIN"))));
+        // without propagation nobody would check the credentials: start-up refuses
+        ConfigException refused = assertThrows(ConfigException.class,
+                () -> new KrestConfig(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BASIC")));
+        assertTrue(refused.getMessage().contains(KrestConfig.AUTHENTICATION_BASIC_PASSWORD_FILE), refused.getMessage());
+        ConfigException noBasic = assertThrows(ConfigException.class,
+                () -> new KrestConfig(Map.of(KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_SCRAM_SHA_256")));
+        assertTrue(noBasic.getMessage().contains(KrestConfig.AUTHENTICATION_METHOD), noBasic.getMessage());
+        ConfigException noBearer = assertThrows(ConfigException.class,
+                () -> new KrestConfig(Map.of(KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "OAUTHBEARER",
+                        KrestConfig.AUTHENTICATION_METHOD, "BASIC")));
+        assertTrue(noBearer.getMessage().contains("BEARER"), noBearer.getMessage());
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.github.krest.proxy.security;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.github.krest.proxy.config.KrestConfig;
@@ -20,9 +24,13 @@ class CorsTest {
     private static TestKrest krest;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        Path passwords = Files.createTempFile("krest-passwords", ".txt");
+        Files.writeString(passwords, PasswordFile.line("alice", "pw".toCharArray(), 4) + "\n",
+                StandardCharsets.UTF_8);
         krest = TestKrest.start(Map.of(
                 KrestConfig.AUTHENTICATION_METHOD, "BASIC",
+                KrestConfig.AUTHENTICATION_BASIC_PASSWORD_FILE, passwords.toString(),
                 KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN,
                 KrestConfig.ACCESS_CONTROL_ALLOW_METHODS, "GET,POST,DELETE",
                 KrestConfig.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type,Authorization",

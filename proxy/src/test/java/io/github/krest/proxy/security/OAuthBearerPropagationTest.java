@@ -3,7 +3,6 @@ package io.github.krest.proxy.security;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.krest.proxy.AuthenticationStandIn;
 import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
@@ -33,7 +32,10 @@ class OAuthBearerPropagationTest {
     static void start() {
         Map<String, String> props = new HashMap<>(PrincipalPropagationContract.krestConfig(
                 SecuredKafka.bootstrapServers(), "OAUTHBEARER"));
-        server = AuthenticationStandIn.start(new KrestConfig(props));
+        props.put(KrestConfig.BEARER_JWKS_ENDPOINT_URL, SecuredKafka.jwksUrl());
+        props.put(KrestConfig.BEARER_EXPECTED_ISSUER, SecuredKafka.ISSUER);
+        props.put(KrestConfig.BEARER_EXPECTED_AUDIENCE, SecuredKafka.AUDIENCE);
+        server = KrestServer.start(new KrestConfig(props));
         http = new KrestHttp("http://127.0.0.1:" + server.port());
     }
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.AuthenticationStandIn;
 import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
@@ -31,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kafka.principal.propagation} against a real SASL_PLAINTEXT broker with ACLs ({@link SecuredKafka}), through
- * three krest replicas sharing one real redis-server. Requests carry real {@code Authorization: Basic} headers; until
- * HTTP authentication lands, {@link AuthenticationStandIn} turns them into the request's caller.
+ * three krest replicas sharing one real redis-server. Requests carry real {@code Authorization: Basic} headers;
+ * {@code authentication.method=BASIC} without a password file passes them on and Kafka verifies them.
  *
  * <p>Subclasses choose the mechanism (SASL PLAIN or SCRAM) and each user's password for it.
  */
@@ -60,7 +59,7 @@ abstract class PrincipalPropagationContract {
             props.put(KrestConfig.CONSUMER_STATE_STORE, "redis");
             props.put(KrestConfig.REDIS_URL, redis.url());
             props.put(KrestConfig.ID, "replica-" + i);
-            KrestServer server = AuthenticationStandIn.start(new KrestConfig(props));
+            KrestServer server = KrestServer.start(new KrestConfig(props));
             servers.add(server);
             replicas.add(new KrestHttp("http://127.0.0.1:" + server.port()));
         }
@@ -75,7 +74,9 @@ abstract class PrincipalPropagationContract {
                 "client.security.protocol", "SASL_PLAINTEXT",
                 "client.sasl.mechanism", "PLAIN",
                 "client.sasl.jaas.config", SecuredKafka.adminJaasConfig(),
-                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, propagation);
+                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, propagation,
+                // no password file: krest passes the Basic credentials on and Kafka verifies them
+                KrestConfig.AUTHENTICATION_METHOD, propagation.equals("OAUTHBEARER") ? "BEARER" : "BASIC");
     }
 
     @AfterAll

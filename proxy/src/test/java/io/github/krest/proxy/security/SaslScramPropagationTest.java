@@ -3,7 +3,6 @@ package io.github.krest.proxy.security;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.krest.proxy.AuthenticationStandIn;
 import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
@@ -29,7 +28,7 @@ class SaslScramPropagationTest extends PrincipalPropagationContract {
     @Test
     void scramSha512() {
         Map<String, String> props = new HashMap<>(krestConfig(SecuredKafka.bootstrapServers(), "SASL_SCRAM_SHA_512"));
-        try (KrestServer server = AuthenticationStandIn.start(new KrestConfig(props))) {
+        try (KrestServer server = KrestServer.start(new KrestConfig(props))) {
             KrestHttp http = new KrestHttp("http://127.0.0.1:" + server.port());
             KrestHttp.Response alice = http.post("/topics/" + TOPIC_A, BINARY, produceBody("512"),
                     basic(ALICE, SecuredKafka.scramPassword(ALICE)));

@@ -67,6 +67,7 @@ public final class SecuredKafka {
     /** The issuer and audience the broker expects in OAUTHBEARER tokens. */
     public static final String ISSUER = "krest-test-issuer";
     public static final String AUDIENCE = "kafka";
+    private static String jwksUrl;
 
     private static KafkaClusterTestKit cluster;
     private static RsaJsonWebKey signingKey;
@@ -91,6 +92,12 @@ public final class SecuredKafka {
     }
 
     /** @return the bootstrap servers of the secured cluster, starting and populating it if needed */
+    /** @return the URL of the JWKS that signs {@link #token} tokens (the broker's and krest's BEARER key source) */
+    public static synchronized String jwksUrl() {
+        bootstrapServers();
+        return jwksUrl;
+    }
+
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
@@ -100,6 +107,7 @@ public final class SecuredKafka {
                 jaas.append(';');
                 String scramServer = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
                 String jwks = startJwksServer();
+                jwksUrl = jwks;
                 // Kafka 4 only fetches JWKS from allowed URLs (a JVM-wide setting)
                 System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwks);
                 KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
