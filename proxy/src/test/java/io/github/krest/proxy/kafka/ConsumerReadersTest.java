@@ -24,7 +24,7 @@ class ConsumerReadersTest {
         // the consumers are created but never poll, so no broker is needed
         KrestConfig config = new KrestConfig(Map.of(KrestConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9",
                 "client.security.protocol", "SASL_PLAINTEXT",
-                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_PLAIN"));
+                KrestConfig.KAFKA_PRINCIPAL_PROPAGATION, "SASL_PLAIN", KrestConfig.AUTHENTICATION_METHOD, "BASIC"));
         try (ConsumerReaders readers = new ConsumerReaders(config, "test")) {
             ConsumerReaders.Reader alices = readers.reader(KEY, user("alice", "a"), "earliest");
             assertSame(alices, readers.reader(KEY, user("alice", "a"), "earliest"));
