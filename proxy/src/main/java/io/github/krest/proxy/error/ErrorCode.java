@@ -22,8 +22,10 @@ public enum ErrorCode {
     KAFKA_BAD_REQUEST(400, 40002),
     /** A consumer setting outside its allowed range (e.g. fetch.min.bytes). */
     INVALID_CONSUMER_CONFIG_CONSTRAINT(422, 40001),
-    KAFKA_AUTHENTICATION(401, 40101),
-    /** krest: HTTP authentication ({@code authentication.method}) failed or was missing. */
+    /**
+     * Authentication failed or was missing: HTTP authentication ({@code authentication.method}), or Kafka's or the
+     * Schema Registry's refusal of the credentials krest presented.
+     */
     AUTHENTICATION_FAILED(401, 40101),
     KAFKA_AUTHORIZATION(403, 40301),
     TOPIC_NOT_FOUND(404, 40401),

@@ -101,7 +101,7 @@ public final class ErrorTable {
      */
     static ErrorCode kafkaCode(Throwable t) {
         if (t instanceof AuthenticationException) {
-            return ErrorCode.KAFKA_AUTHENTICATION;
+            return ErrorCode.AUTHENTICATION_FAILED;
         }
         if (t instanceof AuthorizationException) {
             return ErrorCode.KAFKA_AUTHORIZATION;
@@ -159,7 +159,7 @@ public final class ErrorTable {
             return ErrorCode.KAFKA_ERROR;
         }
         return switch (code) {
-            case KAFKA_AUTHENTICATION, KAFKA_AUTHORIZATION, PAYLOAD_TOO_LARGE, UNKNOWN_TOPIC_OR_PARTITION -> code;
+            case AUTHENTICATION_FAILED, KAFKA_AUTHORIZATION, PAYLOAD_TOO_LARGE, UNKNOWN_TOPIC_OR_PARTITION -> code;
             case KAFKA_RETRIABLE, TOPIC_NOT_FOUND, BROKER_NOT_AVAILABLE, KAFKA_THROTTLED -> ErrorCode.KAFKA_RETRIABLE;
             default -> ErrorCode.KAFKA_ERROR;
         };

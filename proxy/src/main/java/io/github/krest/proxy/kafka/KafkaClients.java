@@ -115,7 +115,7 @@ public final class KafkaClients implements AutoCloseable {
      */
     static Map<String, Object> saslProperties(PrincipalPropagation propagation, KafkaIdentity identity) {
         return propagation.saslProperties(identity).orElseThrow(() -> new RestException(
-                ErrorCode.KAFKA_AUTHENTICATION, "Authentication failed: kafka.principal.propagation="
+                ErrorCode.AUTHENTICATION_FAILED, "Authentication failed: kafka.principal.propagation="
                 + propagation.name() + " needs " + (propagation == PrincipalPropagation.OAUTHBEARER
                 ? "a bearer token" : "HTTP Basic credentials") + " to act as the caller in Kafka."));
     }

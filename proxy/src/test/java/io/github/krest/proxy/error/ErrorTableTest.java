@@ -100,7 +100,7 @@ class ErrorTableTest {
 
     @Test
     void produceRecordCodes() {
-        assertEquals(ErrorCode.KAFKA_AUTHENTICATION,
+        assertEquals(ErrorCode.AUTHENTICATION_FAILED,
                 ErrorTable.produceRecordCode(new AuthenticationException("x")));
         assertEquals(ErrorCode.KAFKA_AUTHORIZATION,
                 ErrorTable.produceRecordCode(new ExecutionException(new TopicAuthorizationException("t"))));

@@ -51,7 +51,7 @@ public final class SchemaRegistryException extends RestException {
     public static SchemaRegistryException of(int status, int code, String message, String what) {
         String detail = "Schema Registry: " + message;
         if (status == 401) {
-            return new SchemaRegistryException(ErrorCode.KAFKA_AUTHENTICATION, detail, status, code);
+            return new SchemaRegistryException(ErrorCode.AUTHENTICATION_FAILED, detail, status, code);
         }
         if (status == 403) {
             return new SchemaRegistryException(ErrorCode.KAFKA_AUTHORIZATION, detail, status, code);

@@ -127,7 +127,7 @@ final class ProduceV2Service implements HttpService {
                 offsets.add(new V2Json.ProduceOffset(result.partition(), result.offset(), null, null));
             } catch (RuntimeException e) {
                 ErrorCode code = ErrorTable.produceRecordCode(e);
-                authentication |= code == ErrorCode.KAFKA_AUTHENTICATION;
+                authentication |= code == ErrorCode.AUTHENTICATION_FAILED;
                 authorization |= code == ErrorCode.KAFKA_AUTHORIZATION;
                 String message = ErrorTable.unwrap(e).getMessage();
                 offsets.add(new V2Json.ProduceOffset(null, null, code.code(), message));
