@@ -47,6 +47,14 @@ import io.helidon.webserver.http.HttpRouting;
 public final class KrestServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KrestServer.class.getName());
     private static final long SWEEP_INTERVAL_MS = 1_000;
+    /**
+     * Helidon 4.4.0's NIO sockets (its default) lose bytes of large responses: {@code NioSocket.write} clears its
+     * write buffer after a partial channel write, so a multi-megabyte poll answer arrived kilobytes short of its
+     * Content-Length (the client hung, and the records were lost to it while their positions had advanced).
+     * {@code java.net.Socket} streams write everything. Fixed upstream after 4.4.0 (helidon#11340), whose 4.4.1
+     * artifacts are not all on the Maven Central mirror here.
+     */
+    private static final boolean USE_NIO = false;
 
     private final KafkaClients clients;
     private final KafkaSessions sessions;
@@ -117,6 +125,7 @@ public final class KrestServer implements AutoCloseable {
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .shutdownGracePeriod(grace)
+                    .useNio(USE_NIO)
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
@@ -132,6 +141,7 @@ public final class KrestServer implements AutoCloseable {
                     socket.host(listener.host())
                             .port(listener.port())
                             .shutdownGracePeriod(grace)
+                            .useNio(USE_NIO)
                             .directHandlers(HttpErrors.directHandlers())
                             .routing(r -> routing(r, services));
                     if (listener.tls()) {

@@ -1,0 +1,74 @@
+package io.github.krest.proxy.http;
+
+import java.util.Base64;
+import java.util.Map;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.TestKrest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Poll answers of many megabytes arrive whole: Helidon 4.4.0's NIO socket writer lost kilobytes of such answers (the
+ * client then waited for the rest of the Content-Length while the records' positions had already advanced).
+ */
+class LargeResponsesTest {
+    private static final String BINARY = "application/vnd.kafka.binary.v2+json";
+    private static final String V2 = "application/vnd.kafka.v2+json";
+    private static final int RECORDS = 120;
+    private static final int VALUE_BYTES = 100_000;
+
+    @Test
+    void aSixteenMegabytePollArrivesWhole() throws Exception {
+        String topic = TestKafka.createTopic("large-responses", 1);
+        byte[][] values = new byte[RECORDS][];
+        Random random = new Random(42);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < RECORDS; i++) {
+                values[i] = new byte[VALUE_BYTES];
+                random.nextBytes(values[i]);
+                producer.send(new ProducerRecord<>(topic, values[i]));
+            }
+            producer.flush();
+        }
+        // one Kafka fetch may then return every record: a single answer of about 16 MB (base64 and JSON)
+        try (TestKrest krest = TestKrest.start(Map.of(
+                "consumer.max.partition.fetch.bytes", "33554432",
+                "consumer.fetch.max.bytes", "67108864"))) {
+            KrestHttp http = krest.http();
+            assertEquals(200, http.post("/consumers/large-responses", V2,
+                    "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
+            assertEquals(204, http.post("/consumers/large-responses/instances/c1/subscription", V2,
+                    "{\"topics\":[\"" + topic + "\"]}").status());
+            int received = 0;
+            int largest = 0;
+            for (int poll = 0; poll < 20 && received < RECORDS; poll++) {
+                KrestHttp.Response r = http.get("/consumers/large-responses/instances/c1/records?timeout=5000"
+                        + "&max_bytes=67108864", "Accept", BINARY);
+                assertEquals(200, r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+                largest = Math.max(largest, r.body().length());
+                for (JsonNode record : r.json()) {
+                    byte[] value = Base64.getDecoder().decode(record.get("value").asText());
+                    int offset = record.get("offset").asInt();
+                    assertEquals(received, offset, "records in order, none skipped");
+                    assertArrayEquals(values[offset], value, "record " + offset + " intact");
+                    received++;
+                }
+            }
+            assertEquals(RECORDS, received);
+            assertTrue(largest > 8 * 1024 * 1024, "an answer of more than 8 MiB was served, largest " + largest);
+        }
+    }
+}
