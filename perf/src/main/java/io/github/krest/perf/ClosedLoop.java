@@ -22,6 +22,20 @@ final class ClosedLoop {
         void run(int index, AtomicBoolean stopped) throws Exception;
     }
 
+    /**
+     * What one run measured.
+     *
+     * @param perSecond  counted per second over the measured window
+     * @param counted    counted in the measured window
+     * @param cpuSeconds CPU the probed processes used in the window, s (0 without a probe)
+     */
+    record Measured(double perSecond, long counted, double cpuSeconds) {
+        /** @return the probed processes' CPU per 1,000 counted, ms; 0 without a probe or a count */
+        double cpuMsPer1000() {
+            return counted == 0 ? 0 : cpuSeconds * 1_000_000.0 / counted;
+        }
+    }
+
     private ClosedLoop() {
     }
 
@@ -32,11 +46,12 @@ final class ClosedLoop {
      * @param measure the measured window
      * @param counter what the clients count (records acknowledged)
      * @param client  the loop of one client
-     * @return counted per second over the measured window
+     * @param cpu     processes whose CPU to measure over the window (krest's replicas)
+     * @return the rate over the measured window
      * @throws IllegalStateException when a client failed (with its exception as the cause)
      */
-    static double run(String name, int clients, Duration warmup, Duration measure, AtomicLong counter, Client client)
-            throws InterruptedException {
+    static Measured run(String name, int clients, Duration warmup, Duration measure, AtomicLong counter,
+                        ProcessCpu cpu, Client client) throws InterruptedException {
         AtomicBoolean stopped = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -52,6 +67,7 @@ final class ClosedLoop {
             }));
         }
         Thread.sleep(warmup.toMillis());
+        double cpu0 = cpu.seconds();
         long c0 = counter.get();
         long t0 = System.nanoTime();
         long end = t0 + measure.toNanos();
@@ -60,6 +76,7 @@ final class ClosedLoop {
         }
         long c1 = counter.get();
         long t1 = System.nanoTime();
+        double cpu1 = cpu.seconds();
         stopped.set(true);
         for (Thread t : threads) {
             t.join(120_000);
@@ -67,6 +84,6 @@ final class ClosedLoop {
         if (failure.get() != null) {
             throw new IllegalStateException(name + ": " + failure.get(), failure.get());
         }
-        return (c1 - c0) * 1e9 / (t1 - t0);
+        return new Measured((c1 - c0) * 1e9 / (t1 - t0), c1 - c0, cpu1 - cpu0);
     }
 }

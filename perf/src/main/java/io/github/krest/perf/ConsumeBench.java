@@ -52,10 +52,10 @@ final class ConsumeBench {
     }
 
     /** Native consumers, one per partition. */
-    double nativeConsume() throws InterruptedException {
+    ClosedLoop.Measured nativeConsume() throws InterruptedException {
         AtomicLong records = new AtomicLong();
         return ClosedLoop.run("native-consume", settings.partitions(), settings.warmup(), settings.measure(), records,
-                (p, stopped) -> {
+                ProcessCpu.none(), (p, stopped) -> {
                     TopicPartition tp = new TopicPartition(topic, p);
                     try (KafkaConsumer<byte[], byte[]> consumer = Kafka.consumer(bootstrap)) {
                         consumer.assign(List.of(tp));
@@ -72,11 +72,11 @@ final class ConsumeBench {
     }
 
     /** krest v2 consumer instances, one per partition, all requests through {@code http}. */
-    double krestConsume(KrestHttp http, String label, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured krestConsume(KrestHttp http, String label, ProcessCpu cpu, AtomicLong errors) throws InterruptedException {
         String group = "perf-" + label + "-" + System.currentTimeMillis();
         AtomicLong records = new AtomicLong();
         return ClosedLoop.run("krest-consume-" + label, settings.partitions(), settings.warmup(), settings.measure(),
-                records, (p, stopped) -> {
+                records, cpu, (p, stopped) -> {
                     String name = "c" + p;
                     http.createConsumer(group, name);
                     try {

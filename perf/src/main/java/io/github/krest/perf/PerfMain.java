@@ -56,6 +56,10 @@ public final class PerfMain {
         Optional<LatencyResult> nativeLatency = Optional.empty();
         Optional<MemoryResult> memory = Optional.empty();
         KrestHttp http = new KrestHttp(replica);
+        List<Long> pids = java.util.Arrays.stream(opts.getOrDefault("replica-pids", "").split(","))
+                .filter(x -> !x.isBlank()).map(Long::parseLong).toList();
+        ProcessCpu oneCpu = new ProcessCpu(pids.isEmpty() ? List.of() : List.of(pids.getFirst()));
+        ProcessCpu allCpu = new ProcessCpu(pids);
         ProduceBench produce = new ProduceBench(settings, bootstrap);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
         String produceTopic = "perf-produce-" + run;
@@ -66,14 +70,15 @@ public final class PerfMain {
                 AtomicLong errors = new AtomicLong();
                 log("produce: native producer, %d clients x %d records", settings.produceClients(),
                         settings.recordsPerRequest());
-                double nat = produce.nativeBatches(produceTopic, errors);
+                ClosedLoop.Measured nat = produce.nativeBatches(produceTopic, errors);
                 log("produce: krest v2 binary");
-                double krest = produce.krestV2(http, produceTopic, errors);
+                ClosedLoop.Measured krest = produce.krestV2(http, produceTopic, oneCpu, errors);
                 throughput.add(new ThroughputResult("produce_ratio", "v2 binary produce, "
                         + settings.recordsPerRequest() + " x " + settings.valueBytes() + " B per request, "
-                        + settings.produceClients() + " clients", "krest v2, 1 replica", krest,
-                        "native producer, same batches", nat, errors.get()));
-                log("produce: krest %.0f/s, native %.0f/s, ratio %.3f", krest, nat, krest / nat);
+                        + settings.produceClients() + " clients", "krest v2, 1 replica", krest.perSecond(),
+                        "native producer, same batches", nat.perSecond(), errors.get(), krest.cpuMsPer1000()));
+                log("produce: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
+                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
             } catch (Exception e) {
                 notes.add(fail("produce", e));
             }
@@ -83,15 +88,17 @@ public final class PerfMain {
                 AtomicLong errors = new AtomicLong();
                 URI uri = URI.create(replica);
                 log("stream: native producer, %d clients", settings.produceClients());
-                double nat = produce.nativeStream(produceTopic, errors);
+                ClosedLoop.Measured nat = produce.nativeStream(produceTopic, errors);
                 log("stream: krest v3 streaming");
-                double krest = produce.krestV3Stream(uri.getHost(), uri.getPort(), http.clusterId(), produceTopic,
-                        errors);
+                ClosedLoop.Measured krest = produce.krestV3Stream(uri.getHost(), uri.getPort(), http.clusterId(),
+                        produceTopic, oneCpu, errors);
                 throughput.add(new ThroughputResult("produce_v3_stream_ratio", "v3 streaming produce, "
                         + settings.valueBytes() + " B records, one connection per client, "
-                        + settings.produceClients() + " clients", "krest v3 stream, 1 replica", krest,
-                        "native producer, 1024 in flight per client", nat, errors.get()));
-                log("stream: krest %.0f/s, native %.0f/s, ratio %.3f", krest, nat, krest / nat);
+                        + settings.produceClients() + " clients", "krest v3 stream, 1 replica", krest.perSecond(),
+                        "native producer, 1024 in flight per client", nat.perSecond(), errors.get(),
+                        krest.cpuMsPer1000()));
+                log("stream: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
+                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
             } catch (Exception e) {
                 notes.add(fail("stream", e));
             }
@@ -103,22 +110,27 @@ public final class PerfMain {
                 log("consume: pre-filling %d records", settings.consumeRecords());
                 consume.prefill(produce);
                 log("consume: native consumers");
-                double nat = consume.nativeConsume();
+                ClosedLoop.Measured nat = consume.nativeConsume();
                 log("consume: krest, 1 replica");
-                double one = consume.krestConsume(http, "one", errors);
+                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors);
                 String title = "v2 binary consume, one instance per partition (" + settings.partitions()
                         + "), max_bytes 8 MiB";
-                throughput.add(new ThroughputResult("consume_ratio", title, "krest v2, 1 replica", one,
-                        "native consumer per partition", nat, errors.get()));
-                log("consume: krest %.0f/s, native %.0f/s, ratio %.3f", one, nat, one / nat);
+                throughput.add(new ThroughputResult("consume_ratio", title, "krest v2, 1 replica", one.perSecond(),
+                        "native consumer per partition", nat.perSecond(), errors.get(), one.cpuMsPer1000()));
+                log("consume: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", one.perSecond(),
+                        one.cpuMsPer1000(), nat.perSecond(), one.perSecond() / nat.perSecond());
                 if (opts.containsKey("lb")) {
                     log("consume: krest, nginx over the replicas");
                     AtomicLong rrErrors = new AtomicLong();
-                    double rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", rrErrors);
+                    ClosedLoop.Measured rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", allCpu,
+                            rrErrors);
                     throughput.add(new ThroughputResult("roundrobin_consume_ratio", title + ", round robin",
-                            "krest v2, nginx over " + opts.getOrDefault("replicas", "3") + " replicas", rr,
-                            "krest v2, 1 replica", one, rrErrors.get()));
-                    log("consume: round robin %.0f/s, one replica %.0f/s, ratio %.3f", rr, one, rr / one);
+                            "krest v2, nginx over " + opts.getOrDefault("replicas", "3") + " replicas",
+                            rr.perSecond(), "krest v2, 1 replica", one.perSecond(), rrErrors.get(),
+                            rr.cpuMsPer1000()));
+                    log("consume: round robin %.0f/s (%.1f CPU ms/1000 over all replicas), one replica %.0f/s, "
+                            + "ratio %.3f", rr.perSecond(), rr.cpuMsPer1000(), one.perSecond(),
+                            rr.perSecond() / one.perSecond());
                 }
             } catch (Exception e) {
                 notes.add(fail("consume", e));

@@ -38,11 +38,11 @@ final class ProduceBench {
     }
 
     /** Native baseline of v2 produce: each client sends a request's worth of records and waits for every ack. */
-    double nativeBatches(String topic, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured nativeBatches(String topic, AtomicLong errors) throws InterruptedException {
         AtomicLong acked = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = Kafka.producer(bootstrap)) {
             return ClosedLoop.run("native-produce", settings.produceClients(), settings.warmup(), settings.measure(),
-                    acked, (index, stopped) -> {
+                    acked, ProcessCpu.none(), (index, stopped) -> {
                         List<Future<RecordMetadata>> futures = new ArrayList<>(settings.recordsPerRequest());
                         int n = 0;
                         while (!stopped.get()) {
@@ -64,7 +64,7 @@ final class ProduceBench {
     }
 
     /** v2 binary produce: each client posts a request of recordsPerRequest records and waits for the answer. */
-    double krestV2(KrestHttp http, String topic, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured krestV2(KrestHttp http, String topic, ProcessCpu cpu, AtomicLong errors) throws InterruptedException {
         StringBuilder body = new StringBuilder("{\"records\":[");
         Base64.Encoder b64 = Base64.getEncoder();
         for (int i = 0; i < settings.recordsPerRequest(); i++) {
@@ -75,7 +75,7 @@ final class ProduceBench {
         var request = http.produceRequest(topic, bytes);
         AtomicLong acked = new AtomicLong();
         return ClosedLoop.run("krest-v2-produce", settings.produceClients(), settings.warmup(), settings.measure(),
-                acked, (index, stopped) -> {
+                acked, cpu, (index, stopped) -> {
                     while (!stopped.get()) {
                         int failed = http.produce(request);
                         errors.addAndGet(failed);
@@ -85,11 +85,11 @@ final class ProduceBench {
     }
 
     /** Native baseline of v3 streaming: each client sends record after record, at most 1024 unacknowledged. */
-    double nativeStream(String topic, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured nativeStream(String topic, AtomicLong errors) throws InterruptedException {
         AtomicLong acked = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = Kafka.producer(bootstrap)) {
             return ClosedLoop.run("native-stream", settings.produceClients(), settings.warmup(), settings.measure(),
-                    acked, (index, stopped) -> {
+                    acked, ProcessCpu.none(), (index, stopped) -> {
                         Semaphore window = new Semaphore(STREAM_WINDOW);
                         int n = 0;
                         while (!stopped.get()) {
@@ -105,7 +105,8 @@ final class ProduceBench {
     }
 
     /** v3 streaming produce: one connection per client, records streamed until the window ends. */
-    double krestV3Stream(String host, int port, String clusterId, String topic, AtomicLong errors)
+    ClosedLoop.Measured krestV3Stream(String host, int port, String clusterId, String topic, ProcessCpu cpu,
+                                      AtomicLong errors)
             throws InterruptedException {
         int perChunk = 50;
         StringBuilder chunk = new StringBuilder();
@@ -118,7 +119,7 @@ final class ProduceBench {
         String path = "/v3/clusters/" + clusterId + "/topics/" + topic + "/records";
         AtomicLong acked = new AtomicLong();
         return ClosedLoop.run("krest-v3-stream", settings.produceClients(), settings.warmup(), settings.measure(),
-                acked, (index, stopped) -> new V3StreamClient(host, port, path, bytes, perChunk)
+                acked, cpu, (index, stopped) -> new V3StreamClient(host, port, path, bytes, perChunk)
                         .run(stopped::get, acked, errors));
     }
 

@@ -138,6 +138,7 @@ public final class ResultWriter {
             s.put("baseline_records_per_s", round(t.baselinePerSec(), 1));
             s.put("ratio", round(t.ratio(), 3));
             s.put("errors", t.errors());
+            s.put("krest_cpu_ms_per_1000_records", round(t.krestCpuMsPer1000(), 1));
         }
         if (report.krestLatency().isPresent() || report.nativeLatency().isPresent()) {
             ObjectNode s = scenarios.putObject("single_record_produce");
@@ -210,12 +211,14 @@ public final class ResultWriter {
                 .append(fmt(mem.heapPer1000Mb(), 1)).append(", Redis ").append(fmt(mem.redisPer1000Mb(), 1))
                 .append(" | bounded | |\n"));
         if (!report.throughput().isEmpty()) {
-            md.append("\n## Throughput (records/s)\n\n| Scenario | krest | records/s | baseline | records/s | errors |\n")
-                    .append("|---|---|---|---|---|---|\n");
+            md.append("\n## Throughput (records/s)\n\n| Scenario | krest | records/s | baseline | records/s | errors "
+                            + "| krest CPU ms / 1000 records |\n")
+                    .append("|---|---|---|---|---|---|---|\n");
             for (ThroughputResult t : report.throughput()) {
                 md.append("| ").append(t.title()).append(" | ").append(t.krestLabel()).append(" | ")
                         .append(fmt(t.krestPerSec(), 0)).append(" | ").append(t.baselineLabel()).append(" | ")
-                        .append(fmt(t.baselinePerSec(), 0)).append(" | ").append(t.errors()).append(" |\n");
+                        .append(fmt(t.baselinePerSec(), 0)).append(" | ").append(t.errors()).append(" | ")
+                        .append(fmt(t.krestCpuMsPer1000(), 1)).append(" |\n");
             }
         }
         if (report.krestLatency().isPresent() || report.nativeLatency().isPresent()) {

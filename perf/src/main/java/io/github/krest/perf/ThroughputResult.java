@@ -10,9 +10,11 @@ package io.github.krest.perf;
  * @param baselineLabel  what {@code baselinePerSec} is, e.g. "native producer"
  * @param baselinePerSec records per second of the baseline
  * @param errors         failed requests or records on either side (a run with errors is not comparable)
+ * @param krestCpuMsPer1000 CPU the krest replicas used per 1,000 records, ms (0 when not measured): unlike the
+ *                          ratio, hardly affected by other load on the machine
  */
 public record ThroughputResult(String key, String title, String krestLabel, double krestPerSec, String baselineLabel,
-                               double baselinePerSec, long errors) {
+                               double baselinePerSec, long errors, double krestCpuMsPer1000) {
 
     /** @return krest ÷ baseline, 0 when the baseline measured nothing */
     public double ratio() {

@@ -32,8 +32,8 @@ class ResultWriterTest {
         }
         return new RunReport(Instant.parse("2026-11-22T01:02:03Z"), "box/1", new RunReport.Machine(2, "cpu", "jdk",
                 "os"), Settings.quick(),
-                List.of(new ThroughputResult("produce_ratio", "v2", "krest", 45_000, "native", 50_000, 0),
-                        new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2)),
+                List.of(new ThroughputResult("produce_ratio", "v2", "krest", 45_000, "native", 50_000, 0, 12.5),
+                        new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2, 30)),
                 Optional.of(LatencyResult.of("krest", krest, 0)), Optional.of(LatencyResult.of("native", nat, 0)),
                 Optional.of(new MemoryResult(500, 0, 40, 60, 1, 2)), List.of("a note"));
     }
