@@ -26,6 +26,7 @@ import io.github.krest.proxy.state.StateStores;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.proxy.http.AccessListFilter;
 import io.github.krest.proxy.http.BaseUrls;
+import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
@@ -70,6 +71,7 @@ public final class KrestServer implements AutoCloseable {
      * @return the running server
      */
     public static KrestServer start(KrestConfig config) {
+        HelidonMappers.pin();
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
