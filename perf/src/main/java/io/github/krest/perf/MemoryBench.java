@@ -31,6 +31,9 @@ final class MemoryBench {
     }
 
     MemoryResult run(KrestHttp http, String topic, int partitions, int instances) throws Exception {
+        // let requests still in flight from earlier scenarios finish before the baseline
+        Thread.sleep(5000);
+        heapAfterGcMb();
         double heapBefore = heapAfterGcMb();
         double redisBefore = redisUsedMb();
         String group = "perf-memory-" + System.currentTimeMillis();

@@ -270,19 +270,16 @@ public final class ResultWriter {
         XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title("Single-record produce at " + report.settings().latencyRate() + " req/s: latency by percentile")
                 .xAxisTitle("percentile").yAxisTitle("ms").build();
-        chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        // x is 1 / (1 - p), so that 90, 99, 99.9 are equally spaced; labels show the percentile again
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
-            double p = 100 * (1 - 1 / x);
-            return p < 0.5 ? "0" : fmt(p, p >= 99.5 ? 2 : 0);
-        });
+        // x is the number of nines, -log10(1 - p): 90, 99, 99.9 are equally spaced on a linear axis (xchart's log
+        // axis with a label function can loop forever); the labels show the percentile again
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> fmt(100 * (1 - Math.pow(10, -x)), x >= 2 ? 2 : 0));
         for (LatencyResult l : List.of(report.krestLatency(), report.nativeLatency()).stream()
                 .flatMap(java.util.Optional::stream).toList()) {
             if (l.curve().isEmpty()) {
                 continue;
             }
-            double[] x = l.curve().stream().mapToDouble(c -> 1 / (1 - c[0] / 100)).toArray();
+            double[] x = l.curve().stream().mapToDouble(c -> -Math.log10(1 - c[0] / 100)).toArray();
             double[] y = l.curve().stream().mapToDouble(c -> c[1]).toArray();
             chart.addSeries(l.label(), x, y).setMarker(SeriesMarkers.NONE);
         }

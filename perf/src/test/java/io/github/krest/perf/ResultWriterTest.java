@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultWriterTest {
@@ -71,6 +72,20 @@ class ResultWriterTest {
             assertEquals((byte) 0x89, bytes[0]);
             assertEquals("PNG", new String(bytes, 1, 3, StandardCharsets.US_ASCII));
         }
+    }
+
+    @Test
+    void chartsOfAnOverloadedRunAreWrittenToo() {
+        // seconds-long latencies with a short tail once made xchart's log axis loop forever
+        Histogram slow = new Histogram(120_000_000L, 3);
+        for (int i = 1; i <= 10_000; i++) {
+            slow.recordValue(8_000_000L + i * 1500L);
+        }
+        RunReport r = report();
+        RunReport overloaded = new RunReport(r.date(), r.host(), r.machine(), r.settings(), r.throughput(),
+                Optional.of(LatencyResult.of("krest", slow, 0)), r.nativeLatency(), r.memory(), r.notes());
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> new ResultWriter().write(overloaded, dir));
+        assertTrue(Files.exists(dir.resolve("2026-11-22-0102-box_1-latency.png")));
     }
 
     @Test
