@@ -170,6 +170,10 @@ public final class ResultWriter {
         n.put("p99_ms", round(l.p99(), 3));
         n.put("p99_9_ms", round(l.p999(), 3));
         n.put("max_ms", round(l.max(), 3));
+        ArrayNode curve = n.putArray("percentile_curve_ms");
+        for (double[] point : l.curve()) {
+            curve.addArray().add(round(point[0], 4)).add(round(point[1], 3));
+        }
         return n;
     }
 
@@ -269,11 +273,10 @@ public final class ResultWriter {
     private static XYChart latencyChart(RunReport report) {
         XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title("Single-record produce at " + report.settings().latencyRate() + " req/s: latency by percentile")
-                .xAxisTitle("percentile").yAxisTitle("ms").build();
+                .xAxisTitle("percentile as nines: 1 = p90, 2 = p99, 3 = p99.9, 4 = p99.99").yAxisTitle("ms").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        // x is the number of nines, -log10(1 - p): 90, 99, 99.9 are equally spaced on a linear axis (xchart's log
-        // axis with a label function can loop forever); the labels show the percentile again
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> fmt(100 * (1 - Math.pow(10, -x)), x >= 2 ? 2 : 0));
+        // x is the number of nines, -log10(1 - p), on a linear axis, so that 90, 99, 99.9 are equally spaced (xchart's
+        // log axis, and tick label functions that print two ticks alike, make its tick calculation loop forever)
         for (LatencyResult l : List.of(report.krestLatency(), report.nativeLatency()).stream()
                 .flatMap(java.util.Optional::stream).toList()) {
             if (l.curve().isEmpty()) {

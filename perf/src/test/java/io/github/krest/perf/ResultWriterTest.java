@@ -78,8 +78,8 @@ class ResultWriterTest {
     void chartsOfAnOverloadedRunAreWrittenToo() {
         // seconds-long latencies with a short tail once made xchart's log axis loop forever
         Histogram slow = new Histogram(120_000_000L, 3);
-        for (int i = 1; i <= 10_000; i++) {
-            slow.recordValue(8_000_000L + i * 1500L);
+        for (int i = 1; i <= 200_000; i++) {
+            slow.recordValue(8_000_000L + (i % 10_000) * 1500L + (i == 200_000 ? 20_000_000L : 0));
         }
         RunReport r = report();
         RunReport overloaded = new RunReport(r.date(), r.host(), r.machine(), r.settings(), r.throughput(),
