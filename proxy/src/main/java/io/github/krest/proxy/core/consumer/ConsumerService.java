@@ -61,7 +61,8 @@ public final class ConsumerService {
     /**
      * Most bytes a poll gathers from further fetches once it has records (see read()); max_bytes may lower it. Kept
      * at 2 MiB: answers of 5 MB and more were seen to arrive short of their Content-Length (records missing) on
-     * Helidon 4.4.0, with curl and other clients alike; not yet explained.
+     * Helidon 4.4.0, with curl and other clients alike; likely Helidon's large-write problems (helidon#11340,
+     * helidon#11635), not yet confirmed.
      */
     private static final long DRAIN_MAX_BYTES = 2L * 1024 * 1024;
 
