@@ -25,6 +25,7 @@ import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.proxy.http.AccessListFilter;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
+import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
@@ -85,6 +86,7 @@ public final class KrestServer implements AutoCloseable {
      * @return the running server
      */
     public static KrestServer start(KrestConfig config) {
+        HelidonMappers.pin();
         // security settings first: a bad key store or key fails start-up before any client is created
         Optional<Tls> tls = config.listeners().stream().anyMatch(KrestConfig.Listener::tls)
                 ? Optional.of(SslContexts.serverTls(config)) : Optional.empty();

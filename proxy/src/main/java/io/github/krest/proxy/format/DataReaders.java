@@ -3,6 +3,7 @@ package io.github.krest.proxy.format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.Base64Variant;
@@ -86,8 +87,16 @@ public final class DataReaders {
         if (!node.isTextual()) {
             throw RestException.badRequest(field + "=" + abbreviate(node) + " is not a base64 string.");
         }
+        String text = node.textValue();
         try {
-            return Optional.of(BASE64.decode(node.textValue()));
+            // the JDK's decoder is several times faster than Jackson's char-by-char one; what it refuses (e.g.
+            // padded blocks one after another) goes to Jackson's, so the accepted input stays exactly BASE64's
+            return Optional.of(Base64.getDecoder().decode(text));
+        } catch (IllegalArgumentException notPlain) {
+            // fall through
+        }
+        try {
+            return Optional.of(BASE64.decode(text));
         } catch (IllegalArgumentException e) {
             throw RestException.badRequest(field + "=" + abbreviate(node) + " is not a valid base64 string.");
         }

@@ -1,0 +1,226 @@
+package io.github.krest.perf;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The load driver of {@code perf/run}, against a running topology (Kafka, Redis, krest replicas, nginx; started by
+ * {@code bin/krest-cluster}):
+ *
+ * <pre>
+ * java -cp 'perf/target/krest-perf.jar:perf/target/libs/*' io.github.krest.perf.PerfMain
+ *     --bootstrap 127.0.0.1:P1 --replica http://127.0.0.1:P4 --lb http://127.0.0.1:P0 --replica-pid PID
+ *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME] [--only produce,stream,consume,latency,memory]
+ * </pre>
+ *
+ * Runs every scenario, each against its baseline in the same run, and writes the results with
+ * {@link ResultWriter}. A failing scenario is noted in the results and the others still run; the exit status is 1
+ * then.
+ */
+public final class PerfMain {
+    private PerfMain() {
+    }
+
+    /** @param args see the class comment */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, String> opts = new HashMap<>();
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--quick")) {
+                quick = true;
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                opts.put(args[i].substring(2), args[++i]);
+            } else {
+                System.err.println("perf: unknown argument " + args[i]);
+                System.exit(2);
+            }
+        }
+        Settings settings = quick ? Settings.quick() : Settings.full();
+        String bootstrap = require(opts, "bootstrap");
+        String replica = require(opts, "replica");
+        Set<String> only = Set.of(opts.getOrDefault("only", "produce,stream,consume,latency,memory").split(","));
+        Instant date = Instant.now();
+        List<ThroughputResult> throughput = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Optional<LatencyResult> krestLatency = Optional.empty();
+        Optional<LatencyResult> nativeLatency = Optional.empty();
+        Optional<MemoryResult> memory = Optional.empty();
+        KrestHttp http = new KrestHttp(replica);
+        List<Long> pids = java.util.Arrays.stream(opts.getOrDefault("replica-pids", "").split(","))
+                .filter(x -> !x.isBlank()).map(Long::parseLong).toList();
+        ProcessCpu oneCpu = new ProcessCpu(pids.isEmpty() ? List.of() : List.of(pids.getFirst()));
+        ProcessCpu allCpu = new ProcessCpu(pids);
+        ProduceBench produce = new ProduceBench(settings, bootstrap);
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000);
+        String produceTopic = "perf-produce-" + run;
+        Kafka.createTopics(bootstrap, settings.partitions(), produceTopic);
+
+        if (only.contains("produce")) {
+            try {
+                AtomicLong errors = new AtomicLong();
+                log("produce: native producer, %d clients x %d records", settings.produceClients(),
+                        settings.recordsPerRequest());
+                ClosedLoop.Measured nat = produce.nativeBatches(produceTopic, errors);
+                log("produce: krest v2 binary");
+                ClosedLoop.Measured krest = produce.krestV2(http, produceTopic, oneCpu, errors);
+                throughput.add(new ThroughputResult("produce_ratio", "v2 binary produce, "
+                        + settings.recordsPerRequest() + " x " + settings.valueBytes() + " B per request, "
+                        + settings.produceClients() + " clients", "krest v2, 1 replica", krest.perSecond(),
+                        "native producer, same batches", nat.perSecond(), errors.get(), krest.cpuMsPer1000()));
+                log("produce: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
+                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
+            } catch (Exception e) {
+                notes.add(fail("produce", e));
+            }
+        }
+        if (only.contains("stream")) {
+            try {
+                AtomicLong errors = new AtomicLong();
+                URI uri = URI.create(replica);
+                log("stream: native producer, %d clients", settings.produceClients());
+                ClosedLoop.Measured nat = produce.nativeStream(produceTopic, errors);
+                log("stream: krest v3 streaming");
+                ClosedLoop.Measured krest = produce.krestV3Stream(uri.getHost(), uri.getPort(), http.clusterId(),
+                        produceTopic, oneCpu, errors);
+                throughput.add(new ThroughputResult("produce_v3_stream_ratio", "v3 streaming produce, "
+                        + settings.valueBytes() + " B records, one connection per client, "
+                        + settings.produceClients() + " clients", "krest v3 stream, 1 replica", krest.perSecond(),
+                        "native producer, 1024 in flight per client", nat.perSecond(), errors.get(),
+                        krest.cpuMsPer1000()));
+                log("stream: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
+                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
+            } catch (Exception e) {
+                notes.add(fail("stream", e));
+            }
+        }
+        if (only.contains("consume")) {
+            try {
+                AtomicLong errors = new AtomicLong();
+                ConsumeBench consume = new ConsumeBench(settings, bootstrap, "perf-consume-" + run);
+                log("consume: pre-filling %d records", settings.consumeRecords());
+                consume.prefill(produce);
+                log("consume: native consumers");
+                ClosedLoop.Measured nat = consume.nativeConsume();
+                log("consume: krest, 1 replica");
+                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors);
+                String title = "v2 binary consume, one instance per partition (" + settings.partitions()
+                        + "), max_bytes 8 MiB";
+                throughput.add(new ThroughputResult("consume_ratio", title, "krest v2, 1 replica", one.perSecond(),
+                        "native consumer per partition", nat.perSecond(), errors.get(), one.cpuMsPer1000()));
+                log("consume: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", one.perSecond(),
+                        one.cpuMsPer1000(), nat.perSecond(), one.perSecond() / nat.perSecond());
+                if (opts.containsKey("lb")) {
+                    log("consume: krest, nginx over the replicas");
+                    AtomicLong rrErrors = new AtomicLong();
+                    ClosedLoop.Measured rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", allCpu,
+                            rrErrors);
+                    throughput.add(new ThroughputResult("roundrobin_consume_ratio", title + ", round robin",
+                            "krest v2, nginx over " + opts.getOrDefault("replicas", "3") + " replicas",
+                            rr.perSecond(), "krest v2, 1 replica", one.perSecond(), rrErrors.get(),
+                            rr.cpuMsPer1000()));
+                    log("consume: round robin %.0f/s (%.1f CPU ms/1000 over all replicas), one replica %.0f/s, "
+                            + "ratio %.3f", rr.perSecond(), rr.cpuMsPer1000(), one.perSecond(),
+                            rr.perSecond() / one.perSecond());
+                }
+            } catch (Exception e) {
+                notes.add(fail("consume", e));
+            }
+        }
+        if (only.contains("latency")) {
+            try {
+                LatencyBench latency = new LatencyBench(settings, bootstrap, produce.value(0));
+                String topic = "perf-latency-" + run;
+                Kafka.createTopics(bootstrap, settings.partitions(), topic);
+                log("latency: native producer at %d/s", settings.latencyRate());
+                nativeLatency = Optional.of(latency.nativeProducer(topic));
+                log("latency: krest at %d/s", settings.latencyRate());
+                krestLatency = Optional.of(latency.krest(http, topic));
+                log("latency: krest p50 %.2f p99 %.2f ms; native p50 %.2f p99 %.2f ms", krestLatency.get().p50(),
+                        krestLatency.get().p99(), nativeLatency.get().p50(), nativeLatency.get().p99());
+            } catch (Exception e) {
+                notes.add(fail("latency", e));
+            }
+        }
+        if (only.contains("memory") && opts.containsKey("replica-pid") && opts.containsKey("redis")) {
+            try {
+                String[] redis = opts.get("redis").split(":");
+                String topic = "perf-memory-" + run;
+                Kafka.createTopics(bootstrap, settings.partitions(), topic);
+                try (var producer = Kafka.producer(bootstrap)) {
+                    for (int i = 0; i < 30; i++) {
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, produce.value(i)));
+                    }
+                }
+                log("memory: %d consumer instances", settings.memoryInstances());
+                memory = Optional.of(new MemoryBench(Long.parseLong(opts.get("replica-pid")), redis[0],
+                        Integer.parseInt(redis[1])).run(http, topic, settings.partitions(),
+                        settings.memoryInstances()));
+                log("memory: heap %.1f MiB, Redis %.1f MiB per 1000 instances", memory.get().heapPer1000Mb(),
+                        memory.get().redisPer1000Mb());
+            } catch (Exception e) {
+                notes.add(fail("memory", e));
+            }
+        }
+        if (opts.containsKey("note")) {
+            notes.add(opts.get("note"));
+        }
+
+        RunReport report = new RunReport(date, opts.getOrDefault("host", hostName()), machine(), settings,
+                throughput, krestLatency, nativeLatency, memory, notes);
+        for (Path p : new ResultWriter().write(report, Path.of(opts.getOrDefault("out", "perf/results")))) {
+            log("wrote %s", p);
+        }
+        System.exit(notes.stream().anyMatch(n -> n.contains(" failed: ")) ? 1 : 0);
+    }
+
+    private static String fail(String scenario, Exception e) {
+        log("%s FAILED: %s", scenario, e);
+        e.printStackTrace();
+        return scenario + " failed: " + e;
+    }
+
+    private static RunReport.Machine machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (Exception ignored) {
+            // not Linux: keep "unknown CPU"
+        }
+        return new RunReport.Machine(Runtime.getRuntime().availableProcessors(), cpu,
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    private static String require(Map<String, String> opts, String key) {
+        String v = opts.get(key);
+        if (v == null) {
+            System.err.println("perf: --" + key + " is required");
+            System.exit(2);
+        }
+        return v;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("perf %tT: %s%n", System.currentTimeMillis(), String.format(format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.krest.perf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * CPU time used so far by a set of processes (Linux {@code /proc/<pid>/stat}, user + system), so that a scenario
+ * can report the replicas' CPU per record: unlike throughput, that figure hardly moves when other work shares the
+ * machine, which makes it the better yardstick of an optimisation on a busy host.
+ */
+final class ProcessCpu {
+    /** USER_HZ: the unit of utime and stime in /proc/<pid>/stat; 100 on every mainstream Linux. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final List<Long> pids;
+
+    ProcessCpu(List<Long> pids) {
+        this.pids = List.copyOf(pids);
+    }
+
+    /** @return no processes: {@link #seconds()} is always 0 */
+    static ProcessCpu none() {
+        return new ProcessCpu(List.of());
+    }
+
+    boolean isEmpty() {
+        return pids.isEmpty();
+    }
+
+    /** @return CPU seconds (user + system) the processes used so far; a vanished process counts 0 */
+    double seconds() {
+        double total = 0;
+        for (long pid : pids) {
+            try {
+                total += parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or the process ended
+            }
+        }
+        return total;
+    }
+
+    /** @return utime + stime of one /proc/<pid>/stat line, in seconds */
+    static double parse(String stat) {
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // after the name: state(3) ... utime is field 14 and stime field 15 of the line, i.e. f[11] and f[12]
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.krest.perf;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one perf run measured.
+ *
+ * @param date           when the run started
+ * @param host           host name, part of the result file names
+ * @param machine        cores, CPU model, JDK and OS, as one line each
+ * @param settings       sizes of the run
+ * @param throughput     throughput scenarios in run order (a failed scenario is missing)
+ * @param krestLatency   single-record latency through krest, if measured
+ * @param nativeLatency  the native producer's send-to-ack latency at the same rate, if measured
+ * @param memory         memory per consumer instance, if measured
+ * @param notes          failures and remarks, one line each
+ */
+public record RunReport(Instant date, String host, Machine machine, Settings settings,
+                        List<ThroughputResult> throughput, Optional<LatencyResult> krestLatency,
+                        Optional<LatencyResult> nativeLatency, Optional<MemoryResult> memory, List<String> notes) {
+
+    /**
+     * The machine a run ran on.
+     *
+     * @param cores available processors
+     * @param cpu   CPU model name
+     * @param jdk   the driver's JDK (krest's replicas run the same one)
+     * @param os    operating system name and version
+     */
+    public record Machine(int cores, String cpu, String jdk, String os) {
+    }
+}
