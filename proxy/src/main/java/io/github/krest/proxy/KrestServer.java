@@ -48,14 +48,6 @@ import io.helidon.webserver.http.HttpRouting;
 public final class KrestServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KrestServer.class.getName());
     private static final long SWEEP_INTERVAL_MS = 1_000;
-    /**
-     * Helidon 4.4.0's NIO sockets (its default) lose bytes of large responses: {@code NioSocket.write} clears its
-     * write buffer after a partial channel write, so a multi-megabyte poll answer arrived kilobytes short of its
-     * Content-Length (the client hung, and the records were lost to it while their positions had advanced).
-     * {@code java.net.Socket} streams write everything. Fixed upstream after 4.4.0 (helidon#11340), whose 4.4.1
-     * artifacts are not all on the Maven Central mirror here.
-     */
-    private static final boolean USE_NIO = false;
 
     private final KafkaClients clients;
     private final KafkaSessions sessions;
@@ -127,7 +119,7 @@ public final class KrestServer implements AutoCloseable {
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .shutdownGracePeriod(grace)
-                    .useNio(USE_NIO)
+                    .useNio(useNio(listeners.getFirst()))
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
@@ -143,7 +135,7 @@ public final class KrestServer implements AutoCloseable {
                     socket.host(listener.host())
                             .port(listener.port())
                             .shutdownGracePeriod(grace)
-                            .useNio(USE_NIO)
+                            .useNio(useNio(listeners.getFirst()))
                             .directHandlers(HttpErrors.directHandlers())
                             .routing(r -> routing(r, services));
                     if (listener.tls()) {
@@ -168,6 +160,22 @@ public final class KrestServer implements AutoCloseable {
             metrics.ifPresent(KrestMetrics::close);
             throw e;
         }
+    }
+
+    /**
+     * Whether a listener uses Helidon's NIO sockets. Helidon 4.4.0's plain NIO socket ({@code NioSocket.write})
+     * writes each chunk with one channel write and drops what a partial write left, so multi-megabyte poll answers
+     * arrived kilobytes short of their Content-Length (the client hung, and the records were lost to it while their
+     * positions had advanced); plain {@code http://} listeners therefore use {@code java.net.Socket} streams, which
+     * write everything. {@code https://} listeners keep NIO: its TLS socket loops until all is written, and 4.4.0's
+     * non-NIO TLS socket ignores the configured protocols and client authentication. Fixed upstream after 4.4.0
+     * (helidon#11340); 4.4.1's artifacts are not all on the Maven Central mirror here.
+     *
+     * @param listener the listener
+     * @return true for https:// listeners
+     */
+    static boolean useNio(KrestConfig.Listener listener) {
+        return listener.tls();
     }
 
     /** Every replica sweeps expired consumer instances (the store lets one at a time do the work). */
