@@ -69,7 +69,8 @@ public final class ConsumerService {
     /**
      * Most bytes a poll gathers from further fetches once it has records (see read()); max_bytes may lower it. 2 MiB
      * was measured with perf/ when Helidon's NIO writer still cut answers of 5 MB and more short (see
-     * KrestServer.useNio, now off for http://); one Kafka fetch alone may still make a larger answer, which now arrives whole.
+     * KrestServer.useNio, now off for http://); one Kafka fetch alone may still make a larger answer, which now
+     * arrives whole.
      */
     private static final long DRAIN_MAX_BYTES = 2L * 1024 * 1024;
 
