@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
 
@@ -39,18 +40,10 @@ public final class SslContexts {
      */
     public static Tls serverTls(KrestConfig config) {
         Map<String, Object> ssl = new HashMap<>();
-        String keystoreType = config.getString(KrestConfig.SSL_KEYSTORE_TYPE).toUpperCase(Locale.ROOT);
-        ssl.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, config.getString(KrestConfig.SSL_KEYSTORE_LOCATION));
-        ssl.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, keystoreType);
-        Password keystorePassword = config.getPassword(KrestConfig.SSL_KEYSTORE_PASSWORD);
-        Password keyPassword = config.getPassword(KrestConfig.SSL_KEY_PASSWORD);
-        if (keystoreType.equals("PEM")) {
-            // a PEM file has no store password, only the private key's (Kafka refuses ssl.keystore.password there)
-            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
-        } else {
-            putPassword(ssl, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, keystorePassword);
-            putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keystorePassword);
-        }
+        putKeyStore(ssl, new StoreFile(KrestConfig.SSL_KEYSTORE_LOCATION,
+                config.getString(KrestConfig.SSL_KEYSTORE_LOCATION), config.getString(KrestConfig.SSL_KEYSTORE_TYPE),
+                config.getPassword(KrestConfig.SSL_KEYSTORE_PASSWORD)),
+                config.getPassword(KrestConfig.SSL_KEY_PASSWORD));
         putTrustStore(ssl, config.getString(KrestConfig.SSL_TRUSTSTORE_LOCATION),
                 config.getString(KrestConfig.SSL_TRUSTSTORE_TYPE),
                 config.getPassword(KrestConfig.SSL_TRUSTSTORE_PASSWORD));
@@ -79,19 +72,42 @@ public final class SslContexts {
     }
 
     /**
-     * A client context that trusts the CA certificates of one trust store, e.g. {@code redis.ssl.truststore.*}.
+     * A key or trust store file as configured.
      *
-     * @param locationKey  the key naming the trust store (for errors)
-     * @param location     the trust store file
-     * @param type         JKS, PKCS12 or PEM
-     * @param password     its password, may be null
-     * @return the context
-     * @throws ConfigException when the store cannot be loaded
+     * @param locationKey the key naming the file (for errors)
+     * @param location    the file
+     * @param type        JKS, PKCS12 or PEM
+     * @param password    its password, may be null
      */
-    public static SSLContext clientTrust(String locationKey, String location, String type, Password password) {
+    public record StoreFile(String locationKey, String location, String type, Password password) {
+    }
+
+    /**
+     * A client context, e.g. for {@code redis.ssl.truststore.*} or {@code schema.registry.ssl.*}.
+     *
+     * @param trust       the CA certificates to trust; empty: the JVM's default trust
+     * @param keys        the client's own certificate and key (mutual TLS); empty: none
+     * @param keyPassword the private key's password; null: the key store's
+     * @return the context
+     * @throws ConfigException when a store cannot be loaded, naming its key
+     */
+    public static SSLContext client(Optional<StoreFile> trust, Optional<StoreFile> keys, Password keyPassword) {
         Map<String, Object> ssl = new HashMap<>();
-        putTrustStore(ssl, location, type, password);
-        return load(ssl, locationKey, location);
+        trust.ifPresent(t -> putTrustStore(ssl, t.location(), t.type(), t.password()));
+        keys.ifPresent(k -> putKeyStore(ssl, k, keyPassword));
+        StoreFile named = trust.or(() -> keys).orElseThrow(() -> new IllegalArgumentException("no store"));
+        return load(ssl, named.locationKey(), named.location());
+    }
+
+    private static void putKeyStore(Map<String, Object> ssl, StoreFile keys, Password keyPassword) {
+        String type = keys.type().toUpperCase(Locale.ROOT);
+        ssl.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keys.location());
+        ssl.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, type);
+        if (!type.equals("PEM")) {
+            // a PEM file has no store password, only the private key's (Kafka refuses ssl.keystore.password there)
+            putPassword(ssl, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, keys.password());
+        }
+        putPassword(ssl, SslConfigs.SSL_KEY_PASSWORD_CONFIG, present(keyPassword) ? keyPassword : keys.password());
     }
 
     private static void putTrustStore(Map<String, Object> ssl, String location, String type, Password password) {

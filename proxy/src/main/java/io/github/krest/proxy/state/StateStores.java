@@ -30,9 +30,11 @@ public final class StateStores {
                 defaults.maxConnections(), defaults.expiryGraceMs());
         String trustStore = config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION).strip();
         java.util.Optional<javax.net.ssl.SSLContext> tls = trustStore.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(SslContexts.clientTrust(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION,
-                        trustStore, config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_TYPE),
-                        config.getPassword(KrestConfig.REDIS_SSL_TRUSTSTORE_PASSWORD)));
+                : java.util.Optional.of(SslContexts.client(java.util.Optional.of(new SslContexts.StoreFile(
+                        KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION, trustStore,
+                        config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_TYPE),
+                        config.getPassword(KrestConfig.REDIS_SSL_TRUSTSTORE_PASSWORD))),
+                        java.util.Optional.empty(), null));
         return new CircuitBreakingStateStore(new RedisConsumerStateStore(redis, tls), "consumer-state-store");
     }
 }
