@@ -2,7 +2,12 @@ package io.github.krest.proxy.format;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -28,7 +33,19 @@ public final class DataReaders {
     public static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS
             .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private DataReaders() {
+    }
+
+    /** @return whether any of the eight bytes of {@code word} equals the byte repeated in {@code pattern} */
+    private static boolean hasByte(long word, long pattern) {
+        long x = word ^ pattern;
+        return ((x - LOW_BITS) & ~x & HIGH_BITS) != 0;
     }
 
     /**
@@ -40,6 +57,23 @@ public final class DataReaders {
      * @throws RestException 400 when the token is not a string or not valid base64
      */
     public static Optional<byte[]> binary(JsonParser p, String field) throws IOException {
+        return binary(p, null, field);
+    }
+
+    /**
+     * Reads base64 text at the parser's current token, decoding it straight from the request body the parser reads
+     * when it can: the JDK's decoder (intrinsified, several times faster than Jackson's byte-by-byte one) over the
+     * string's bytes in {@code source}, without the text ever becoming a {@code String} or going through Jackson's
+     * byte builder. A string with escapes, or one the JDK's decoder refuses (e.g. padded blocks one after another),
+     * goes to Jackson's decoder, so the accepted input is exactly {@link #BASE64}'s either way.
+     *
+     * @param p parser positioned on the value token, created on {@code source} from its first byte
+     * @param source the UTF-8 bytes the parser reads, or {@code null} to always use Jackson's decoder
+     * @param field the field's name for messages
+     * @return decoded bytes, empty for JSON null
+     * @throws RestException 400 when the token is not a string or not valid base64
+     */
+    public static Optional<byte[]> binary(JsonParser p, byte[] source, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return Optional.empty();
@@ -48,10 +82,53 @@ public final class DataReaders {
             p.skipChildren();
             throw RestException.badRequest(field + " is not a base64 string.");
         }
+        if (source != null) {
+            byte[] decoded = decodeInPlace(source, p.currentTokenLocation().getByteOffset());
+            if (decoded != null) {
+                return Optional.of(decoded);
+            }
+        }
         try {
             return Optional.of(p.getBinaryValue(BASE64));
         } catch (JsonProcessingException e) {
             throw RestException.badRequest(field + " is not a valid base64 string.");
+        }
+    }
+
+    /**
+     * @param quote the offset of the string token's opening quote in {@code source}
+     * @return the decoded string, or {@code null} when the fast path does not apply (escapes, not where expected,
+     *         or text the JDK's decoder refuses)
+     */
+    private static byte[] decodeInPlace(byte[] source, long quote) {
+        if (quote < 0 || quote >= source.length || source[(int) quote] != '"') {
+            return null;
+        }
+        int start = (int) quote + 1;
+        int end = start;
+        // eight bytes at a time up to the word holding the closing quote (or a backslash), then byte by byte
+        while (end + Long.BYTES <= source.length) {
+            long word = (long) LONGS.get(source, end);
+            if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES)) {
+                break;
+            }
+            end += Long.BYTES;
+        }
+        while (end < source.length && source[end] != '"') {
+            if (source[end] == '\\') {
+                return null;
+            }
+            end++;
+        }
+        if (end == source.length) {
+            return null;
+        }
+        try {
+            ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(source, start, end - start));
+            byte[] array = decoded.array();
+            return decoded.remaining() == array.length ? array : Arrays.copyOf(array, decoded.remaining());
+        } catch (IllegalArgumentException notPlain) {
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.krest.proxy.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
@@ -16,6 +17,9 @@ import io.helidon.webserver.http.ServerRequest;
  * <p>The listener itself has no payload limit because v3 streaming produce bodies are unbounded in total.
  */
 public final class RequestBodies {
+    /** Bodies that declare at most this many bytes are read into one array allocated up front. */
+    static final int PREALLOCATE_MAX_BYTES = 8 * 1024 * 1024;
+
     private RequestBodies() {
     }
 
@@ -36,6 +40,14 @@ public final class RequestBodies {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
+            if (declared >= 0 && declared <= PREALLOCATE_MAX_BYTES) {
+                // the usual case: one array of the declared size, filled in place (no chunk list, no final copy);
+                // larger declared sizes are read in growing chunks so a client that declares much and sends little
+                // does not get a large array allocated up front
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                return read == body.length ? body : Arrays.copyOf(body, read);
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (body.length > maxBytes) {
                 throw tooLarge(maxBytes);

@@ -115,4 +115,46 @@ class DataReadersTest {
             assertEquals(JsonToken.END_ARRAY, p.nextToken());
         }
     }
+
+    /**
+     * Decoding straight from the body's bytes gives exactly what Jackson's decoder gives, or the same error, whatever
+     * comes before the string (multi-byte UTF-8, whitespace) and whatever the string holds (escapes, padding,
+     * invalid text).
+     */
+    @Test
+    void decodingFromTheSourceAgreesWithJackson() throws IOException {
+        String[] values = {"aGVsbG8=", "aGVsbG8", "aGk=", "aGk", "", "AAH+/w==", "AAH\\/+w==", "aGk=aGk=", "%%%",
+                "aGVsbG8=x", "a", "aGVs bG8=", "aGVsbG8==", "\\u0061Gk=", "ä", "A".repeat(4000)};
+        for (String v : values) {
+            String json = "{\"käse €\" :  [ {\"x\": \"é\", \"value\" : \"" + v + "\"} ] }";
+            byte[] source = json.getBytes(StandardCharsets.UTF_8);
+            Object fast = decodeValue(source, source);
+            Object jackson = decodeValue(source, null);
+            if (fast instanceof byte[] f && jackson instanceof byte[] j) {
+                assertArrayEquals(j, f, v);
+            } else {
+                assertEquals(jackson, fast, v);
+            }
+        }
+    }
+
+    /** @return the decoded bytes of the "value" field, or the error message */
+    private static Object decodeValue(byte[] json, byte[] source) throws IOException {
+        try (JsonParser p = MAPPER.createParser(json)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME && p.currentName().equals("value")) {
+                    p.nextToken();
+                    try {
+                        byte[] decoded = DataReaders.binary(p, source, "value").orElseThrow();
+                        assertEquals(JsonToken.END_OBJECT, p.nextToken(), "the parser goes on after the value");
+                        return decoded;
+                    } catch (RestException e) {
+                        return e.getMessage();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no value in " + new String(json, StandardCharsets.UTF_8));
+    }
 }

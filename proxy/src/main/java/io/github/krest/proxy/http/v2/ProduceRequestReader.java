@@ -77,7 +77,7 @@ final class ProduceRequestReader {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "records" -> records = readRecords(p, topic, pathPartition, format, maxRecords);
+                    case "records" -> records = readRecords(p, body, topic, pathPartition, format, maxRecords);
                     case "key_schema" -> keySchema = schemaText(p, field);
                     case "value_schema" -> valueSchema = schemaText(p, field);
                     case "key_schema_id" -> keySchemaId = schemaId(p, field);
@@ -104,8 +104,9 @@ final class ProduceRequestReader {
         }
     }
 
-    private static List<ProduceRecord> readRecords(JsonParser p, String topic, Optional<Integer> pathPartition,
-                                                   EmbeddedFormat format, int maxRecords) throws IOException {
+    private static List<ProduceRecord> readRecords(JsonParser p, byte[] body, String topic,
+                                                   Optional<Integer> pathPartition, EmbeddedFormat format,
+                                                   int maxRecords) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return List.of();
         }
@@ -122,13 +123,14 @@ final class ProduceRequestReader {
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 throw RestException.badRequest("records[" + index + "] must be an object.");
             }
-            records.add(readRecord(p, "records[" + index + "]", topic, pathPartition, format));
+            records.add(readRecord(p, body, "records[" + index + "]", topic, pathPartition, format));
         }
         return records;
     }
 
-    private static ProduceRecord readRecord(JsonParser p, String at, String topic, Optional<Integer> pathPartition,
-                                            EmbeddedFormat format) throws IOException {
+    private static ProduceRecord readRecord(JsonParser p, byte[] body, String at, String topic,
+                                            Optional<Integer> pathPartition, EmbeddedFormat format)
+            throws IOException {
         Optional<byte[]> key = Optional.empty();
         Optional<byte[]> value = Optional.empty();
         Optional<Integer> partition = Optional.empty();
@@ -137,10 +139,10 @@ final class ProduceRequestReader {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
-                case "key" -> key = data(p, format, at + ".key");
-                case "value" -> value = data(p, format, at + ".value");
+                case "key" -> key = data(p, body, format, at + ".key");
+                case "value" -> value = data(p, body, format, at + ".value");
                 case "partition" -> partition = partition(p, at);
-                case "headers" -> headers = headers(p, at);
+                case "headers" -> headers = headers(p, body, at);
                 default -> p.skipChildren();
             }
         }
@@ -148,8 +150,10 @@ final class ProduceRequestReader {
         return new ProduceRecord(topic, effective, key, value, headers, Optional.empty());
     }
 
-    private static Optional<byte[]> data(JsonParser p, EmbeddedFormat format, String field) throws IOException {
-        return format == EmbeddedFormat.BINARY ? DataReaders.binary(p, field) : DataReaders.json(p);
+    /** Binary data is decoded straight from {@code body}, the bytes the parser reads. */
+    private static Optional<byte[]> data(JsonParser p, byte[] body, EmbeddedFormat format, String field)
+            throws IOException {
+        return format == EmbeddedFormat.BINARY ? DataReaders.binary(p, body, field) : DataReaders.json(p);
     }
 
     private static Optional<String> schemaText(JsonParser p, String field) throws IOException {
@@ -188,7 +192,7 @@ final class ProduceRequestReader {
         return Optional.of(p.getIntValue());
     }
 
-    private static List<ProduceRecord.Header> headers(JsonParser p, String at) throws IOException {
+    private static List<ProduceRecord.Header> headers(JsonParser p, byte[] body, String at) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return List.of();
         }
@@ -213,7 +217,7 @@ final class ProduceRequestReader {
                     }
                     name = p.getText();
                 } else if (field.equals("value")) {
-                    value = DataReaders.binary(p, where + ".value");
+                    value = DataReaders.binary(p, body, where + ".value");
                 } else {
                     p.skipChildren();
                 }
