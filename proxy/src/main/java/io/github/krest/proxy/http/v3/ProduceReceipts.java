@@ -1,9 +1,11 @@
 package io.github.krest.proxy.http.v3;
 
+import java.io.IOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.error.ErrorCode;
@@ -89,4 +91,50 @@ final class ProduceReceipts {
         }
     }
 
+    /**
+     * Writes a stream's success receipt, the same JSON as {@code bytes(success(null, ...))} without building it as
+     * beans first (a stream writes one per record).
+     *
+     * @param g the generator, at the root
+     * @param clusterId cluster id
+     * @param topic topic name
+     * @param result where Kafka stored the record
+     * @param parsed the record and its key/value echoes
+     * @throws IOException when the generator's target cannot be written
+     */
+    static void writeSuccess(JsonGenerator g, String clusterId, String topic, ProduceResult result,
+                             ProduceRecordReader.Parsed parsed) throws IOException {
+        var record = parsed.record();
+        g.writeStartObject();
+        g.writeNumberField("error_code", 200);
+        g.writeStringField("cluster_id", clusterId);
+        g.writeStringField("topic_name", topic);
+        g.writeNumberField("partition_id", result.partition());
+        g.writeNumberField("offset", result.offset());
+        g.writeStringField("timestamp", result.timestamp().toString());
+        if (parsed.key().isPresent()) {
+            writeData(g, "key", parsed.key().get(), record.key());
+        }
+        if (parsed.value().isPresent()) {
+            writeData(g, "value", parsed.value().get(), record.value());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeData(JsonGenerator g, String field, ProduceRecordReader.Echo echo,
+                                  Optional<byte[]> bytes) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeStringField("type", echo.type());
+        if (echo.subject().isPresent()) {
+            g.writeStringField("subject", echo.subject().get());
+        }
+        if (echo.schemaId().isPresent()) {
+            g.writeNumberField("schema_id", echo.schemaId().get());
+        }
+        if (echo.schemaVersion().isPresent()) {
+            g.writeNumberField("schema_version", echo.schemaVersion().get());
+        }
+        g.writeNumberField("size", bytes.isPresent() ? bytes.get().length : 0);
+        g.writeEndObject();
+    }
 }

@@ -10,10 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
@@ -79,11 +82,32 @@ final class ProduceStream {
         this.limits = limits;
     }
 
-    /** A receipt to write, in order; {@code last} ends the exchange after it. */
-    private record Pending(CompletableFuture<byte[]> receipt, boolean last, boolean closeConnection) {
+    /**
+     * A receipt to write, in order: a sent record's, rendered by the writer once Kafka has answered (so that the
+     * producer's one I/O thread, which every record of every client passes through, only completes a future), or
+     * an error's, rendered already; {@code last} ends the exchange after it.
+     *
+     * @param sent the record's result, null for an error
+     * @param parsed the sent record and what its receipt echoes, null for an error
+     * @param error the error receipt's JSON, null for a sent record
+     */
+    private record Pending(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed, byte[] error,
+                           boolean last, boolean closeConnection) {
+        static Pending sent(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed) {
+            return new Pending(sent, parsed, null, false, false);
+        }
+
+        static Pending error(ProduceReceipts.Failure failure, boolean last, boolean closeConnection) {
+            return new Pending(null, null, ProduceReceipts.bytes(failure), last, closeConnection);
+        }
+
+        /** @return whether the receipt can be written without waiting for Kafka */
+        boolean ready() {
+            return sent == null || sent.isDone();
+        }
     }
 
-    private static final Pending END = new Pending(CompletableFuture.completedFuture(new byte[0]), true, false);
+    private static final Pending END = new Pending(null, null, new byte[0], true, false);
 
     /**
      * Runs the exchange until the request body ends or the stream is ended by an error.
@@ -108,7 +132,12 @@ final class ProduceStream {
                 readRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce));
         long written = 0;
         long toWrite = -1;
-        try {
+        // one generator for the whole exchange; it fills its buffer, the writer decides when the client gets it
+        JsonGenerator g = mapper.getFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        g.setRootValueSeparator(null);
+        try (g) {
             while (true) {
                 Pending next;
                 if (toWrite < 0) {
@@ -123,21 +152,21 @@ final class ProduceStream {
                     }
                 } else if (written >= toWrite) {
                     // every admitted record has its receipt; the rest of the body stays unread
-                    out.flush();
+                    flush(g, out);
                     return true;
                 } else {
                     next = queue.take();
                 }
                 if (next == END) {
-                    out.flush();
+                    flush(g, out);
                     return false;
                 }
-                out.write(next.receipt().join());
-                out.write(CRLF);
+                write(next, g, out, clusterId, topic);
                 written++;
                 Pending peek = queue.peek();
-                if (peek == null || !peek.receipt().isDone() || next.last()) {
-                    out.flush();
+                if (peek == null || !peek.ready() || next.last()) {
+                    // the client gets what is written before the writer waits
+                    flush(g, out);
                 }
                 if (next.last()) {
                     return next.closeConnection();
@@ -150,6 +179,35 @@ final class ProduceStream {
             // never interrupt the reader: an interrupted NIO read closes the client's socket
             queue.writerDone = true;
         }
+    }
+
+    /** Writes one receipt and its CRLF, waiting for Kafka's answer when the record was sent. */
+    private static void write(Pending next, JsonGenerator g, OutputStream out, String clusterId, String topic)
+            throws IOException {
+        if (next.error() != null) {
+            writeRendered(next.error(), g, out);
+            return;
+        }
+        ProduceResult result;
+        try {
+            result = next.sent().join();
+        } catch (CompletionException e) {
+            writeRendered(ProduceReceipts.bytes(ProduceReceipts.failure(null, e.getCause())), g, out);
+            return;
+        }
+        ProduceReceipts.writeSuccess(g, clusterId, topic, result, next.parsed());
+        g.writeRaw("\r\n");
+    }
+
+    private static void writeRendered(byte[] receipt, JsonGenerator g, OutputStream out) throws IOException {
+        g.flush();
+        out.write(receipt);
+        out.write(CRLF);
+    }
+
+    private static void flush(JsonGenerator g, OutputStream out) throws IOException {
+        g.flush();
+        out.flush();
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -279,10 +337,9 @@ final class ProduceStream {
                 long elapsed = clock.getAsLong() - started;
                 if (elapsed > maxDurationMs) {
                     boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
-                    boolean queued = queue.admitAndPut(new Pending(CompletableFuture.completedFuture(
-                            ProduceReceipts.bytes(ProduceReceipts.failure(null, ErrorResponse.of(
-                                    ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
-                                            + "Connection will be closed.")))), close, close));
+                    boolean queued = queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ErrorResponse.of(
+                            ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
+                                    + "Connection will be closed.")), close, close));
                     if (close || !queued) {
                         return;
                     }
@@ -290,8 +347,8 @@ final class ProduceStream {
                 }
                 if (!limits.tryAcquire(offset(p.currentLocation()) - recordStart)) {
                     // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
-                    if (!queue.admitAndPut(new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
-                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()))), false, false))) {
+                    if (!queue.admitAndPut(Pending.error(
+                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()), false, false))) {
                         return;
                     }
                     continue;
@@ -299,23 +356,21 @@ final class ProduceStream {
                 if (!queue.admit()) {
                     return;
                 }
-                queue.put(new Pending(send(node, clusterId, topic, partitionCount, produce), false, false));
+                queue.put(send(node, topic, partitionCount, produce));
             }
         }
     }
 
-    private CompletableFuture<byte[]> send(JsonNode node, String clusterId, String topic,
-                                           Optional<Integer> partitionCount, Supplier<ProduceService> caller) {
+    private Pending send(JsonNode node, String topic, Optional<Integer> partitionCount,
+                         Supplier<ProduceService> caller) {
         try {
             ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
             ProduceRecord record = parsed.record();
             ProduceService produce = caller.get();
             produce.checkSize(record);
-            return produce.send(record).handle((result, failure) -> ProduceReceipts.bytes(failure == null
-                    ? ProduceReceipts.success(null, clusterId, topic, result, parsed)
-                    : ProduceReceipts.failure(null, failure)));
+            return Pending.sent(produce.send(record), parsed);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(ProduceReceipts.bytes(ProduceReceipts.failure(null, e)));
+            return Pending.error(ProduceReceipts.failure(null, e), false, false);
         }
     }
 
@@ -354,8 +409,7 @@ final class ProduceStream {
     }
 
     private static Pending fatal(RestException error) {
-        return new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
-                ProduceReceipts.failure(null, error))), true, true);
+        return Pending.error(ProduceReceipts.failure(null, error), true, true);
     }
 
     private static RestException badJson(JsonProcessingException e) {
