@@ -21,9 +21,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
@@ -55,6 +56,7 @@ final class ProduceStream {
     private static final int MAX_IN_FLIGHT = 1024;
 
     private final ObjectMapper mapper;
+    private final ObjectReader treeReader;
     private final ProduceRecordReader reader;
     private final long recordMaxBytes;
     private final long maxDurationMs;
@@ -74,6 +76,7 @@ final class ProduceStream {
     ProduceStream(ObjectMapper mapper, ProduceRecordReader reader, long recordMaxBytes,
                   long maxDurationMs, long graceMs, LongSupplier clock, ProduceRateLimiter limits) {
         this.mapper = mapper;
+        this.treeReader = mapper.readerFor(JsonNode.class);
         this.reader = reader;
         this.recordMaxBytes = recordMaxBytes;
         this.maxDurationMs = maxDurationMs;
@@ -300,11 +303,11 @@ final class ProduceStream {
     private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                               String topic, Optional<Integer> partitionCount, long started,
                               Supplier<ProduceService> produce) throws IOException, InterruptedException {
-        JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
+        JsonParser parser = charset.equals(StandardCharsets.ISO_8859_1)
                 ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
         // the request body belongs to the server: closing it here would drain it from this thread
-        p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-        try (p) {
+        parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        try (SizeLimitedParser p = new SizeLimitedParser(parser, recordMaxBytes)) {
             while (true) {
                 JsonToken token;
                 try {
@@ -374,33 +377,53 @@ final class ProduceStream {
         }
     }
 
-    /** Copies one JSON object, checking its size after every token so an oversized record is never buffered. */
-    private JsonNode readObject(JsonParser p) throws IOException {
-        long start = offset(p.currentTokenLocation());
-        TokenBuffer buffer = new TokenBuffer(p, null);
-        int depth = 0;
-        JsonToken token = p.currentToken();
-        while (true) {
-            buffer.copyCurrentEvent(p);
-            if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd()) {
-                depth--;
-            }
-            if (recordMaxBytes > 0 && offset(p.currentLocation()) - start > recordMaxBytes) {
+    /**
+     * Reads one JSON object into a tree in one pass, the parser checking the record's size after every token so an
+     * oversized record is never buffered whole.
+     */
+    private JsonNode readObject(SizeLimitedParser p) throws IOException {
+        p.startRecord();
+        try {
+            return treeReader.readTree(p);
+        } finally {
+            p.endRecord();
+        }
+    }
+
+    /**
+     * The stream's parser; while a record is read it fails with {@link RecordTooLarge} at the first token past
+     * {@code recordMaxBytes} from the record's start. Jackson's tree reader only calls {@code nextToken} and
+     * {@code nextFieldName} (which {@link JsonParserDelegate} leaves to {@code nextToken}) to move on.
+     */
+    private static final class SizeLimitedParser extends JsonParserDelegate {
+        private final long maxBytes;
+        private long recordStart = -1;
+
+        SizeLimitedParser(JsonParser p, long maxBytes) {
+            super(p);
+            this.maxBytes = maxBytes;
+        }
+
+        void startRecord() {
+            recordStart = maxBytes > 0 ? offset(delegate.currentTokenLocation()) : -1;
+        }
+
+        void endRecord() {
+            recordStart = -1;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = delegate.nextToken();
+            if (recordStart >= 0 && offset(delegate.currentLocation()) - recordStart > maxBytes) {
                 throw new RecordTooLarge();
             }
-            if (depth == 0) {
-                break;
-            }
-            token = p.nextToken();
-            if (token == null) {
-                throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null,
-                        "Unexpected end of input within a record");
-            }
+            return token;
         }
-        try (JsonParser copy = buffer.asParser(p.getCodec())) {
-            return mapper.readTree(copy);
+
+        @Override
+        public String nextFieldName() throws IOException {
+            return nextToken() == JsonToken.FIELD_NAME ? currentName() : null;
         }
     }
 

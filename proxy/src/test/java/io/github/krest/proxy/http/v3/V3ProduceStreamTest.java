@@ -502,6 +502,21 @@ class V3ProduceStreamTest {
     }
 
     @Test
+    void recordNestedDeeperThanTheParserAllowsEndsTheStream() throws Exception {
+        // Jackson's default nesting limit is 1,000; the tree is built straight from the parser, which enforces it
+        String topic = topic(1);
+        String deep = "[".repeat(1500) + "]".repeat(1500);
+        KrestHttp.Response r = postChunked(krest, path(topic), stringRecord("small")
+                + "{\"value\":{\"type\":\"JSON\",\"data\":" + deep + "}}" + stringRecord("after"));
+        assertEquals(200, r.status(), r.body());
+        List<JsonNode> receipts = receipts(r.body());
+        assertEquals(2, receipts.size(), r.body());
+        assertSuccess(receipts.get(0), topic, 0, 0);
+        assertError(receipts.get(1), 400, "Bad Request: ");
+        assertEquals(1, recordCount(topic));
+    }
+
+    @Test
     void errorsBeforeTheStream() {
         String topic = topic(1);
         String body = stringRecord("x");
