@@ -99,10 +99,11 @@ final class ProduceReceipts {
      * @param clusterId cluster id
      * @param topic topic name
      * @param result where Kafka stored the record
+     * @param timestamp {@code result}'s timestamp as {@link java.time.Instant#toString()} writes it
      * @param parsed the record and its key/value echoes
      * @throws IOException when the generator's target cannot be written
      */
-    static void writeSuccess(JsonGenerator g, String clusterId, String topic, ProduceResult result,
+    static void writeSuccess(JsonGenerator g, String clusterId, String topic, ProduceResult result, String timestamp,
                              ProduceRecordReader.Parsed parsed) throws IOException {
         var record = parsed.record();
         g.writeStartObject();
@@ -111,7 +112,7 @@ final class ProduceReceipts {
         g.writeStringField("topic_name", topic);
         g.writeNumberField("partition_id", result.partition());
         g.writeNumberField("offset", result.offset());
-        g.writeStringField("timestamp", result.timestamp().toString());
+        g.writeStringField("timestamp", timestamp);
         if (parsed.key().isPresent()) {
             writeData(g, "key", parsed.key().get(), record.key());
         }

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -135,12 +136,7 @@ final class ProduceStream {
                 readRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce));
         long written = 0;
         long toWrite = -1;
-        // one generator for the whole exchange; it fills its buffer, the writer decides when the client gets it
-        JsonGenerator g = mapper.getFactory().createGenerator(out);
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-        g.setRootValueSeparator(null);
-        try (g) {
+        try (ReceiptWriter receipts = new ReceiptWriter(mapper, out, clusterId, topic)) {
             while (true) {
                 Pending next;
                 if (toWrite < 0) {
@@ -155,21 +151,21 @@ final class ProduceStream {
                     }
                 } else if (written >= toWrite) {
                     // every admitted record has its receipt; the rest of the body stays unread
-                    flush(g, out);
+                    receipts.flush();
                     return true;
                 } else {
                     next = queue.take();
                 }
                 if (next == END) {
-                    flush(g, out);
+                    receipts.flush();
                     return false;
                 }
-                write(next, g, out, clusterId, topic);
+                receipts.write(next);
                 written++;
                 Pending peek = queue.peek();
                 if (peek == null || !peek.ready() || next.last()) {
                     // the client gets what is written before the writer waits
-                    flush(g, out);
+                    receipts.flush();
                 }
                 if (next.last()) {
                     return next.closeConnection();
@@ -184,33 +180,66 @@ final class ProduceStream {
         }
     }
 
-    /** Writes one receipt and its CRLF, waiting for Kafka's answer when the record was sent. */
-    private static void write(Pending next, JsonGenerator g, OutputStream out, String clusterId, String topic)
-            throws IOException {
-        if (next.error() != null) {
-            writeRendered(next.error(), g, out);
-            return;
-        }
-        ProduceResult result;
-        try {
-            result = next.sent().join();
-        } catch (CompletionException e) {
-            writeRendered(ProduceReceipts.bytes(ProduceReceipts.failure(null, e.getCause())), g, out);
-            return;
-        }
-        ProduceReceipts.writeSuccess(g, clusterId, topic, result, next.parsed());
-        g.writeRaw("\r\n");
-    }
+    /**
+     * Writes receipts through one generator for the whole exchange: it fills its buffer, and the client gets what
+     * was written at each {@link #flush}.
+     */
+    private static final class ReceiptWriter implements AutoCloseable {
+        private final JsonGenerator g;
+        private final OutputStream out;
+        private final String clusterId;
+        private final String topic;
+        // records acknowledged together mostly share their millisecond timestamp; formatting one is not cheap
+        private Instant lastTimestamp;
+        private String lastTimestampText;
 
-    private static void writeRendered(byte[] receipt, JsonGenerator g, OutputStream out) throws IOException {
-        g.flush();
-        out.write(receipt);
-        out.write(CRLF);
-    }
+        ReceiptWriter(ObjectMapper mapper, OutputStream out, String clusterId, String topic) throws IOException {
+            this.g = mapper.getFactory().createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            g.setRootValueSeparator(null);
+            this.out = out;
+            this.clusterId = clusterId;
+            this.topic = topic;
+        }
 
-    private static void flush(JsonGenerator g, OutputStream out) throws IOException {
-        g.flush();
-        out.flush();
+        /** Writes one receipt and its CRLF, waiting for Kafka's answer when the record was sent. */
+        void write(Pending next) throws IOException {
+            if (next.error() != null) {
+                writeRendered(next.error());
+                return;
+            }
+            ProduceResult result;
+            try {
+                result = next.sent().join();
+            } catch (CompletionException e) {
+                writeRendered(ProduceReceipts.bytes(ProduceReceipts.failure(null, e.getCause())));
+                return;
+            }
+            if (!result.timestamp().equals(lastTimestamp)) {
+                lastTimestamp = result.timestamp();
+                lastTimestampText = lastTimestamp.toString();
+            }
+            ProduceReceipts.writeSuccess(g, clusterId, topic, result, lastTimestampText, next.parsed());
+            g.writeRaw("\r\n");
+        }
+
+        private void writeRendered(byte[] receipt) throws IOException {
+            g.flush();
+            out.write(receipt);
+            out.write(CRLF);
+        }
+
+        /** Sends what was written to the client. */
+        void flush() throws IOException {
+            g.flush();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            g.close();
+        }
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -52,7 +52,7 @@ class ProduceReceiptsTest {
                 RESULT, parsed)), StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
-            ProduceReceipts.writeSuccess(g, "cluster-1", "topic-\u00e9", RESULT, parsed);
+            ProduceReceipts.writeSuccess(g, "cluster-1", "topic-\u00e9", RESULT, RESULT.timestamp().toString(), parsed);
         }
         assertEquals(expected, out.toString(StandardCharsets.UTF_8));
     }
