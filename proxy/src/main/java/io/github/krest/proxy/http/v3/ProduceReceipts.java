@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
@@ -22,6 +24,21 @@ import io.github.krest.proxy.http.json.Json;
  * {@code "Bad Request: "}, as Confluent writes them.
  */
 final class ProduceReceipts {
+    // the stream's receipt field names, UTF-8 encoded once
+    private static final SerializableString ERROR_CODE = new SerializedString("error_code");
+    private static final SerializableString CLUSTER_ID = new SerializedString("cluster_id");
+    private static final SerializableString TOPIC_NAME = new SerializedString("topic_name");
+    private static final SerializableString PARTITION_ID = new SerializedString("partition_id");
+    private static final SerializableString OFFSET = new SerializedString("offset");
+    private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializableString KEY = new SerializedString("key");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString SUBJECT = new SerializedString("subject");
+    private static final SerializableString SCHEMA_ID = new SerializedString("schema_id");
+    private static final SerializableString SCHEMA_VERSION = new SerializedString("schema_version");
+    private static final SerializableString SIZE = new SerializedString("size");
+
     private ProduceReceipts() {
     }
 
@@ -107,35 +124,47 @@ final class ProduceReceipts {
                              ProduceRecordReader.Parsed parsed) throws IOException {
         var record = parsed.record();
         g.writeStartObject();
-        g.writeNumberField("error_code", 200);
-        g.writeStringField("cluster_id", clusterId);
-        g.writeStringField("topic_name", topic);
-        g.writeNumberField("partition_id", result.partition());
-        g.writeNumberField("offset", result.offset());
-        g.writeStringField("timestamp", timestamp);
+        g.writeFieldName(ERROR_CODE);
+        g.writeNumber(200);
+        g.writeFieldName(CLUSTER_ID);
+        g.writeString(clusterId);
+        g.writeFieldName(TOPIC_NAME);
+        g.writeString(topic);
+        g.writeFieldName(PARTITION_ID);
+        g.writeNumber(result.partition());
+        g.writeFieldName(OFFSET);
+        g.writeNumber(result.offset());
+        g.writeFieldName(TIMESTAMP);
+        g.writeString(timestamp);
         if (parsed.key().isPresent()) {
-            writeData(g, "key", parsed.key().get(), record.key());
+            writeData(g, KEY, parsed.key().get(), record.key());
         }
         if (parsed.value().isPresent()) {
-            writeData(g, "value", parsed.value().get(), record.value());
+            writeData(g, VALUE, parsed.value().get(), record.value());
         }
         g.writeEndObject();
     }
 
-    private static void writeData(JsonGenerator g, String field, ProduceRecordReader.Echo echo,
+    private static void writeData(JsonGenerator g, SerializableString field, ProduceRecordReader.Echo echo,
                                   Optional<byte[]> bytes) throws IOException {
-        g.writeObjectFieldStart(field);
-        g.writeStringField("type", echo.type());
+        g.writeFieldName(field);
+        g.writeStartObject();
+        g.writeFieldName(TYPE);
+        g.writeString(echo.type());
         if (echo.subject().isPresent()) {
-            g.writeStringField("subject", echo.subject().get());
+            g.writeFieldName(SUBJECT);
+            g.writeString(echo.subject().get());
         }
         if (echo.schemaId().isPresent()) {
-            g.writeNumberField("schema_id", echo.schemaId().get());
+            g.writeFieldName(SCHEMA_ID);
+            g.writeNumber(echo.schemaId().get());
         }
         if (echo.schemaVersion().isPresent()) {
-            g.writeNumberField("schema_version", echo.schemaVersion().get());
+            g.writeFieldName(SCHEMA_VERSION);
+            g.writeNumber(echo.schemaVersion().get());
         }
-        g.writeNumberField("size", bytes.isPresent() ? bytes.get().length : 0);
+        g.writeFieldName(SIZE);
+        g.writeNumber(bytes.isPresent() ? bytes.get().length : 0);
         g.writeEndObject();
     }
 }
