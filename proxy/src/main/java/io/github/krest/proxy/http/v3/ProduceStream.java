@@ -40,8 +40,11 @@ import io.github.krest.proxy.limit.ProduceRateLimiter;
  * they arrive; each record is sent to the shared producer at once; one receipt per record is written in request
  * order, each followed by {@code \r\n}, while the client is still sending (full duplex).
  *
- * <p>A reader thread parses and sends; the calling thread writes receipts. The queue between them is bounded, so
- * a client that does not read its receipts is slowed down instead of filling memory.
+ * <p>A reader thread parses (each record straight into a tree, its size checked after every token) and sends; the
+ * calling thread renders and writes the receipts, so that the producer's one I/O thread only completes futures. The
+ * queue between them is bounded, so a client that does not read its receipts is slowed down instead of filling
+ * memory. Receipts reach the client whenever the writer would otherwise wait: when the queue is empty or the next
+ * record is not acknowledged yet.
  *
  * <p>A malformed JSON object, or a record whose JSON text is larger than
  * {@code api.v3.produce.request.size.limit.max.bytes}, gets an in-stream 400 and ends the exchange; the connection
