@@ -131,12 +131,14 @@ public final class ProduceService {
                 record.value().orElse(null),
                 headers);
         CompletableFuture<ProduceResult> result = new CompletableFuture<>();
+        // computed here, not in the callback: that runs on the producer's one I/O thread
+        int size = record.sizeInBytes();
         try {
             producer.get().send(producerRecord, (md, e) -> {
                 if (e != null) {
                     result.completeExceptionally(e);
                 } else {
-                    traffic.produced(1, record.sizeInBytes());
+                    traffic.produced(1, size);
                     result.complete(new ProduceResult(md.partition(), md.offset(),
                             Instant.ofEpochMilli(md.timestamp())));
                 }

@@ -1,10 +1,14 @@
 package io.github.krest.proxy.http.v3;
 
+import java.io.IOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
@@ -20,6 +24,21 @@ import io.github.krest.proxy.http.json.Json;
  * {@code "Bad Request: "}, as Confluent writes them.
  */
 final class ProduceReceipts {
+    // the stream's receipt field names, UTF-8 encoded once
+    private static final SerializableString ERROR_CODE = new SerializedString("error_code");
+    private static final SerializableString CLUSTER_ID = new SerializedString("cluster_id");
+    private static final SerializableString TOPIC_NAME = new SerializedString("topic_name");
+    private static final SerializableString PARTITION_ID = new SerializedString("partition_id");
+    private static final SerializableString OFFSET = new SerializedString("offset");
+    private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializableString KEY = new SerializedString("key");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString SUBJECT = new SerializedString("subject");
+    private static final SerializableString SCHEMA_ID = new SerializedString("schema_id");
+    private static final SerializableString SCHEMA_VERSION = new SerializedString("schema_version");
+    private static final SerializableString SIZE = new SerializedString("size");
+
     private ProduceReceipts() {
     }
 
@@ -89,4 +108,63 @@ final class ProduceReceipts {
         }
     }
 
+    /**
+     * Writes a stream's success receipt, the same JSON as {@code bytes(success(null, ...))} without building it as
+     * beans first (a stream writes one per record).
+     *
+     * @param g the generator, at the root
+     * @param clusterId cluster id
+     * @param topic topic name
+     * @param result where Kafka stored the record
+     * @param timestamp {@code result}'s timestamp as {@link java.time.Instant#toString()} writes it
+     * @param parsed the record and its key/value echoes
+     * @throws IOException when the generator's target cannot be written
+     */
+    static void writeSuccess(JsonGenerator g, String clusterId, String topic, ProduceResult result, String timestamp,
+                             ProduceRecordReader.Parsed parsed) throws IOException {
+        var record = parsed.record();
+        g.writeStartObject();
+        g.writeFieldName(ERROR_CODE);
+        g.writeNumber(200);
+        g.writeFieldName(CLUSTER_ID);
+        g.writeString(clusterId);
+        g.writeFieldName(TOPIC_NAME);
+        g.writeString(topic);
+        g.writeFieldName(PARTITION_ID);
+        g.writeNumber(result.partition());
+        g.writeFieldName(OFFSET);
+        g.writeNumber(result.offset());
+        g.writeFieldName(TIMESTAMP);
+        g.writeString(timestamp);
+        if (parsed.key().isPresent()) {
+            writeData(g, KEY, parsed.key().get(), record.key());
+        }
+        if (parsed.value().isPresent()) {
+            writeData(g, VALUE, parsed.value().get(), record.value());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeData(JsonGenerator g, SerializableString field, ProduceRecordReader.Echo echo,
+                                  Optional<byte[]> bytes) throws IOException {
+        g.writeFieldName(field);
+        g.writeStartObject();
+        g.writeFieldName(TYPE);
+        g.writeString(echo.type());
+        if (echo.subject().isPresent()) {
+            g.writeFieldName(SUBJECT);
+            g.writeString(echo.subject().get());
+        }
+        if (echo.schemaId().isPresent()) {
+            g.writeFieldName(SCHEMA_ID);
+            g.writeNumber(echo.schemaId().get());
+        }
+        if (echo.schemaVersion().isPresent()) {
+            g.writeFieldName(SCHEMA_VERSION);
+            g.writeNumber(echo.schemaVersion().get());
+        }
+        g.writeFieldName(SIZE);
+        g.writeNumber(bytes.isPresent() ? bytes.get().length : 0);
+        g.writeEndObject();
+    }
 }

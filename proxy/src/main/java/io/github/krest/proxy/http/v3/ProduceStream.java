@@ -6,23 +6,28 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
@@ -35,8 +40,11 @@ import io.github.krest.proxy.limit.ProduceRateLimiter;
  * they arrive; each record is sent to the shared producer at once; one receipt per record is written in request
  * order, each followed by {@code \r\n}, while the client is still sending (full duplex).
  *
- * <p>A reader thread parses and sends; the calling thread writes receipts. The queue between them is bounded, so
- * a client that does not read its receipts is slowed down instead of filling memory.
+ * <p>A reader thread parses (each record straight into a tree, its size checked after every token) and sends; the
+ * calling thread renders and writes the receipts, so that the producer's one I/O thread only completes futures. The
+ * queue between them is bounded, so a client that does not read its receipts is slowed down instead of filling
+ * memory. Receipts reach the client whenever the writer would otherwise wait: when the queue is empty or the next
+ * record is not acknowledged yet.
  *
  * <p>A malformed JSON object, or a record whose JSON text is larger than
  * {@code api.v3.produce.request.size.limit.max.bytes}, gets an in-stream 400 and ends the exchange; the connection
@@ -52,6 +60,7 @@ final class ProduceStream {
     private static final int MAX_IN_FLIGHT = 1024;
 
     private final ObjectMapper mapper;
+    private final ObjectReader treeReader;
     private final ProduceRecordReader reader;
     private final long recordMaxBytes;
     private final long maxDurationMs;
@@ -71,6 +80,7 @@ final class ProduceStream {
     ProduceStream(ObjectMapper mapper, ProduceRecordReader reader, long recordMaxBytes,
                   long maxDurationMs, long graceMs, LongSupplier clock, ProduceRateLimiter limits) {
         this.mapper = mapper;
+        this.treeReader = mapper.readerFor(JsonNode.class);
         this.reader = reader;
         this.recordMaxBytes = recordMaxBytes;
         this.maxDurationMs = maxDurationMs;
@@ -79,11 +89,32 @@ final class ProduceStream {
         this.limits = limits;
     }
 
-    /** A receipt to write, in order; {@code last} ends the exchange after it. */
-    private record Pending(CompletableFuture<byte[]> receipt, boolean last, boolean closeConnection) {
+    /**
+     * A receipt to write, in order: a sent record's, rendered by the writer once Kafka has answered (so that the
+     * producer's one I/O thread, which every record of every client passes through, only completes a future), or
+     * an error's, rendered already; {@code last} ends the exchange after it.
+     *
+     * @param sent the record's result, null for an error
+     * @param parsed the sent record and what its receipt echoes, null for an error
+     * @param error the error receipt's JSON, null for a sent record
+     */
+    private record Pending(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed, byte[] error,
+                           boolean last, boolean closeConnection) {
+        static Pending sent(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed) {
+            return new Pending(sent, parsed, null, false, false);
+        }
+
+        static Pending error(ProduceReceipts.Failure failure, boolean last, boolean closeConnection) {
+            return new Pending(null, null, ProduceReceipts.bytes(failure), last, closeConnection);
+        }
+
+        /** @return whether the receipt can be written without waiting for Kafka */
+        boolean ready() {
+            return sent == null || sent.isDone();
+        }
     }
 
-    private static final Pending END = new Pending(CompletableFuture.completedFuture(new byte[0]), true, false);
+    private static final Pending END = new Pending(null, null, new byte[0], true, false);
 
     /**
      * Runs the exchange until the request body ends or the stream is ended by an error.
@@ -108,7 +139,7 @@ final class ProduceStream {
                 readRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce));
         long written = 0;
         long toWrite = -1;
-        try {
+        try (ReceiptWriter receipts = new ReceiptWriter(mapper, out, clusterId, topic)) {
             while (true) {
                 Pending next;
                 if (toWrite < 0) {
@@ -123,21 +154,21 @@ final class ProduceStream {
                     }
                 } else if (written >= toWrite) {
                     // every admitted record has its receipt; the rest of the body stays unread
-                    out.flush();
+                    receipts.flush();
                     return true;
                 } else {
                     next = queue.take();
                 }
                 if (next == END) {
-                    out.flush();
+                    receipts.flush();
                     return false;
                 }
-                out.write(next.receipt().join());
-                out.write(CRLF);
+                receipts.write(next);
                 written++;
                 Pending peek = queue.peek();
-                if (peek == null || !peek.receipt().isDone() || next.last()) {
-                    out.flush();
+                if (peek == null || !peek.ready() || next.last()) {
+                    // the client gets what is written before the writer waits
+                    receipts.flush();
                 }
                 if (next.last()) {
                     return next.closeConnection();
@@ -149,6 +180,68 @@ final class ProduceStream {
         } finally {
             // never interrupt the reader: an interrupted NIO read closes the client's socket
             queue.writerDone = true;
+        }
+    }
+
+    /**
+     * Writes receipts through one generator for the whole exchange: it fills its buffer, and the client gets what
+     * was written at each {@link #flush}.
+     */
+    private static final class ReceiptWriter implements AutoCloseable {
+        private final JsonGenerator g;
+        private final OutputStream out;
+        private final String clusterId;
+        private final String topic;
+        // records acknowledged together mostly share their millisecond timestamp; formatting one is not cheap
+        private Instant lastTimestamp;
+        private String lastTimestampText;
+
+        ReceiptWriter(ObjectMapper mapper, OutputStream out, String clusterId, String topic) throws IOException {
+            this.g = mapper.getFactory().createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            g.setRootValueSeparator(null);
+            this.out = out;
+            this.clusterId = clusterId;
+            this.topic = topic;
+        }
+
+        /** Writes one receipt and its CRLF, waiting for Kafka's answer when the record was sent. */
+        void write(Pending next) throws IOException {
+            if (next.error() != null) {
+                writeRendered(next.error());
+                return;
+            }
+            ProduceResult result;
+            try {
+                result = next.sent().join();
+            } catch (CompletionException e) {
+                writeRendered(ProduceReceipts.bytes(ProduceReceipts.failure(null, e.getCause())));
+                return;
+            }
+            if (!result.timestamp().equals(lastTimestamp)) {
+                lastTimestamp = result.timestamp();
+                lastTimestampText = lastTimestamp.toString();
+            }
+            ProduceReceipts.writeSuccess(g, clusterId, topic, result, lastTimestampText, next.parsed());
+            g.writeRaw("\r\n");
+        }
+
+        private void writeRendered(byte[] receipt) throws IOException {
+            g.flush();
+            out.write(receipt);
+            out.write(CRLF);
+        }
+
+        /** Sends what was written to the client. */
+        void flush() throws IOException {
+            g.flush();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            g.close();
         }
     }
 
@@ -242,11 +335,11 @@ final class ProduceStream {
     private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                               String topic, Optional<Integer> partitionCount, long started,
                               Supplier<ProduceService> produce) throws IOException, InterruptedException {
-        JsonParser p = charset.equals(StandardCharsets.ISO_8859_1)
+        JsonParser parser = charset.equals(StandardCharsets.ISO_8859_1)
                 ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
         // the request body belongs to the server: closing it here would drain it from this thread
-        p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-        try (p) {
+        parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        try (SizeLimitedParser p = new SizeLimitedParser(parser, recordMaxBytes)) {
             while (true) {
                 JsonToken token;
                 try {
@@ -279,10 +372,9 @@ final class ProduceStream {
                 long elapsed = clock.getAsLong() - started;
                 if (elapsed > maxDurationMs) {
                     boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
-                    boolean queued = queue.admitAndPut(new Pending(CompletableFuture.completedFuture(
-                            ProduceReceipts.bytes(ProduceReceipts.failure(null, ErrorResponse.of(
-                                    ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
-                                            + "Connection will be closed.")))), close, close));
+                    boolean queued = queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ErrorResponse.of(
+                            ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
+                                    + "Connection will be closed.")), close, close));
                     if (close || !queued) {
                         return;
                     }
@@ -290,8 +382,8 @@ final class ProduceStream {
                 }
                 if (!limits.tryAcquire(offset(p.currentLocation()) - recordStart)) {
                     // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
-                    if (!queue.admitAndPut(new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
-                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()))), false, false))) {
+                    if (!queue.admitAndPut(Pending.error(
+                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()), false, false))) {
                         return;
                     }
                     continue;
@@ -299,53 +391,71 @@ final class ProduceStream {
                 if (!queue.admit()) {
                     return;
                 }
-                queue.put(new Pending(send(node, clusterId, topic, partitionCount, produce), false, false));
+                queue.put(send(node, topic, partitionCount, produce));
             }
         }
     }
 
-    private CompletableFuture<byte[]> send(JsonNode node, String clusterId, String topic,
-                                           Optional<Integer> partitionCount, Supplier<ProduceService> caller) {
+    private Pending send(JsonNode node, String topic, Optional<Integer> partitionCount,
+                         Supplier<ProduceService> caller) {
         try {
             ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
             ProduceRecord record = parsed.record();
             ProduceService produce = caller.get();
             produce.checkSize(record);
-            return produce.send(record).handle((result, failure) -> ProduceReceipts.bytes(failure == null
-                    ? ProduceReceipts.success(null, clusterId, topic, result, parsed)
-                    : ProduceReceipts.failure(null, failure)));
+            return Pending.sent(produce.send(record), parsed);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(ProduceReceipts.bytes(ProduceReceipts.failure(null, e)));
+            return Pending.error(ProduceReceipts.failure(null, e), false, false);
         }
     }
 
-    /** Copies one JSON object, checking its size after every token so an oversized record is never buffered. */
-    private JsonNode readObject(JsonParser p) throws IOException {
-        long start = offset(p.currentTokenLocation());
-        TokenBuffer buffer = new TokenBuffer(p, null);
-        int depth = 0;
-        JsonToken token = p.currentToken();
-        while (true) {
-            buffer.copyCurrentEvent(p);
-            if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd()) {
-                depth--;
-            }
-            if (recordMaxBytes > 0 && offset(p.currentLocation()) - start > recordMaxBytes) {
+    /**
+     * Reads one JSON object into a tree in one pass, the parser checking the record's size after every token so an
+     * oversized record is never buffered whole.
+     */
+    private JsonNode readObject(SizeLimitedParser p) throws IOException {
+        p.startRecord();
+        try {
+            return treeReader.readTree(p);
+        } finally {
+            p.endRecord();
+        }
+    }
+
+    /**
+     * The stream's parser; while a record is read it fails with {@link RecordTooLarge} at the first token past
+     * {@code recordMaxBytes} from the record's start. Jackson's tree reader only calls {@code nextToken} and
+     * {@code nextFieldName} (which {@link JsonParserDelegate} leaves to {@code nextToken}) to move on.
+     */
+    private static final class SizeLimitedParser extends JsonParserDelegate {
+        private final long maxBytes;
+        private long recordStart = -1;
+
+        SizeLimitedParser(JsonParser p, long maxBytes) {
+            super(p);
+            this.maxBytes = maxBytes;
+        }
+
+        void startRecord() {
+            recordStart = maxBytes > 0 ? offset(delegate.currentTokenLocation()) : -1;
+        }
+
+        void endRecord() {
+            recordStart = -1;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = delegate.nextToken();
+            if (recordStart >= 0 && offset(delegate.currentLocation()) - recordStart > maxBytes) {
                 throw new RecordTooLarge();
             }
-            if (depth == 0) {
-                break;
-            }
-            token = p.nextToken();
-            if (token == null) {
-                throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null,
-                        "Unexpected end of input within a record");
-            }
+            return token;
         }
-        try (JsonParser copy = buffer.asParser(p.getCodec())) {
-            return mapper.readTree(copy);
+
+        @Override
+        public String nextFieldName() throws IOException {
+            return nextToken() == JsonToken.FIELD_NAME ? currentName() : null;
         }
     }
 
@@ -354,8 +464,7 @@ final class ProduceStream {
     }
 
     private static Pending fatal(RestException error) {
-        return new Pending(CompletableFuture.completedFuture(ProduceReceipts.bytes(
-                ProduceReceipts.failure(null, error))), true, true);
+        return Pending.error(ProduceReceipts.failure(null, error), true, true);
     }
 
     private static RestException badJson(JsonProcessingException e) {

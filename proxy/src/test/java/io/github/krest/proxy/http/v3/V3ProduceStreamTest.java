@@ -67,6 +67,7 @@ class V3ProduceStreamTest {
     private static TestKrest limited;
     private static TestKrest shortLived;
     private static TestKrest shortGrace;
+    private static TestKrest smallProducerRequests;
     private static String clusterId;
 
     @BeforeAll
@@ -78,11 +79,12 @@ class V3ProduceStreamTest {
                 "streaming.connection.max.duration.grace.period.ms", "60000"));
         shortGrace = TestKrest.start(Map.of("streaming.connection.max.duration.ms", "1000",
                 "streaming.connection.max.duration.grace.period.ms", "1000"));
+        smallProducerRequests = TestKrest.start(Map.of("producer.max.request.size", "2048"));
     }
 
     @AfterAll
     static void stop() {
-        for (TestKrest k : new TestKrest[] {krest, limited, shortLived, shortGrace}) {
+        for (TestKrest k : new TestKrest[] {krest, limited, shortLived, shortGrace, smallProducerRequests}) {
             if (k != null) {
                 k.close();
             }
@@ -400,6 +402,22 @@ class V3ProduceStreamTest {
     }
 
     @Test
+    void recordTheProducerRefusesGetsItsErrorInOrderAndTheStreamGoesOn() throws Exception {
+        // the producer fails the send (RecordTooLargeException through its callback): the receipt is rendered
+        // from the failed future when the writer reaches it
+        String topic = topic(1);
+        KrestHttp.Response r = postChunked(smallProducerRequests, path(topic), stringRecord("first")
+                + stringRecord("x".repeat(3000)) + stringRecord("last"));
+        assertEquals(200, r.status(), r.body());
+        List<JsonNode> receipts = receipts(r.body());
+        assertEquals(3, receipts.size(), r.body());
+        assertSuccess(receipts.get(0), topic, 0, 0);
+        assertError(receipts.get(1), 413, "");
+        assertSuccess(receipts.get(2), topic, 0, 1);
+        assertEquals(2, recordCount(topic));
+    }
+
+    @Test
     void malformedJsonEndsTheStreamAndClosesTheConnection() throws Exception {
         String topic = topic(1);
         try (RawStream raw = RawStream.open(krest, path(topic), "application/json")) {
@@ -498,6 +516,21 @@ class V3ProduceStreamTest {
         assertEquals(2, receipts.size(), r.body());
         assertSuccess(receipts.get(0), topic, 0, 0);
         assertError(receipts.get(1), 400, "Bad Request: Produce request size is larger than allowed threshold");
+        assertEquals(1, recordCount(topic));
+    }
+
+    @Test
+    void recordNestedDeeperThanTheParserAllowsEndsTheStream() throws Exception {
+        // Jackson's default nesting limit is 1,000; the tree is built straight from the parser, which enforces it
+        String topic = topic(1);
+        String deep = "[".repeat(1500) + "]".repeat(1500);
+        KrestHttp.Response r = postChunked(krest, path(topic), stringRecord("small")
+                + "{\"value\":{\"type\":\"JSON\",\"data\":" + deep + "}}" + stringRecord("after"));
+        assertEquals(200, r.status(), r.body());
+        List<JsonNode> receipts = receipts(r.body());
+        assertEquals(2, receipts.size(), r.body());
+        assertSuccess(receipts.get(0), topic, 0, 0);
+        assertError(receipts.get(1), 400, "Bad Request: ");
         assertEquals(1, recordCount(topic));
     }
 
