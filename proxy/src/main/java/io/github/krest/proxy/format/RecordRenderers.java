@@ -1,12 +1,16 @@
 package io.github.krest.proxy.format;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.consumer.ConsumedRecord;
 import io.github.krest.proxy.core.consumer.RecordConverter;
 import io.github.krest.proxy.error.RestException;
@@ -15,8 +19,9 @@ import io.github.krest.proxy.http.json.Json;
 /**
  * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",
  * "partition","offset"}}; krest adds {@code timestamp} in epoch ms and {@code headers}
- * {@code [{"name","value":base64}]}, additive fields clients ignore). Keys and values: base64 for binary (Jackson
- * writes the bytes as base64 directly), the stored JSON for json (a record that is not JSON is refused), and for
+ * {@code [{"name","value":base64}]}, additive fields clients ignore), and writes the answer's JSON array
+ * ({@link #write}). Keys and values: base64 for binary, the stored JSON for json (a record that is not JSON is
+ * refused), and for
  * the schema formats the data decoded with its schema: Avro's JSON encoding for avro, the JSON text for jsonschema,
  * the proto3 JSON mapping for protobuf (a record not in the Confluent wire format, with an unknown schema id or one
  * of another format, or that does not decode is refused; see {@link SchemaFormat#deserialize}).
@@ -31,20 +36,30 @@ public final class RecordRenderers {
         this.schemas = schemas;
     }
 
-    /** A header of a rendered record; the value is written as base64, null when absent. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record RenderedHeader(@JsonProperty("name") String name, @JsonProperty("value") byte[] value) {
-    }
+    private static final SerializableString TOPIC = new SerializedString("topic");
+    private static final SerializableString KEY = new SerializedString("key");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString PARTITION = new SerializedString("partition");
+    private static final SerializableString OFFSET = new SerializedString("offset");
+    private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializableString HEADERS = new SerializedString("headers");
+    private static final SerializableString NAME = new SerializedString("name");
+    /** Bytes {@link #estimatedSize} allows a JSON tree, whose rendered size is unknown until it is written. */
+    private static final int TREE_ESTIMATE = 256;
 
-    /** One element of the records array; {@code key}/{@code value} are {@code byte[]}, a JSON tree, or null. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record RenderedRecord(@JsonProperty("topic") String topic,
-                                 @JsonProperty("key") Object key,
-                                 @JsonProperty("value") Object value,
-                                 @JsonProperty("partition") int partition,
-                                 @JsonProperty("offset") long offset,
-                                 @JsonProperty("timestamp") long timestamp,
-                                 @JsonProperty("headers") List<RenderedHeader> headers) {
+    /**
+     * One element of the records array.
+     *
+     * @param topic topic name
+     * @param key {@code byte[]} (binary: written as base64), a {@link JsonNode}, or null
+     * @param value as {@code key}
+     * @param partition partition id
+     * @param offset offset
+     * @param timestamp record timestamp, epoch ms
+     * @param headers the record's headers in order; values are written as base64, null when absent
+     */
+    public record RenderedRecord(String topic, Object key, Object value, int partition, long offset, long timestamp,
+                                 List<ProduceRecord.Header> headers) {
     }
 
     /**
@@ -90,8 +105,107 @@ public final class RecordRenderers {
     }
 
     private static RenderedRecord render(ConsumedRecord r, Object key, Object value) {
-        return new RenderedRecord(r.topic(), key, value, r.partition(), r.offset(), r.timestamp(),
-                r.headers().stream().map(h -> new RenderedHeader(h.name(), h.value().orElse(null))).toList());
+        return new RenderedRecord(r.topic(), key, value, r.partition(), r.offset(), r.timestamp(), r.headers());
+    }
+
+    /**
+     * Writes the v2 {@code GET .../records} answer: {@code [{"topic","key","value","partition","offset",
+     * "timestamp","headers":[{"name","value"}]}]}, every field always present (null keys, values and header values
+     * as JSON null). Base64 is encoded with the JDK's encoder and written as-is (it needs no escaping), which costs a
+     * fraction of Jackson's own {@code writeBinary}.
+     *
+     * @param records the records, in answer order
+     * @param out where the UTF-8 JSON goes; closed at the end
+     * @throws IOException when {@code out} fails
+     */
+    public static void write(List<RenderedRecord> records, OutputStream out) throws IOException {
+        try (JsonGenerator g = Json.mapper().createGenerator(out)) {
+            Base64Writer base64 = new Base64Writer();
+            g.writeStartArray();
+            for (RenderedRecord r : records) {
+                g.writeStartObject();
+                g.writeFieldName(TOPIC);
+                g.writeString(r.topic());
+                g.writeFieldName(KEY);
+                writeData(g, r.key(), base64);
+                g.writeFieldName(VALUE);
+                writeData(g, r.value(), base64);
+                g.writeFieldName(PARTITION);
+                g.writeNumber(r.partition());
+                g.writeFieldName(OFFSET);
+                g.writeNumber(r.offset());
+                g.writeFieldName(TIMESTAMP);
+                g.writeNumber(r.timestamp());
+                g.writeFieldName(HEADERS);
+                g.writeStartArray();
+                for (ProduceRecord.Header h : r.headers()) {
+                    g.writeStartObject();
+                    g.writeFieldName(NAME);
+                    g.writeString(h.name());
+                    g.writeFieldName(VALUE);
+                    writeData(g, h.value().orElse(null), base64);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * About how many bytes {@link #write} makes of {@code records}: exact for binary records with ASCII topic and
+     * header names, a guess for JSON trees. For sizing the buffer the answer is written into.
+     *
+     * @param records the records
+     * @return bytes, at least 2
+     */
+    public static long estimatedSize(List<RenderedRecord> records) {
+        long size = 2;
+        for (RenderedRecord r : records) {
+            // {"topic":"","key":,"value":,"partition":,"offset":,"timestamp":,"headers":[]}, and a comma
+            size += 80 + r.topic().length() + dataSize(r.key()) + dataSize(r.value()) + 10 + 19 + 19;
+            for (ProduceRecord.Header h : r.headers()) {
+                size += 22 + h.name().length() + dataSize(h.value().orElse(null));
+            }
+        }
+        return size;
+    }
+
+    private static long dataSize(Object data) {
+        if (data == null) {
+            return 4;
+        }
+        if (data instanceof byte[] bytes) {
+            return 2 + 4L * ((bytes.length + 2) / 3);
+        }
+        return TREE_ESTIMATE;
+    }
+
+    private static void writeData(JsonGenerator g, Object data, Base64Writer base64) throws IOException {
+        if (data == null) {
+            g.writeNull();
+        } else if (data instanceof byte[] bytes) {
+            base64.write(g, bytes);
+        } else {
+            g.writeTree((JsonNode) data);
+        }
+    }
+
+    /** Base64 strings through one reused buffer. */
+    private static final class Base64Writer {
+        private static final Base64.Encoder ENCODER = Base64.getEncoder();
+        private byte[] buffer = new byte[4096];
+
+        void write(JsonGenerator g, byte[] bytes) throws IOException {
+            int length = 4 * ((bytes.length + 2) / 3);
+            if (buffer.length < length) {
+                buffer = new byte[Math.max(length, buffer.length * 2)];
+            }
+            int written = ENCODER.encode(bytes, buffer);
+            // base64's alphabet needs no JSON escaping
+            g.writeRawUTF8String(buffer, 0, written);
+        }
     }
 
     private static JsonNode json(byte[] bytes, String what) {

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Poll answers of many megabytes arrive whole: Helidon 4.4.0's NIO socket writer lost kilobytes of such answers (the
- * client then waited for the rest of the Content-Length while the records' positions had already advanced).
+ * client then waited for the rest of the Content-Length while the records' positions had already advanced). A poll
+ * gathers several Kafka fetches into one answer, in order (up to ConsumerService's drain cap of 2 MiB).
  */
 class LargeResponsesTest {
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
@@ -31,18 +32,7 @@ class LargeResponsesTest {
     @Test
     void aSixteenMegabytePollArrivesWhole() throws Exception {
         String topic = TestKafka.createTopic("large-responses", 1);
-        byte[][] values = new byte[RECORDS][];
-        Random random = new Random(42);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < RECORDS; i++) {
-                values[i] = new byte[VALUE_BYTES];
-                random.nextBytes(values[i]);
-                producer.send(new ProducerRecord<>(topic, values[i]));
-            }
-            producer.flush();
-        }
+        byte[][] values = fill(topic, RECORDS, VALUE_BYTES);
         // one Kafka fetch may then return every record: a single answer of about 16 MB (base64 and JSON)
         try (TestKrest krest = TestKrest.start(Map.of(
                 "consumer.max.partition.fetch.bytes", "33554432",
@@ -70,5 +60,56 @@ class LargeResponsesTest {
             assertEquals(RECORDS, received);
             assertTrue(largest > 8 * 1024 * 1024, "an answer of more than 8 MiB was served, largest " + largest);
         }
+    }
+
+    @Test
+    void onePollGathersSeveralFetchesInOrder() throws Exception {
+        // 7.5 MiB in records of 10 KiB: Kafka's default max.partition.fetch.bytes brings 1 MiB a fetch
+        int records = 768;
+        int valueBytes = 10 * 1024;
+        String topic = TestKafka.createTopic("large-responses-drain", 1);
+        byte[][] values = fill(topic, records, valueBytes);
+        try (TestKrest krest = TestKrest.start()) {
+            KrestHttp http = krest.http();
+            assertEquals(200, http.post("/consumers/large-drain", V2,
+                    "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
+            assertEquals(204, http.post("/consumers/large-drain/instances/c1/assignments", V2,
+                    "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+            int received = 0;
+            int most = 0;
+            for (int poll = 0; poll < 40 && received < records; poll++) {
+                KrestHttp.Response r = http.get("/consumers/large-drain/instances/c1/records?timeout=5000"
+                        + "&max_bytes=" + 8 * 1024 * 1024, "Accept", BINARY);
+                assertEquals(200, r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+                JsonNode answer = r.json();
+                for (JsonNode record : answer) {
+                    int offset = record.get("offset").asInt();
+                    assertEquals(received, offset, "records in order, none skipped");
+                    assertArrayEquals(values[offset], Base64.getDecoder().decode(record.get("value").asText()),
+                            "record " + offset + " intact");
+                    received++;
+                }
+                most = Math.max(most, answer.size());
+            }
+            assertEquals(records, received);
+            // more than one fetch's 1 MiB
+            assertTrue(most * (long) valueBytes > 3L * 1024 * 1024 / 2, "most records in one answer: " + most);
+        }
+    }
+
+    private static byte[][] fill(String topic, int records, int valueBytes) {
+        byte[][] values = new byte[records][];
+        Random random = new Random(42);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                values[i] = new byte[valueBytes];
+                random.nextBytes(values[i]);
+                producer.send(new ProducerRecord<>(topic, values[i]));
+            }
+            producer.flush();
+        }
+        return values;
     }
 }

@@ -21,6 +21,7 @@ public record ConsumedRecord(String topic, int partition, long offset, long time
 
     /** @return key plus value bytes, what {@code max_bytes} counts (Confluent: unencoded key + value size) */
     public long size() {
-        return key.map(k -> k.length).orElse(0) + value.map(v -> v.length).orElse(0);
+        // no Optional.map: this runs twice per consumed record (1.6% of a consuming replica's CPU samples)
+        return (key.isPresent() ? key.get().length : 0) + (value.isPresent() ? (long) value.get().length : 0);
     }
 }

@@ -220,7 +220,8 @@ final class ConsumersV2Service implements HttpService {
         // consumer.max.concurrent.polls: a full replica answers 429 with Retry-After after a short wait
         ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = polls.call(() -> consumers.poll(group(req),
                 instance(req), caller(req), requested, timeout, maxBytes, renderers::forFormat));
-        Responses.json(res, Status.OK_200, polled.format().mediaType(), polled.records());
+        Responses.json(res, Status.OK_200, polled.format().mediaType(),
+                RecordRenderers.estimatedSize(polled.records()), out -> RecordRenderers.write(polled.records(), out));
     }
 
     private void commit(ServerRequest req, ServerResponse res) {
