@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp 'perf/target/krest-perf.jar:perf/target/libs/*' io.github.krest.perf.PerfMain
  *     --bootstrap 127.0.0.1:P1 --replica http://127.0.0.1:P4 --lb http://127.0.0.1:P0 --replica-pid PID
  *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME] [--only produce,stream,consume,latency,memory]
+ *     [--placement "replicas on CPU 1; ..."]
  * </pre>
  *
  * Runs every scenario, each against its baseline in the same run, and writes the results with
@@ -176,7 +177,7 @@ public final class PerfMain {
         }
 
         RunReport report = new RunReport(date, opts.getOrDefault("host", hostName()), machine(), settings,
-                throughput, krestLatency, nativeLatency, memory, notes);
+                opts.getOrDefault("placement", RunReport.SHARED), throughput, krestLatency, nativeLatency, memory, notes);
         for (Path p : new ResultWriter().write(report, Path.of(opts.getOrDefault("out", "perf/results")))) {
             log("wrote %s", p);
         }

@@ -44,10 +44,12 @@ public final class ResultWriter {
 
     /**
      * @param report what was measured
-     * @return the common file name prefix, {@code <date>-<host>}
+     * @return the common file name prefix, {@code <date>-<host>}, {@code <date>-<host>-isolated} for a run with the
+     *         replicas on cores of their own
      */
     public static String baseName(RunReport report) {
-        return FILE_DATE.format(report.date()) + "-" + report.host().replaceAll("[^A-Za-z0-9._-]", "_");
+        return FILE_DATE.format(report.date()) + "-" + report.host().replaceAll("[^A-Za-z0-9._-]", "_")
+                + (report.isolated() ? "-isolated" : "");
     }
 
     /**
@@ -93,6 +95,7 @@ public final class ResultWriter {
         root.put("date", report.date().toString());
         root.put("host", report.host());
         root.put("mode", report.settings().mode());
+        root.put("cpu_placement", report.placement());
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", report.machine().cores());
         machine.put("cpu", report.machine().cpu());
@@ -190,6 +193,9 @@ public final class ResultWriter {
                 .append(")\n\n");
         md.append("Host `").append(report.host()).append("`: ").append(m.cores()).append(" cores, ").append(m.cpu())
                 .append(", JDK ").append(m.jdk()).append(", ").append(m.os()).append(".\n\n");
+        md.append(report.isolated()
+                ? "CPU placement (`perf/run --isolate`): " + report.placement() + ".\n\n"
+                : "CPU placement: shared (driver, broker, Redis, nginx and replicas on all cores).\n\n");
         md.append("| Result | Value | Target | Met |\n|---|---|---|---|\n");
         for (ThroughputResult t : report.throughput()) {
             Double target = RATIO_TARGETS.get(t.key());

@@ -11,15 +11,24 @@ import java.util.Optional;
  * @param host           host name, part of the result file names
  * @param machine        cores, CPU model, JDK and OS, as one line each
  * @param settings       sizes of the run
+ * @param placement      where the processes ran: {@value #SHARED}, or the CPU sets of {@code perf/run --isolate}
+ *                       (replicas on their own cores, everything else on the others)
  * @param throughput     throughput scenarios in run order (a failed scenario is missing)
  * @param krestLatency   single-record latency through krest, if measured
  * @param nativeLatency  the native producer's send-to-ack latency at the same rate, if measured
  * @param memory         memory per consumer instance, if measured
  * @param notes          failures and remarks, one line each
  */
-public record RunReport(Instant date, String host, Machine machine, Settings settings,
+public record RunReport(Instant date, String host, Machine machine, Settings settings, String placement,
                         List<ThroughputResult> throughput, Optional<LatencyResult> krestLatency,
                         Optional<LatencyResult> nativeLatency, Optional<MemoryResult> memory, List<String> notes) {
+    /** The placement of a run where every process may run on every core. */
+    public static final String SHARED = "shared";
+
+    /** @return whether the replicas ran on cores of their own ({@code perf/run --isolate}) */
+    public boolean isolated() {
+        return !placement.equals(SHARED);
+    }
 
     /**
      * The machine a run ran on.

@@ -25,6 +25,10 @@ class ResultWriterTest {
     Path dir;
 
     private static RunReport report() {
+        return report(RunReport.SHARED);
+    }
+
+    private static RunReport report(String placement) {
         Histogram krest = new Histogram(60_000_000L, 3);
         Histogram nat = new Histogram(60_000_000L, 3);
         for (int i = 1; i <= 1000; i++) {
@@ -32,7 +36,7 @@ class ResultWriterTest {
             nat.recordValue(500L + i);           // 0.501 .. 1.5 ms
         }
         return new RunReport(Instant.parse("2026-11-22T01:02:03Z"), "box/1", new RunReport.Machine(2, "cpu", "jdk",
-                "os"), Settings.quick(),
+                "os"), Settings.quick(), placement,
                 List.of(new ThroughputResult("produce_ratio", "v2", "krest", 45_000, "native", 50_000, 0, 12.5),
                         new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2, 30)),
                 Optional.of(LatencyResult.of("krest", krest, 0)), Optional.of(LatencyResult.of("native", nat, 0)),
@@ -55,6 +59,17 @@ class ResultWriterTest {
         assertEquals(2.0, json.get("memory_per_1000_instances_mb").get("redis").asDouble(), 1e-9);
         assertEquals(2, json.get("scenarios").get("consume").get("errors").asInt());
         assertEquals("quick", json.get("mode").asText());
+        assertEquals("shared", json.get("cpu_placement").asText());
+    }
+
+    @Test
+    void anIsolatedRunIsNamedAndLabelledAsSuch() throws Exception {
+        String placement = "replicas on CPUs 1; driver, Kafka, Redis, nginx on CPUs 0";
+        List<Path> files = new ResultWriter().write(report(placement), dir);
+        assertEquals(dir.resolve("2026-11-22-0102-box_1-isolated.json"), files.getFirst());
+        assertEquals(placement, new ObjectMapper().readTree(files.getFirst().toFile()).get("cpu_placement").asText());
+        String md = Files.readString(dir.resolve("2026-11-22-0102-box_1-isolated.md"));
+        assertTrue(md.contains("CPU placement (`perf/run --isolate`): " + placement), md);
     }
 
     @Test
@@ -82,7 +97,7 @@ class ResultWriterTest {
             slow.recordValue(8_000_000L + (i % 10_000) * 1500L + (i == 200_000 ? 20_000_000L : 0));
         }
         RunReport r = report();
-        RunReport overloaded = new RunReport(r.date(), r.host(), r.machine(), r.settings(), r.throughput(),
+        RunReport overloaded = new RunReport(r.date(), r.host(), r.machine(), r.settings(), r.placement(), r.throughput(),
                 Optional.of(LatencyResult.of("krest", slow, 0)), r.nativeLatency(), r.memory(), r.notes());
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> new ResultWriter().write(overloaded, dir));
         assertTrue(Files.exists(dir.resolve("2026-11-22-0102-box_1-latency.png")));
