@@ -49,18 +49,6 @@ public final class DataReaders {
     }
 
     /**
-     * Reads base64 text at the parser's current token.
-     *
-     * @param p parser positioned on the value token
-     * @param field the field's name for messages
-     * @return decoded bytes, empty for JSON null
-     * @throws RestException 400 when the token is not a string or not valid base64
-     */
-    public static Optional<byte[]> binary(JsonParser p, String field) throws IOException {
-        return binary(p, null, field);
-    }
-
-    /**
      * Reads base64 text at the parser's current token, decoding it straight from the request body the parser reads
      * when it can: the JDK's decoder (intrinsified, several times faster than Jackson's byte-by-byte one) over the
      * string's bytes in {@code source}, without the text ever becoming a {@code String} or going through Jackson's

@@ -177,9 +177,14 @@ public final class RecordRenderers {
             return 4;
         }
         if (data instanceof byte[] bytes) {
-            return 2 + 4L * ((bytes.length + 2) / 3);
+            return 2 + base64Length(bytes.length);
         }
         return TREE_ESTIMATE;
+    }
+
+    /** @return the length of the padded base64 text of {@code bytes} bytes */
+    private static int base64Length(int bytes) {
+        return 4 * ((bytes + 2) / 3);
     }
 
     private static void writeData(JsonGenerator g, Object data, Base64Writer base64) throws IOException {
@@ -198,7 +203,7 @@ public final class RecordRenderers {
         private byte[] buffer = new byte[4096];
 
         void write(JsonGenerator g, byte[] bytes) throws IOException {
-            int length = 4 * ((bytes.length + 2) / 3);
+            int length = base64Length(bytes.length);
             if (buffer.length < length) {
                 buffer = new byte[Math.max(length, buffer.length * 2)];
             }

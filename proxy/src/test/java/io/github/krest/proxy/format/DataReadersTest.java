@@ -99,14 +99,14 @@ class DataReadersTest {
         try (JsonParser p = MAPPER.createParser("[\"aGVsbG8\", null, 7, \"%%%\", { \"x\" : [1, 2] }, null]")) {
             assertEquals(JsonToken.START_ARRAY, p.nextToken());
             p.nextToken();
-            assertEquals("hello", utf8(DataReaders.binary(p, "v0")));
+            assertEquals("hello", utf8(DataReaders.binary(p, null, "v0")));
             p.nextToken();
-            assertEquals(Optional.empty(), DataReaders.binary(p, "v1"));
+            assertEquals(Optional.empty(), DataReaders.binary(p, null, "v1"));
             p.nextToken();
-            RestException notString = assertThrows(RestException.class, () -> DataReaders.binary(p, "v2"));
+            RestException notString = assertThrows(RestException.class, () -> DataReaders.binary(p, null, "v2"));
             assertEquals("v2 is not a base64 string.", notString.getMessage());
             p.nextToken();
-            RestException invalid = assertThrows(RestException.class, () -> DataReaders.binary(p, "v3"));
+            RestException invalid = assertThrows(RestException.class, () -> DataReaders.binary(p, null, "v3"));
             assertEquals("v3 is not a valid base64 string.", invalid.getMessage());
             p.nextToken();
             assertEquals("{\"x\":[1,2]}", utf8(DataReaders.json(p)));
