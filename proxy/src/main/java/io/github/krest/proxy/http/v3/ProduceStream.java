@@ -424,8 +424,10 @@ final class ProduceStream {
 
     /**
      * The stream's parser; while a record is read it fails with {@link RecordTooLarge} at the first token past
-     * {@code recordMaxBytes} from the record's start. Jackson's tree reader only calls {@code nextToken} and
-     * {@code nextFieldName} (which {@link JsonParserDelegate} leaves to {@code nextToken}) to move on.
+     * {@code recordMaxBytes} from the record's start. {@link JsonParserDelegate} hands {@code nextToken} and
+     * {@code nextValue} straight to the delegate, so both are overridden; {@code JsonParser}'s other
+     * {@code next*} methods ({@code nextFieldName} that Jackson's tree reader uses among them) call
+     * {@code nextToken}.
      */
     private static final class SizeLimitedParser extends JsonParserDelegate {
         private final long maxBytes;
@@ -454,8 +456,9 @@ final class ProduceStream {
         }
 
         @Override
-        public String nextFieldName() throws IOException {
-            return nextToken() == JsonToken.FIELD_NAME ? currentName() : null;
+        public JsonToken nextValue() throws IOException {
+            JsonToken token = nextToken();
+            return token == JsonToken.FIELD_NAME ? nextToken() : token;
         }
     }
 
