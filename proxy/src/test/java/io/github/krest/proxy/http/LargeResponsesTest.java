@@ -42,23 +42,11 @@ class LargeResponsesTest {
                     "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
             assertEquals(204, http.post("/consumers/large-responses/instances/c1/subscription", V2,
                     "{\"topics\":[\"" + topic + "\"]}").status());
-            int received = 0;
-            int largest = 0;
-            for (int poll = 0; poll < 20 && received < RECORDS; poll++) {
-                KrestHttp.Response r = http.get("/consumers/large-responses/instances/c1/records?timeout=5000"
-                        + "&max_bytes=67108864", "Accept", BINARY);
-                assertEquals(200, r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
-                largest = Math.max(largest, r.body().length());
-                for (JsonNode record : r.json()) {
-                    byte[] value = Base64.getDecoder().decode(record.get("value").asText());
-                    int offset = record.get("offset").asInt();
-                    assertEquals(received, offset, "records in order, none skipped");
-                    assertArrayEquals(values[offset], value, "record " + offset + " intact");
-                    received++;
-                }
-            }
-            assertEquals(RECORDS, received);
-            assertTrue(largest > 8 * 1024 * 1024, "an answer of more than 8 MiB was served, largest " + largest);
+            Drained drained = pollAll(http, "/consumers/large-responses/instances/c1/records?timeout=5000"
+                    + "&max_bytes=67108864", values, 20);
+            assertEquals(RECORDS, drained.received());
+            assertTrue(drained.largestBody() > 8 * 1024 * 1024,
+                    "an answer of more than 8 MiB was served, largest " + drained.largestBody());
         }
     }
 
@@ -75,26 +63,42 @@ class LargeResponsesTest {
                     "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
             assertEquals(204, http.post("/consumers/large-drain/instances/c1/assignments", V2,
                     "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
-            int received = 0;
-            int most = 0;
-            for (int poll = 0; poll < 40 && received < records; poll++) {
-                KrestHttp.Response r = http.get("/consumers/large-drain/instances/c1/records?timeout=5000"
-                        + "&max_bytes=" + 8 * 1024 * 1024, "Accept", BINARY);
-                assertEquals(200, r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
-                JsonNode answer = r.json();
-                for (JsonNode record : answer) {
-                    int offset = record.get("offset").asInt();
-                    assertEquals(received, offset, "records in order, none skipped");
-                    assertArrayEquals(values[offset], Base64.getDecoder().decode(record.get("value").asText()),
-                            "record " + offset + " intact");
-                    received++;
-                }
-                most = Math.max(most, answer.size());
-            }
-            assertEquals(records, received);
+            Drained drained = pollAll(http, "/consumers/large-drain/instances/c1/records?timeout=5000"
+                    + "&max_bytes=" + 8 * 1024 * 1024, values, 40);
+            assertEquals(records, drained.received());
             // more than one fetch's 1 MiB
-            assertTrue(most * (long) valueBytes > 3L * 1024 * 1024 / 2, "most records in one answer: " + most);
+            assertTrue(drained.mostRecords() * (long) valueBytes > 3L * 1024 * 1024 / 2,
+                    "most records in one answer: " + drained.mostRecords());
         }
+    }
+
+    /** What {@link #pollAll} read: records, the largest answer's characters, the most records in one answer. */
+    private record Drained(int received, int largestBody, int mostRecords) {
+    }
+
+    /**
+     * Polls {@code path} until every record of {@code values} arrived or {@code maxPolls} polls were made,
+     * asserting that each answer is 200 and its records come in offset order, none skipped, each intact.
+     */
+    private static Drained pollAll(KrestHttp http, String path, byte[][] values, int maxPolls) throws Exception {
+        int received = 0;
+        int largest = 0;
+        int most = 0;
+        for (int poll = 0; poll < maxPolls && received < values.length; poll++) {
+            KrestHttp.Response r = http.get(path, "Accept", BINARY);
+            assertEquals(200, r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+            largest = Math.max(largest, r.body().length());
+            JsonNode answer = r.json();
+            for (JsonNode record : answer) {
+                int offset = record.get("offset").asInt();
+                assertEquals(received, offset, "records in order, none skipped");
+                assertArrayEquals(values[offset], Base64.getDecoder().decode(record.get("value").asText()),
+                        "record " + offset + " intact");
+                received++;
+            }
+            most = Math.max(most, answer.size());
+        }
+        return new Drained(received, largest, most);
     }
 
     private static byte[][] fill(String topic, int records, int valueBytes) {
