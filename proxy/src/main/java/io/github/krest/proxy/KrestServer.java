@@ -76,6 +76,8 @@ public final class KrestServer implements AutoCloseable {
      *
      * @param config validated configuration with {@code bootstrap.servers} set
      * @return the running server
+     * @throws IllegalStateException when a listener cannot be opened (its port is in use, say); every client and
+     *                               the state store created so far are closed again
      */
     public static KrestServer start(KrestConfig config) {
         HelidonMappers.pin();
@@ -147,6 +149,12 @@ public final class KrestServer implements AutoCloseable {
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
                     KrestHealth.checks(clients.admin(), store), sockets));
             WebServer server = builder.build().start();
+            if (!server.isRunning()) {
+                // Helidon logs why (e.g. BindException: Address already in use), stops and returns normally
+                throw new IllegalStateException("cannot listen on " + listeners.stream()
+                        .map(l -> l.scheme() + "://" + l.host() + ":" + l.port()).toList()
+                        + " (see the listener error above: is the port in use?)");
+            }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
             return new KrestServer(clients, sessions, store, readers, consumers, server, sweeper, metrics);
         } catch (RuntimeException e) {

@@ -1,11 +1,13 @@
 package io.github.krest.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.krest.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.Test;
  *       serves Confluent's v2 JSON produce example and topic listing;</li>
  *   <li>SIGTERM reaches the JVM itself (the script {@code exec}s java) and krest stops within 30 s;</li>
  *   <li>an invalid configuration value exits with status 2 and names the key on stderr;</li>
+ *   <li>a listener port that is already in use exits with status 1 naming the listener (Helidon itself only logs
+ *       the failure and returns);</li>
  *   <li>without a JDK 21 or newer the script exits 1 with one clear line on stderr instead of a Java stack trace.</li>
  * </ul>
  *
@@ -74,7 +79,7 @@ class KrestProcessIT {
 
     @Test
     void startsWithEmbeddedKafkaServesV2AndStopsOnSigterm() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         Path log = workDir.resolve("embedded.log");
         Process krest = start("embedded", Map.of(
                 "KAFKA_REST_LISTENERS", "http://127.0.0.1:" + port,
@@ -126,6 +131,25 @@ class KrestProcessIT {
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertEquals(2, krest.exitValue(), stderr);
         assertTrue(stderr.contains("krest: invalid configuration:") && stderr.contains("listeners"), stderr);
+    }
+
+    @Test
+    void aListenerPortInUseExitsWithStatus1NamingTheListener() throws Exception {
+        Path log = workDir.resolve("port-in-use.log");
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()));
+            String listener = "http://127.0.0.1:" + taken.getLocalPort();
+            Process krest = start("port-in-use", Map.of(
+                    "KAFKA_REST_LISTENERS", listener,
+                    // nothing listens there: start-up does not wait for Kafka, so no embedded broker is needed
+                    "KAFKA_REST_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePorts.next()), log, log);
+
+            assertTrue(krest.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "krest did not exit; see " + log);
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(1, krest.exitValue(), output);
+            assertTrue(output.contains("krest failed to start: cannot listen on [" + listener + "]"), output);
+            assertFalse(output.contains("krest listening on"), output);
+        }
     }
 
     @Test
@@ -192,12 +216,6 @@ class KrestProcessIT {
             Thread.sleep(250);
         }
         fail("krest did not answer GET / with 200 within " + START_TIMEOUT + "; see " + log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** For runs outside Maven (an IDE): the nearest ancestor of the working directory holding bin/krest. */

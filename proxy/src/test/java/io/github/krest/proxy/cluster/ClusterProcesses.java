@@ -1,8 +1,6 @@
 package io.github.krest.proxy.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -11,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bookkeeping shared by the cluster fixtures: the repository root, the per-test output directory, free ports, and
+ * Bookkeeping shared by the cluster fixtures: the repository root, the per-test output directory, and
  * a JVM shutdown hook that kills every process a fixture started and did not stop yet, so that an aborted test run
  * (Ctrl-C, a failsafe timeout, an error in {@code @BeforeAll}) leaves no krest, nginx or Redis behind.
  *
@@ -75,15 +73,6 @@ final class ClusterProcesses {
         for (Process process : LIVE) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-        }
-    }
-
-    /** @return a TCP port free on the loopback interface right now */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
         }
     }
 

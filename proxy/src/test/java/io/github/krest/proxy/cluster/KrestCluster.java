@@ -11,6 +11,7 @@ import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.state.redis.RedisServerProcess;
+import io.github.krest.testing.FreePorts;
 
 /**
  * krest deployed as the stateless-consumers issue intends, for one test class: a real {@code redis-server}, N krest
@@ -119,11 +120,11 @@ public final class KrestCluster implements AutoCloseable {
             env.put("KAFKA_REST_PRODUCER_LINGER_MS", "0");
             env.putAll(options.env());
             for (int i = 0; i < options.replicas(); i++) {
-                replicas.add(new KrestReplica(i + 1, ClusterProcesses.freePort(), env, workDir));
+                replicas.add(new KrestReplica(i + 1, FreePorts.next(), env, workDir));
             }
             replicas.forEach(KrestReplica::start);
             replicas.forEach(KrestReplica::awaitReady);
-            nginx = NginxProcess.start(workDir, ClusterProcesses.freePort(),
+            nginx = NginxProcess.start(workDir, FreePorts.next(),
                     replicas.stream().map(KrestReplica::port).toList());
             return new KrestCluster(workDir, redis, redisReaper, replicas, nginx);
         } catch (RuntimeException | Error e) {

@@ -30,6 +30,7 @@ import io.github.krest.proxy.cluster.DeliveryLog.Position;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.testing.FreePorts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +103,7 @@ class LoadBalancerConfigIT {
         for (int i = 0; i < cluster.replicaCount(); i++) {
             ports.add(cluster.replicaPort(i));
         }
-        try (HaproxyProcess haproxy = HaproxyProcess.start(cluster.workDir(), ClusterProcesses.freePort(), ports)) {
+        try (HaproxyProcess haproxy = HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports)) {
             assertSpreadOverEveryReplica(new KrestHttp(haproxy.url()), topic -> haproxy.servedBy("/topics/" + topic));
             assertFullDuplex(haproxy.url());
         }
@@ -196,7 +197,7 @@ class LoadBalancerConfigIT {
     void noReachableReplicaIsAJsonError() throws Exception {
         // a second nginx with the shipped file whose only upstream listens nowhere
         try (NginxProcess lonely = NginxProcess.start(cluster.workDir().resolve("no-replica"),
-                ClusterProcesses.freePort(), List.of(ClusterProcesses.freePort()))) {
+                FreePorts.next(), List.of(FreePorts.next()))) {
             KrestHttp.Response r = new KrestHttp(lonely.url()).get("/topics");
             assertEquals(502, r.status(), r.body());
             assertTrue(r.contentType().startsWith("application/json"), r.contentType());

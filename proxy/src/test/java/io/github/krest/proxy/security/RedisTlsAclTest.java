@@ -1,7 +1,6 @@
 package io.github.krest.proxy.security;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.state.ConsumerInstance;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.StateStoreException;
+import io.github.krest.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,8 @@ class RedisTlsAclTest {
         certs = TestCertificates.create();
         Path keyAndChain = certs.pem(certs.issue("redis", "CN=localhost,O=krest", true), "redis");
         Path dir = Files.createTempDirectory("krest-redis-tls");
-        tlsPort = freePort();
-        plainPort = freePort();
+        tlsPort = FreePorts.next();
+        plainPort = FreePorts.next();
         Path conf = dir.resolve("redis.conf");
         Files.writeString(conf, String.join("\n",
                 "port " + plainPort, "tls-port " + tlsPort, "bind 127.0.0.1",
@@ -68,12 +68,6 @@ class RedisTlsAclTest {
         if (redis != null) {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

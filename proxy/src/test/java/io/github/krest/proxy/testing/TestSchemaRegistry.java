@@ -1,7 +1,6 @@
 package io.github.krest.proxy.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.github.krest.testing.FreePorts;
 
 /**
  * A real Confluent-compatible Schema Registry for tests: Apicurio Registry 3.3.3 ({@code quarkus-run.jar}) in a
@@ -42,8 +43,8 @@ public final class TestSchemaRegistry implements AutoCloseable {
     /** @return a running registry, after its Confluent API answers */
     public static TestSchemaRegistry start() {
         Path dist = distribution();
-        int port = freePort();
-        int management = freePort();
+        int port = FreePorts.next();
+        int management = FreePorts.next();
         Path log = dist.getParent().resolve("apicurio-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
@@ -196,14 +197,6 @@ public final class TestSchemaRegistry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + command, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.github.krest.testing.FreePorts;
 
 /**
  * A real {@code redis-server} process on a free loopback port, for one test class: without persistence
@@ -64,7 +65,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private static RedisServerProcess start(boolean appendOnly) {
         try {
-            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), freePort(),
+            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), FreePorts.next(),
                     appendOnly);
             server.launch();
             return server;
@@ -155,12 +156,6 @@ public final class RedisServerProcess implements AutoCloseable {
             return "+PONG".equals(line);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,10 +113,7 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void unreachableRegistryIsRetriable() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("http://127.0.0.1:" + port, Optional.empty(),
                 Duration.ofSeconds(2));
         SchemaRegistryException e = assertCode(ErrorCode.SCHEMA_REGISTRY_UNAVAILABLE, () -> client.byId(1));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,7 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.proxy.testing.TestSchemaRegistry;
+import io.github.krest.testing.FreePorts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,10 +185,7 @@ class V2AvroTest {
 
     @Test
     void unreachableRegistryIsRetriable() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         String topic = TestKafka.createTopic("avro-unreachable", 1);
         try (TestKrest down = TestKrest.start(Map.of("schema.registry.url", "http://127.0.0.1:" + port))) {
             KrestHttp.Response r = down.http().post("/topics/" + topic, AVRO, "{\"value_schema\":" + quote(USER)

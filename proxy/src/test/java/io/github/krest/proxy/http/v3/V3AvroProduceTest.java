@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,6 +21,7 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.proxy.testing.TestSchemaRegistry;
+import io.github.krest.testing.FreePorts;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -204,10 +204,7 @@ class V3AvroProduceTest {
 
     @Test
     void unreachableRegistryIsRetriableInTheStream() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         String topic = topic();
         try (TestKrest down = TestKrest.start(Map.of("schema.registry.url", "http://127.0.0.1:" + port))) {
             KrestHttp.Response r = down.http().post(path(topic), "application/json",
