@@ -36,6 +36,7 @@ import io.github.krest.proxy.security.AuthenticationFilter;
 import io.github.krest.proxy.security.CorsSettings;
 import io.github.krest.proxy.security.SecurityHeadersFilter;
 import io.github.krest.proxy.security.SslContexts;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -48,6 +49,12 @@ import io.helidon.webserver.http.HttpRouting;
 public final class KrestServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KrestServer.class.getName());
     private static final long SWEEP_INTERVAL_MS = 1_000;
+    /**
+     * Accepted connections: Helidon's defaults plus TCP_NODELAY, as most HTTP servers set it (Netty, Jetty). krest
+     * writes each answer in as few writes as it can (headers with the body, or a large body in two writes, see
+     * {@code Responses}); with Nagle's algorithm on, the tail of a write could wait for the client's delayed ACK.
+     */
+    private static final SocketOptions CONNECTION_OPTIONS = SocketOptions.builder().tcpNoDelay(true).build();
 
     private final KafkaClients clients;
     private final KafkaSessions sessions;
@@ -122,6 +129,7 @@ public final class KrestServer implements AutoCloseable {
                     .shutdownHook(false)
                     .shutdownGracePeriod(grace)
                     .useNio(useNio(listeners.getFirst()))
+                    .connectionOptions(CONNECTION_OPTIONS)
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
@@ -138,6 +146,7 @@ public final class KrestServer implements AutoCloseable {
                             .port(listener.port())
                             .shutdownGracePeriod(grace)
                             .useNio(useNio(listeners.getFirst()))
+                            .connectionOptions(CONNECTION_OPTIONS)
                             .directHandlers(HttpErrors.directHandlers())
                             .routing(r -> routing(r, services));
                     if (listener.tls()) {

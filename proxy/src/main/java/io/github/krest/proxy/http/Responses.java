@@ -1,8 +1,11 @@
 package io.github.krest.proxy.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.krest.proxy.http.json.Json;
@@ -48,35 +51,117 @@ public final class Responses {
 
     /**
      * Writes a body into memory and sends it whole with its Content-Length, so that anything failing while it is
-     * written is still answered as an error. The buffer starts at {@code sizeHint} bytes: a good hint means one
-     * allocation and no copy until Helidon writes the answer out.
+     * written is still answered as an error. The first {@value #HEAD_BYTES} bytes go into a small array sent with
+     * the status line and headers; the rest (poll answers of megabytes) into a reused {@value #SLAB_BYTES}-byte
+     * array when it fits one, written to the socket from there. {@code res.send(bytes)} would copy the whole body
+     * into a new buffer first: at megabytes per poll those copies and arrays (G1 "humongous" objects, each
+     * collected in a pause of its own) cost a replica about a fifth of its CPU.
+     *
+     * <p>The rest is written from offset 0 of its array on purpose: Helidon 4.4.0's {@code FixedBufferData.writeTo}
+     * passes its end position as the length, so a write from an offset inside an array sends bytes past its end.
      *
      * @param res the response
      * @param status HTTP status
      * @param type the negotiated media type
-     * @param sizeHint expected body bytes
+     * @param sizeHint expected body bytes; a good hint means no array grows on the way
      * @param writer writes the body
      */
     public static void json(ServerResponse res, Status status, MediaType type, long sizeHint, BodyWriter writer) {
-        Buffer buffer = new Buffer((int) Math.min(Math.max(sizeHint, 32), Integer.MAX_VALUE - 16));
+        Body body = new Body(sizeHint);
         try {
-            writer.writeTo(buffer);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot serialise response", e);
+            try {
+                writer.writeTo(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot serialise response", e);
+            }
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, type.text());
+            if (body.restSize == 0) {
+                res.send(body.head, 0, body.headSize);
+                return;
+            }
+            res.headers().contentLength((long) body.headSize + body.restSize);
+            try (OutputStream out = res.outputStream()) {
+                out.write(body.head, 0, body.headSize);
+                out.write(body.rest, 0, body.restSize);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write response", e);
+            }
+        } finally {
+            // the writes above return once the socket took every byte (Helidon's blocking writers)
+            body.releaseRest();
         }
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, type.text());
-        res.send(buffer.array(), 0, buffer.size());
     }
 
-    /** A byte array output stream whose array is sent as it is, without the copy {@code toByteArray} makes. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int size) {
-            super(size);
+    /** Bytes of a body sent with the status line and headers (copied by Helidon into one buffer with them). */
+    static final int HEAD_BYTES = 16 * 1024;
+    /** Size of the reused arrays: a poll answer drains up to 2 MiB of records, about 2.7 MiB as base64 JSON. */
+    static final int SLAB_BYTES = 4 * 1024 * 1024;
+    /** Spare slabs kept: more borrowers at once allocate, more returns are dropped. */
+    private static final ArrayBlockingQueue<byte[]> SPARE_SLABS = new ArrayBlockingQueue<>(4);
+
+    /** A body in memory: a head array, then the rest in a slab (or a larger array of its own). */
+    private static final class Body extends OutputStream {
+        private final long sizeHint;
+        private final byte[] head;
+        private int headSize;
+        private byte[] rest;
+        private int restSize;
+
+        Body(long sizeHint) {
+            this.sizeHint = sizeHint;
+            this.head = new byte[(int) Math.min(Math.max(sizeHint, 32), HEAD_BYTES)];
         }
 
-        byte[] array() {
-            return buf;
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            int toHead = Math.min(len, head.length - headSize);
+            System.arraycopy(b, off, head, headSize, toHead);
+            headSize += toHead;
+            if (toHead == len) {
+                return;
+            }
+            int remaining = len - toHead;
+            ensureRest(remaining);
+            System.arraycopy(b, off + toHead, rest, restSize, remaining);
+            restSize += remaining;
+        }
+
+        private void ensureRest(int more) {
+            long needed = (long) restSize + more;
+            if (rest != null && needed <= rest.length) {
+                return;
+            }
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("A response body cannot exceed 2 GiB");
+            }
+            if (rest == null) {
+                long expected = Math.max(needed, sizeHint - head.length);
+                if (expected <= SLAB_BYTES) {
+                    byte[] spare = SPARE_SLABS.poll();
+                    rest = spare != null ? spare : new byte[SLAB_BYTES];
+                } else {
+                    rest = new byte[(int) Math.min(expected, Integer.MAX_VALUE - 16)];
+                }
+                return;
+            }
+            byte[] grown = Arrays.copyOf(rest, (int) Math.min(Math.max(needed, 2L * rest.length),
+                    Integer.MAX_VALUE - 16));
+            releaseRest();
+            rest = grown;
+        }
+
+        void releaseRest() {
+            if (rest != null && rest.length == SLAB_BYTES) {
+                SPARE_SLABS.offer(rest);
+            }
+            rest = null;
         }
     }
 }
