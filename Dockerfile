@@ -4,7 +4,8 @@
 #   docker run -p 8082:8082 -e KAFKA_REST_BOOTSTRAP_SERVERS=broker:9092 krest
 #
 # Configuration as in Confluent's images: KAFKA_REST_<KEY> environment variables (e.g. KAFKA_REST_REDIS_URL for
-# redis.url), KAFKAREST_HEAP_OPTS and KAFKAREST_OPTS for the JVM, or a file: docker run ... krest --config FILE.
+# redis.url), KAFKAREST_HEAP_OPTS, KAFKAREST_JVM_PERFORMANCE_OPTS and KAFKAREST_OPTS for
+# the JVM, or a file: docker run ... krest --config FILE.
 # docker-compose.yml runs three replicas behind nginx. DockerfileComposeTest keeps the build command below equal
 # to bin/krest's.
 
@@ -33,9 +34,10 @@ COPY --from=build /src/proxy/target/krest-proxy.jar /opt/krest/krest-proxy.jar
 USER 10001:10001
 ENV KAFKA_REST_LISTENERS=http://0.0.0.0:8082 \
     KAFKAREST_HEAP_OPTS="-Xms256m -Xmx1g" \
+    KAFKAREST_JVM_PERFORMANCE_OPTS="-XX:+UseG1GC -XX:G1HeapRegionSize=4m" \
     KAFKAREST_OPTS=""
 EXPOSE 8082
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:8082/ || exit 1
 # exec: java is PID 1 and gets the SIGTERM of `docker stop` (graceful shutdown, shutdown.graceful.ms)
-ENTRYPOINT ["/bin/sh", "-c", "exec java $KAFKAREST_HEAP_OPTS $KAFKAREST_OPTS -jar /opt/krest/krest-proxy.jar \"$@\"", "krest"]
+ENTRYPOINT ["/bin/sh", "-c", "exec java $KAFKAREST_HEAP_OPTS $KAFKAREST_JVM_PERFORMANCE_OPTS $KAFKAREST_OPTS -jar /opt/krest/krest-proxy.jar \"$@\"", "krest"]

@@ -124,9 +124,11 @@ class DockerfileComposeTest {
         assertTrue(user.find(), "a USER line");
         assertFalse(Set.of("root", "0", "0:0").contains(user.group(1)), "runs as " + user.group(1));
         // java is PID 1 (exec) so that docker stop's SIGTERM reaches krest's graceful shutdown
-        assertTrue(dockerfile.contains("exec java $KAFKAREST_HEAP_OPTS $KAFKAREST_OPTS -jar"), "ENTRYPOINT execs java");
+        assertTrue(dockerfile.contains("exec java $KAFKAREST_HEAP_OPTS $KAFKAREST_JVM_PERFORMANCE_OPTS $KAFKAREST_OPTS -jar"), "ENTRYPOINT execs java");
         assertTrue(binKrest.contains("${KAFKAREST_HEAP_OPTS:--Xms256m -Xmx1g}")
                 && dockerfile.contains("KAFKAREST_HEAP_OPTS=\"-Xms256m -Xmx1g\""), "same default heap as bin/krest");
+        assertTrue(binKrest.contains("${KAFKAREST_JVM_PERFORMANCE_OPTS--XX:+UseG1GC -XX:G1HeapRegionSize=4m}")
+                && dockerfile.contains("KAFKAREST_JVM_PERFORMANCE_OPTS=\"-XX:+UseG1GC -XX:G1HeapRegionSize=4m\""), "same GC options as bin/krest");
         assertTrue(Files.readString(root.resolve(".dockerignore")).contains("**/target"));
     }
 
