@@ -1,5 +1,6 @@
 package io.github.krest.perf;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ final class ConsumeBench {
                     } finally {
                         try {
                             http.deleteConsumer(group, name);
-                        } catch (RuntimeException e) {
+                        } catch (IOException | RuntimeException e) {
                             errors.incrementAndGet();
                         }
                     }

@@ -1,64 +1,97 @@
 package io.github.krest.perf;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * The driver's HTTP calls to krest (Confluent REST Proxy API v2), on the JDK's {@link HttpClient} over HTTP/1.1.
- * Every method throws {@link IllegalStateException} with the status and body when krest answers an error.
+ * The driver's HTTP calls to krest (Confluent REST Proxy API v2) over HTTP/1.1 keep-alive connections, on Apache
+ * HttpClient 5's classic (blocking) client: each call writes its request and reads its answer on the calling
+ * thread, as curl or a load generator does. The JDK's {@code java.net.http.HttpClient}, used before, hands every
+ * buffer of a response between its selector thread and the caller: on a 2-core machine that cost the driver about
+ * as much CPU per consumed record as the replica spent serving it, out of the budget the scenarios share (see
+ * perf/README.md). Every method throws {@link IllegalStateException} with the status and body when krest answers an
+ * error.
  */
-final class KrestHttp {
+final class KrestHttp implements Closeable {
     static final String BINARY_V2 = "application/vnd.kafka.binary.v2+json";
     static final String V2 = "application/vnd.kafka.v2+json";
+    private static final ContentType BINARY_V2_TYPE = ContentType.create(BINARY_V2);
+    private static final ContentType V2_TYPE = ContentType.create(V2);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
+    /** Connections kept per krest base URL: more than the scenarios' concurrent clients (memory: 16 workers). */
+    private static final int MAX_CONNECTIONS = 64;
 
-    private final HttpClient client;
+    private final CloseableHttpClient client;
     private final String baseUrl;
 
     /** @param baseUrl e.g. http://127.0.0.1:18082, no trailing slash */
     KrestHttp(String baseUrl) {
         this.baseUrl = baseUrl;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(Timeout.ofSeconds(60))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.ofSeconds(60))
+                        .setResponseTimeout(60, TimeUnit.SECONDS).build())
+                // a scenario counts what krest answered: a request is sent once, never retried behind its back
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .disableContentCompression()
+                .build();
     }
 
     String baseUrl() {
         return baseUrl;
     }
 
-    /** The request of a v2 binary produce of a prepared body to a topic. */
-    HttpRequest produceRequest(String topic, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/topics/" + topic))
-                .header("Content-Type", BINARY_V2).header("Accept", V2)
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    /** A v2 binary produce of a prepared body to a topic, sent again and again by {@link #produce}. */
+    record ProduceRequest(URI uri, HttpEntity body) {
+    }
+
+    /** @return the v2 binary produce of {@code body} (a JSON {@code {"records":[...]}}) to {@code topic} */
+    ProduceRequest produceRequest(String topic, byte[] body) {
+        return new ProduceRequest(URI.create(baseUrl + "/topics/" + topic), new ByteArrayEntity(body, BINARY_V2_TYPE));
     }
 
     /** Sends a v2 produce; @return the number of records krest reported as failed (0 when all were written) */
-    int produce(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("produce: HTTP " + response.statusCode() + " "
-                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return countFailedOffsets(response.body());
-    }
-
-    CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpRequest request) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    int produce(ProduceRequest produce) throws IOException {
+        HttpUriRequestBase request = new HttpUriRequestBase("POST", produce.uri());
+        request.setHeader("Accept", V2);
+        request.setEntity(produce.body());
+        return client.execute(request, response -> {
+            byte[] body = body(response);
+            if (response.getCode() != 200) {
+                throw new IllegalStateException("produce: HTTP " + response.getCode() + " "
+                        + new String(body, StandardCharsets.UTF_8));
+            }
+            return countFailedOffsets(body);
+        });
     }
 
     /** @return failed records in a v2 produce answer: offsets whose error_code is not null */
@@ -78,24 +111,23 @@ final class KrestHttp {
     }
 
     /** Creates a binary consumer instance reading from the earliest offset. */
-    void createConsumer(String group, String name) throws IOException, InterruptedException {
-        call("POST", "/consumers/" + group, V2,
+    void createConsumer(String group, String name) throws IOException {
+        call("POST", "/consumers/" + group, V2_TYPE,
                 "{\"name\":\"" + name + "\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", 200);
     }
 
-    void assign(String group, String name, String topic, int partition) throws IOException, InterruptedException {
-        call("POST", "/consumers/" + group + "/instances/" + name + "/assignments", V2,
+    void assign(String group, String name, String topic, int partition) throws IOException {
+        call("POST", "/consumers/" + group + "/instances/" + name + "/assignments", V2_TYPE,
                 "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":" + partition + "}]}", 204);
     }
 
-    void seekToBeginning(String group, String name, String topic, int partition)
-            throws IOException, InterruptedException {
-        call("POST", "/consumers/" + group + "/instances/" + name + "/positions/beginning", V2,
+    void seekToBeginning(String group, String name, String topic, int partition) throws IOException {
+        call("POST", "/consumers/" + group + "/instances/" + name + "/positions/beginning", V2_TYPE,
                 "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":" + partition + "}]}", 204);
     }
 
-    void deleteConsumer(String group, String name) throws IOException, InterruptedException {
-        call("DELETE", "/consumers/" + group + "/instances/" + name, V2, null, 204);
+    void deleteConsumer(String group, String name) throws IOException {
+        call("DELETE", "/consumers/" + group + "/instances/" + name, null, null, 204);
     }
 
     /** The result of one poll: records returned and the offset after the last of them (-1 with none). */
@@ -103,23 +135,23 @@ final class KrestHttp {
     }
 
     /**
-     * One v2 binary poll, its answer streamed through Jackson's parser (records counted, values skipped).
+     * One v2 binary poll, its answer streamed from the socket through Jackson's parser (records counted, each
+     * record's offset read, values skipped).
      *
      * @return records and the next offset
      */
-    Poll poll(String group, String name, long maxBytes, long timeoutMs) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/consumers/" + group + "/instances/" + name
-                        + "/records?timeout=" + timeoutMs + "&max_bytes=" + maxBytes))
-                .header("Accept", BINARY_V2).timeout(Duration.ofSeconds(60)).GET().build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("poll: HTTP " + response.statusCode() + " "
-                        + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    Poll poll(String group, String name, long maxBytes, long timeoutMs) throws IOException {
+        HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create(baseUrl + "/consumers/" + group
+                + "/instances/" + name + "/records?timeout=" + timeoutMs + "&max_bytes=" + maxBytes));
+        request.setHeader("Accept", BINARY_V2);
+        return client.execute(request, response -> {
+            if (response.getCode() != 200) {
+                throw new IllegalStateException("poll: HTTP " + response.getCode() + " "
+                        + new String(body(response), StandardCharsets.UTF_8));
             }
             int records = 0;
             long next = -1;
-            try (JsonParser p = JSON.createParser(in)) {
+            try (InputStream in = response.getEntity().getContent(); JsonParser p = JSON.createParser(in)) {
                 int depth = 0;
                 JsonToken t;
                 while ((t = p.nextToken()) != null) {
@@ -139,28 +171,45 @@ final class KrestHttp {
                 }
             }
             return new Poll(records, next);
-        }
+        });
     }
 
     /** @return the id of the cluster krest serves (v3) */
-    String clusterId() throws IOException, InterruptedException {
+    String clusterId() throws IOException {
         JsonNode body = MAPPER.readTree(call("GET", "/v3/clusters", null, null, 200));
         return body.path("data").path(0).path("cluster_id").asText();
     }
 
-    private byte[] call(String method, String path, String contentType, String body, int expected)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            b.header("Content-Type", contentType).header("Accept", V2);
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+
+    private byte[] call(String method, String path, ContentType contentType, String body, int expected)
+            throws IOException {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, URI.create(baseUrl + path));
+        if (body != null) {
+            request.setEntity(new StringEntity(body, contentType));
+            request.setHeader("Accept", V2);
         }
-        HttpResponse<byte[]> response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + ": HTTP " + response.statusCode() + " "
-                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        return client.execute(request, response -> {
+            byte[] answer = body(response);
+            if (response.getCode() != expected) {
+                throw new IllegalStateException(method + " " + path + ": HTTP " + response.getCode() + " "
+                        + new String(answer, StandardCharsets.UTF_8));
+            }
+            return answer;
+        });
+    }
+
+    /** @return the whole answer body, empty without one */
+    private static byte[] body(ClassicHttpResponse response) throws IOException {
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            return new byte[0];
         }
-        return response.body();
+        try (InputStream in = entity.getContent()) {
+            return in.readAllBytes();
+        }
     }
 }
