@@ -2,7 +2,6 @@ package io.github.krest.perf;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,7 +100,7 @@ final class V3StreamClient {
                 chunked = true;
             }
         }
-        ByteArrayOutputStream receipt = new ByteArrayOutputStream(512);
+        Receipts receipts = new Receipts(acked, failed);
         byte[] buf = new byte[65536];
         while (true) {
             long remaining;
@@ -124,15 +123,7 @@ final class V3StreamClient {
                     return;
                 }
                 remaining -= n;
-                for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
-                        count(receipt, acked, failed);
-                        receipt.reset();
-                    } else if (b != '\r') {
-                        receipt.write(b);
-                    }
-                }
+                receipts.scan(buf, n);
             }
             if (chunked) {
                 readLine(in);
@@ -140,14 +131,40 @@ final class V3StreamClient {
         }
     }
 
-    private static void count(ByteArrayOutputStream receipt, AtomicLong acked, AtomicLong failed) {
-        if (receipt.size() == 0) {
-            return;
+    /**
+     * Counts receipt lines as their bytes arrive, in any split: a line is acknowledged when it starts with
+     * {@code {"error_code":200}, failed otherwise; only each line's first bytes are kept.
+     */
+    private static final class Receipts {
+        private final AtomicLong acked;
+        private final AtomicLong failed;
+        /** Bytes of the current line, CR excluded. */
+        private long lineLength;
+        /** Whether the current line's first min(lineLength, OK_PREFIX.length) bytes match OK_PREFIX. */
+        private boolean okSoFar = true;
+
+        Receipts(AtomicLong acked, AtomicLong failed) {
+            this.acked = acked;
+            this.failed = failed;
         }
-        byte[] r = receipt.toByteArray();
-        boolean ok = r.length >= OK_PREFIX.length
-                && java.util.Arrays.equals(r, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length);
-        (ok ? acked : failed).incrementAndGet();
+
+        void scan(byte[] buf, int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (b == '\n') {
+                    if (lineLength > 0) {
+                        (okSoFar && lineLength >= OK_PREFIX.length ? acked : failed).incrementAndGet();
+                    }
+                    lineLength = 0;
+                    okSoFar = true;
+                } else if (b != '\r') {
+                    if (lineLength < OK_PREFIX.length && b != OK_PREFIX[(int) lineLength]) {
+                        okSoFar = false;
+                    }
+                    lineLength++;
+                }
+            }
+        }
     }
 
     private static String readLine(InputStream in) throws IOException {

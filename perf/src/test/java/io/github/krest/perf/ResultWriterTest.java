@@ -106,15 +106,21 @@ class ResultWriterTest {
     @Test
     void v3ReceiptsAreCountedAcrossChunkBoundaries() throws Exception {
         String body = "{\"error_code\":200,\"offset\":1}\r\n{\"error_code\":200,\"off";
-        String rest = "set\":2}\r\n{\"error_code\":429,\"message\":\"x\"}\r\n";
+        String rest = "set\":2}\r\n{\"error_code\":429,\"message\":\"x\"}\r\n{\"error_co";
+        String last = "de\":200,\"offset\":3}\r\n{\"error_code\":2";
+        String tail = "01,\"offset\":4}\r\n{\"error_code\":20\r\n";
         String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n"
-                + Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n";
+                + Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n"
+                + Integer.toHexString(last.length()) + "\r\n" + last + "\r\n"
+                + Integer.toHexString(tail.length()) + "\r\n" + tail + "\r\n0\r\n\r\n";
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         V3StreamClient.readReceipts(new ByteArrayInputStream(response.getBytes(StandardCharsets.US_ASCII)), acked,
                 failed);
-        assertEquals(2, acked.get());
-        assertEquals(1, failed.get());
+        // offsets 1, 2 and 3 (its prefix split across chunks) were acknowledged; the 429, the 201 and the line
+        // cut short inside the prefix were not
+        assertEquals(3, acked.get());
+        assertEquals(3, failed.get());
     }
 }
