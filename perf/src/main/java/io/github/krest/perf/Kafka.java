@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,19 +43,61 @@ final class Kafka {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Creates topics with the given partitions (replication 1), leaving existing ones alone. */
+    /**
+     * Topic settings that keep a scenario's records off the disk: at most about 256 MiB a partition is kept
+     * (64 MiB segments, trimmed every 2 s by bin/krest-cluster's broker), and deleted files go within a second.
+     * A full run produces 40 GB or more; kept, that fills the disk, and long before, once the page cache holds
+     * gigabytes of dirty pages, the broker waits for the disk and the produce scenarios measure its write speed.
+     */
+    private static final Map<String, String> TOPIC_CONFIGS = Map.of(
+            TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(256L * 1024 * 1024),
+            TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(64L * 1024 * 1024),
+            TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000");
+
+    /**
+     * Creates topics with the given partitions (replication 1) and {@link #TOPIC_CONFIGS}, leaving existing ones
+     * alone.
+     */
     static void createTopics(String bootstrap, int partitions, String... topics)
             throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String t : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(t, partitions, (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(t, partitions, (short) 1)
+                            .configs(TOPIC_CONFIGS))).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
                 }
             }
+        }
+    }
+
+    /** Deletes topics and their records. */
+    static void deleteTopics(String bootstrap, String... topics) throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.deleteTopics(List.of(topics)).all().get();
+        }
+    }
+
+    /** A measurement on a topic. */
+    @FunctionalInterface
+    interface OnTopic<T> {
+        T run(String topic) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on a new topic, deleted afterwards (also when {@code body} fails).
+     *
+     * @param name the topic's name; it must not exist yet
+     */
+    static <T> T onNewTopic(String bootstrap, int partitions, String name, OnTopic<T> body) throws Exception {
+        createTopics(bootstrap, partitions, name);
+        try {
+            return body.run(name);
+        } finally {
+            deleteTopics(bootstrap, name);
         }
     }
 }

@@ -63,17 +63,19 @@ public final class PerfMain {
         ProcessCpu allCpu = new ProcessCpu(pids);
         ProduceBench produce = new ProduceBench(settings, bootstrap);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
+        // every side of a produce scenario writes to a topic of its own, deleted after it (see Kafka.deleteTopics)
         String produceTopic = "perf-produce-" + run;
-        Kafka.createTopics(bootstrap, settings.partitions(), produceTopic);
 
         if (only.contains("produce")) {
             try {
                 AtomicLong errors = new AtomicLong();
                 log("produce: native producer, %d clients x %d records", settings.produceClients(),
                         settings.recordsPerRequest());
-                ClosedLoop.Measured nat = produce.nativeBatches(produceTopic, errors);
+                ClosedLoop.Measured nat = Kafka.onNewTopic(bootstrap, settings.partitions(),
+                        produceTopic + "-native", t -> produce.nativeBatches(t, errors));
                 log("produce: krest v2 binary");
-                ClosedLoop.Measured krest = produce.krestV2(http, produceTopic, oneCpu, errors);
+                ClosedLoop.Measured krest = Kafka.onNewTopic(bootstrap, settings.partitions(),
+                        produceTopic + "-v2", t -> produce.krestV2(http, t, oneCpu, errors));
                 throughput.add(new ThroughputResult("produce_ratio", "v2 binary produce, "
                         + settings.recordsPerRequest() + " x " + settings.valueBytes() + " B per request, "
                         + settings.produceClients() + " clients", "krest v2, 1 replica", krest.perSecond(),
@@ -89,10 +91,13 @@ public final class PerfMain {
                 AtomicLong errors = new AtomicLong();
                 URI uri = URI.create(replica);
                 log("stream: native producer, %d clients", settings.produceClients());
-                ClosedLoop.Measured nat = produce.nativeStream(produceTopic, errors);
+                ClosedLoop.Measured nat = Kafka.onNewTopic(bootstrap, settings.partitions(),
+                        produceTopic + "-native-stream", t -> produce.nativeStream(t, errors));
                 log("stream: krest v3 streaming");
-                ClosedLoop.Measured krest = produce.krestV3Stream(uri.getHost(), uri.getPort(), http.clusterId(),
-                        produceTopic, oneCpu, errors);
+                String clusterId = http.clusterId();
+                ClosedLoop.Measured krest = Kafka.onNewTopic(bootstrap, settings.partitions(),
+                        produceTopic + "-v3", t -> produce.krestV3Stream(uri.getHost(), uri.getPort(), clusterId,
+                                t, oneCpu, errors));
                 throughput.add(new ThroughputResult("produce_v3_stream_ratio", "v3 streaming produce, "
                         + settings.valueBytes() + " B records, one connection per client, "
                         + settings.produceClients() + " clients", "krest v3 stream, 1 replica", krest.perSecond(),
