@@ -95,8 +95,11 @@ public final class Responses {
 
     /** Bytes of a body sent with the status line and headers (copied by Helidon into one buffer with them). */
     static final int HEAD_BYTES = 16 * 1024;
-    /** Size of the reused arrays: a poll answer drains up to 2 MiB of records, about 2.7 MiB as base64 JSON. */
-    static final int SLAB_BYTES = 4 * 1024 * 1024;
+    /**
+     * Size of the reused arrays: a poll answer drains up to 8 MiB of records (ConsumerService), about 11 MiB as
+     * base64 JSON.
+     */
+    static final int SLAB_BYTES = 12 * 1024 * 1024;
     /** Spare slabs kept: more borrowers at once allocate, more returns are dropped. */
     private static final ArrayBlockingQueue<byte[]> SPARE_SLABS = new ArrayBlockingQueue<>(4);
 
