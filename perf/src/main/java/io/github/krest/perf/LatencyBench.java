@@ -3,6 +3,8 @@ package io.github.krest.perf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,9 +32,10 @@ final class LatencyBench {
     }
 
     /**
-     * @return latencies of one-record v2 produce requests through krest, each sent at its time on a virtual thread
-     *         of its own (a blocking call on a pooled keep-alive connection), so a slow answer never delays the next
-     *         send
+     * @return latencies of one-record v2 produce requests through krest, each sent at its time on a thread of a
+     *         cached pool (a blocking call on a pooled keep-alive connection), so a slow answer never delays the
+     *         next send. Platform threads, not virtual ones: pinned to one CPU (perf/run --isolate) the JVM runs
+     *         virtual threads on a single carrier, and a send then waits behind whatever that carrier runs.
      */
     LatencyResult krest(KrestHttp http, String topic) throws InterruptedException {
         byte[] body = ("{\"records\":[{\"value\":\"" + Base64.getEncoder().encodeToString(value) + "\"}]}")
@@ -40,7 +43,8 @@ final class LatencyBench {
         KrestHttp.ProduceRequest request = http.produceRequest(topic, body);
         Histogram histogram = new ConcurrentHistogram(HIGHEST_US, 3);
         AtomicLong errors = new AtomicLong();
-        run((intended, measured, done) -> Thread.ofVirtual().start(() -> {
+        ExecutorService senders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().factory());
+        run((intended, measured, done) -> senders.execute(() -> {
             boolean ok;
             try {
                 ok = http.produce(request) == 0;
@@ -57,6 +61,7 @@ final class LatencyBench {
             }
             done.arriveAndDeregister();
         }));
+        senders.shutdown();
         return LatencyResult.of("krest v2, 1 record per request", histogram, errors.get());
     }
 
