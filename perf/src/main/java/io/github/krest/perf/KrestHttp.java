@@ -1,6 +1,5 @@
 package io.github.krest.perf;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,7 +33,7 @@ import org.apache.hc.core5.util.Timeout;
  * perf/README.md). Every method throws {@link IllegalStateException} with the status and body when krest answers an
  * error.
  */
-final class KrestHttp implements Closeable {
+final class KrestHttp {
     static final String BINARY_V2 = "application/vnd.kafka.binary.v2+json";
     static final String V2 = "application/vnd.kafka.v2+json";
     private static final ContentType BINARY_V2_TYPE = ContentType.create(BINARY_V2);
@@ -178,11 +177,6 @@ final class KrestHttp implements Closeable {
     String clusterId() throws IOException {
         JsonNode body = MAPPER.readTree(call("GET", "/v3/clusters", null, null, 200));
         return body.path("data").path(0).path("cluster_id").asText();
-    }
-
-    @Override
-    public void close() throws IOException {
-        client.close();
     }
 
     private byte[] call(String method, String path, ContentType contentType, String body, int expected)

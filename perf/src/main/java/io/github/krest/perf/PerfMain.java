@@ -63,7 +63,7 @@ public final class PerfMain {
         ProcessCpu allCpu = new ProcessCpu(pids);
         ProduceBench produce = new ProduceBench(settings, bootstrap);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
-        // every side of a produce scenario writes to a topic of its own, deleted after it (see Kafka.deleteTopics)
+        // every side of a produce scenario writes to a topic of its own, deleted after it (see Kafka.onNewTopic)
         String produceTopic = "perf-produce-" + run;
 
         if (only.contains("produce")) {
