@@ -29,7 +29,7 @@ public record Settings(String mode, Duration warmup, Duration measure, int produ
 
     /** @return the sizes of {@code perf/run}: under 30 minutes on 2 cores */
     public static Settings full() {
-        return new Settings("full", Duration.ofSeconds(15), Duration.ofSeconds(60), 4, 500, 1024, 300_000, 3, 1000,
+        return new Settings("full", Duration.ofSeconds(30), Duration.ofSeconds(60), 4, 500, 1024, 300_000, 3, 1000,
                 Duration.ofSeconds(60), 1000);
     }
 }

@@ -62,6 +62,21 @@ public final class DataReaders {
      * @throws RestException 400 when the token is not a string or not valid base64
      */
     public static Optional<byte[]> binary(JsonParser p, byte[] source, String field) throws IOException {
+        return binary(p, source, 0, field);
+    }
+
+    /**
+     * {@link #binary(JsonParser, byte[], String)} for a parser created on {@code source} from offset {@code base}
+     * (its byte offsets count from there).
+     *
+     * @param p parser positioned on the value token
+     * @param source the UTF-8 bytes the parser reads, or {@code null} to always use Jackson's decoder
+     * @param base the offset in {@code source} of the parser's first byte
+     * @param field the field's name for messages
+     * @return decoded bytes, empty for JSON null
+     * @throws RestException 400 when the token is not a string or not valid base64
+     */
+    public static Optional<byte[]> binary(JsonParser p, byte[] source, int base, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return Optional.empty();
@@ -71,7 +86,8 @@ public final class DataReaders {
             throw RestException.badRequest(field + " is not a base64 string.");
         }
         if (source != null) {
-            byte[] decoded = decodeInPlace(source, p.currentTokenLocation().getByteOffset());
+            long offset = p.currentTokenLocation().getByteOffset();
+            byte[] decoded = offset < 0 ? null : decodeInPlace(source, base + offset);
             if (decoded != null) {
                 return Optional.of(decoded);
             }

@@ -1,5 +1,7 @@
 package io.github.krest.proxy.http.v3;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -8,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.core.ProduceRecord;
 import io.github.krest.proxy.core.ProduceService;
@@ -91,6 +96,117 @@ final class ProduceRecordReader {
         ProduceRecord record = new ProduceRecord(topic, partition, key.bytes(), value.bytes(),
                 headers(node.get("headers")), timestamp(node.get("timestamp")));
         return new Parsed(record, key.echo(), value.echo());
+    }
+
+    private static final Optional<Echo> BINARY = Optional.of(Echo.of("BINARY"));
+    private static final Optional<Echo> STRING = Optional.of(Echo.of("STRING"));
+
+    /**
+     * {@link #read} for the common record, straight from its UTF-8 bytes: {@code partition_id}, {@code timestamp},
+     * null {@code headers}, and a key and value that are null or {@code {"type":"BINARY"|"STRING","data":...}}
+     * ({@code type} first), base64 decoded from {@code source} itself (no {@code String}, no tree). Unknown fields
+     * are skipped, as {@link #read} ignores them; a repeated field counts as its last value, as in a tree.
+     *
+     * @param factory the parser factory (its stream constraints apply)
+     * @param source the bytes holding the record
+     * @param start the offset of the record's opening brace
+     * @param length the record's length, bytes
+     * @param topic the topic from the path
+     * @param partitionCount the topic's partition count, empty when not known yet
+     * @return the record as {@link #read} reads it, or null for anything else, valid or not (read it as a tree with
+     *         {@link #read}, which then gives the record or its error)
+     */
+    Parsed readFast(JsonFactory factory, byte[] source, int start, int length, String topic,
+                    Optional<Integer> partitionCount) {
+        try (JsonParser p = factory.createParser(source, start, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Optional<Integer> partition = Optional.empty();
+            Data key = Data.ABSENT;
+            Data value = Data.ABSENT;
+            Optional<Instant> timestamp = Optional.empty();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "partition_id" -> {
+                        if (v == JsonToken.VALUE_NULL) {
+                            partition = Optional.empty();
+                        } else if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                                && p.getIntValue() >= 0
+                                && (partitionCount.isEmpty() || p.getIntValue() < partitionCount.get())) {
+                            partition = Optional.of(p.getIntValue());
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "key" -> key = fastData(p, source, start);
+                    case "value" -> value = fastData(p, source, start);
+                    case "headers" -> {
+                        if (v != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                    }
+                    case "timestamp" -> {
+                        if (v == JsonToken.VALUE_NULL) {
+                            timestamp = Optional.empty();
+                        } else if (v == JsonToken.VALUE_STRING) {
+                            timestamp = Optional.of(OffsetDateTime.parse(p.getText()).toInstant());
+                        } else {
+                            return null;
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+                if (key == null || value == null) {
+                    return null;
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return new Parsed(new ProduceRecord(topic, partition, key.bytes(), value.bytes(), List.of(), timestamp),
+                    key.echo(), value.echo());
+        } catch (IOException | RuntimeException e) {
+            // not valid JSON, not valid data, not a date: read() names the problem
+            return null;
+        }
+    }
+
+    /** @return the key or value at the parser's token, or null when it is not a plain BINARY or STRING one */
+    private static Data fastData(JsonParser p, byte[] source, int base) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Data.ABSENT;
+        }
+        if (t != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"type".equals(p.currentName())
+                || p.nextToken() != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        String type = p.getText();
+        boolean binary = type.equalsIgnoreCase("BINARY");
+        if (!binary && !type.equalsIgnoreCase("STRING")) {
+            return null;
+        }
+        Optional<byte[]> bytes = Optional.empty();
+        JsonToken next = p.nextToken();
+        if (next == JsonToken.FIELD_NAME) {
+            if (!"data".equals(p.currentName())) {
+                return null;
+            }
+            JsonToken data = p.nextToken();
+            if (binary) {
+                bytes = DataReaders.binary(p, source, base, "data");
+            } else if (data == JsonToken.VALUE_STRING) {
+                bytes = Optional.of(p.getText().getBytes(StandardCharsets.UTF_8));
+            } else if (data != JsonToken.VALUE_NULL) {
+                return null;
+            }
+            next = p.nextToken();
+        }
+        return next == JsonToken.END_OBJECT ? new Data(bytes, binary ? BINARY : STRING) : null;
     }
 
     private record Data(Optional<byte[]> bytes, Optional<Echo> echo) {

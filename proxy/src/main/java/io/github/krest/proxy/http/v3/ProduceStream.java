@@ -331,12 +331,73 @@ final class ProduceStream {
         }
     }
 
-    /** Parses and sends until the body ends or an in-stream error ends the exchange; puts a last receipt. */
+    /**
+     * Parses and sends until the body ends or an in-stream error ends the exchange; puts a last receipt. A UTF-8
+     * body is cut into records as it arrives ({@link RecordFramer}) and each is read from its bytes, as a tree only
+     * when it is not a plain one; from the first thing the framer cannot cut, and for an ISO-8859-1 body, a JSON
+     * parser reads the rest.
+     */
     private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
                               String topic, Optional<Integer> partitionCount, long started,
                               Supplier<ProduceService> produce) throws IOException, InterruptedException {
-        JsonParser parser = charset.equals(StandardCharsets.ISO_8859_1)
-                ? mapper.createParser(new InputStreamReader(in, charset)) : mapper.createParser(in);
+        if (charset.equals(StandardCharsets.ISO_8859_1)) {
+            parseWithJackson(mapper.createParser(new InputStreamReader(in, charset)), queue, topic, partitionCount,
+                    started, produce);
+            return;
+        }
+        RecordFramer framer = new RecordFramer(in, recordMaxBytes);
+        while (true) {
+            switch (framer.next()) {
+                case END -> {
+                    queue.put(END);
+                    return;
+                }
+                case TOO_LARGE -> {
+                    queue.admitAndPut(fatal(tooLarge()));
+                    return;
+                }
+                case OTHER -> {
+                    parseWithJackson(mapper.createParser(framer.remaining()), queue, topic, partitionCount, started,
+                            produce);
+                    return;
+                }
+                case RECORD -> {
+                    // read below
+                }
+            }
+            byte[] bytes = framer.buffer();
+            int length = framer.end() - framer.start();
+            ProduceRecordReader.Parsed parsed = reader.readFast(mapper.getFactory(), bytes, framer.start(), length,
+                    topic, partitionCount);
+            JsonNode node = null;
+            if (parsed == null) {
+                try (JsonParser p = mapper.createParser(bytes, framer.start(), length)) {
+                    node = treeReader.readTree(p);
+                } catch (StreamConstraintsException e) {
+                    queue.admitAndPut(fatal(tooLarge()));
+                    return;
+                } catch (JsonProcessingException e) {
+                    queue.admitAndPut(fatal(badJson(e)));
+                    return;
+                }
+            }
+            switch (admit(queue, length, started)) {
+                case STOP -> {
+                    return;
+                }
+                case SKIPPED -> {
+                    // its error receipt is queued
+                }
+                case SEND -> queue.put(parsed != null ? send(parsed, produce) : send(node, topic, partitionCount,
+                        produce));
+            }
+        }
+    }
+
+    /** Parses the body with Jackson, record by record, into trees. */
+    private void parseWithJackson(JsonParser parser, Handoff queue, String topic, Optional<Integer> partitionCount,
+                                  long started, Supplier<ProduceService> produce)
+            throws IOException, InterruptedException {
         // the request body belongs to the server: closing it here would drain it from this thread
         parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
         try (SizeLimitedParser p = new SizeLimitedParser(parser, recordMaxBytes)) {
@@ -362,44 +423,71 @@ final class ProduceStream {
                 try {
                     node = readObject(p);
                 } catch (StreamConstraintsException | RecordTooLarge e) {
-                    queue.admitAndPut(fatal(RestException.badRequest(
-                            "Produce request size is larger than allowed threshold")));
+                    queue.admitAndPut(fatal(tooLarge()));
                     return;
                 } catch (JsonProcessingException e) {
                     queue.admitAndPut(fatal(badJson(e)));
                     return;
                 }
-                long elapsed = clock.getAsLong() - started;
-                if (elapsed > maxDurationMs) {
-                    boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
-                    boolean queued = queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ErrorResponse.of(
-                            ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
-                                    + "Connection will be closed.")), close, close));
-                    if (close || !queued) {
+                switch (admit(queue, offset(p.currentLocation()) - recordStart, started)) {
+                    case STOP -> {
                         return;
                     }
-                    continue;
-                }
-                if (!limits.tryAcquire(offset(p.currentLocation()) - recordStart)) {
-                    // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
-                    if (!queue.admitAndPut(Pending.error(
-                            ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()), false, false))) {
-                        return;
+                    case SKIPPED -> {
+                        // its error receipt is queued
                     }
-                    continue;
+                    case SEND -> queue.put(send(node, topic, partitionCount, produce));
                 }
-                if (!queue.admit()) {
-                    return;
-                }
-                queue.put(send(node, topic, partitionCount, produce));
             }
         }
     }
 
+    /** What becomes of a parsed record. */
+    private enum Admission {
+        /** Send it; it is admitted. */
+        SEND,
+        /** Its error receipt is queued (408, 429); go on with the next. */
+        SKIPPED,
+        /** The stream ends. */
+        STOP
+    }
+
+    /**
+     * The checks between parsing a record and sending it: the stream's duration (408, and the end after the grace
+     * period) and the rate limits (429).
+     *
+     * @param recordBytes the record's JSON text, bytes
+     */
+    private Admission admit(Handoff queue, long recordBytes, long started) throws InterruptedException {
+        long elapsed = clock.getAsLong() - started;
+        if (elapsed > maxDurationMs) {
+            boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
+            boolean queued = queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ErrorResponse.of(
+                    ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
+                            + "Connection will be closed.")), close, close));
+            return close || !queued ? Admission.STOP : Admission.SKIPPED;
+        }
+        if (!limits.tryAcquire(recordBytes)) {
+            // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
+            return queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()),
+                    false, false)) ? Admission.SKIPPED : Admission.STOP;
+        }
+        return queue.admit() ? Admission.SEND : Admission.STOP;
+    }
+
     private Pending send(JsonNode node, String topic, Optional<Integer> partitionCount,
                          Supplier<ProduceService> caller) {
+        ProduceRecordReader.Parsed parsed;
         try {
-            ProduceRecordReader.Parsed parsed = reader.read(node, topic, partitionCount);
+            parsed = reader.read(node, topic, partitionCount);
+        } catch (RuntimeException e) {
+            return Pending.error(ProduceReceipts.failure(null, e), false, false);
+        }
+        return send(parsed, caller);
+    }
+
+    private Pending send(ProduceRecordReader.Parsed parsed, Supplier<ProduceService> caller) {
+        try {
             ProduceRecord record = parsed.record();
             ProduceService produce = caller.get();
             produce.checkSize(record);
@@ -407,6 +495,10 @@ final class ProduceStream {
         } catch (RuntimeException e) {
             return Pending.error(ProduceReceipts.failure(null, e), false, false);
         }
+    }
+
+    private static RestException tooLarge() {
+        return RestException.badRequest("Produce request size is larger than allowed threshold");
     }
 
     /**
