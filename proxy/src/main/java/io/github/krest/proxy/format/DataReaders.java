@@ -42,6 +42,30 @@ public final class DataReaders {
     private DataReaders() {
     }
 
+    /**
+     * Finds where the plain run of a JSON string's UTF-8 text ends: eight bytes at a time up to the word holding a
+     * quote or backslash, then byte by byte.
+     *
+     * @param bytes UTF-8 JSON text
+     * @param from the first byte to look at, inside a string
+     * @param to the end of the bytes to look at
+     * @return the index of the first {@code "} or {@code \\} at or after {@code from}, or {@code to} when there is none
+     */
+    public static int plainEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i + Long.BYTES <= to) {
+            long word = (long) LONGS.get(bytes, i);
+            if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES)) {
+                break;
+            }
+            i += Long.BYTES;
+        }
+        while (i < to && bytes[i] != '"' && bytes[i] != '\\') {
+            i++;
+        }
+        return i;
+    }
+
     /** @return whether any of the eight bytes of {@code word} equals the byte repeated in {@code pattern} */
     private static boolean hasByte(long word, long pattern) {
         long x = word ^ pattern;
@@ -109,22 +133,9 @@ public final class DataReaders {
             return null;
         }
         int start = (int) quote + 1;
-        int end = start;
-        // eight bytes at a time up to the word holding the closing quote (or a backslash), then byte by byte
-        while (end + Long.BYTES <= source.length) {
-            long word = (long) LONGS.get(source, end);
-            if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES)) {
-                break;
-            }
-            end += Long.BYTES;
-        }
-        while (end < source.length && source[end] != '"') {
-            if (source[end] == '\\') {
-                return null;
-            }
-            end++;
-        }
-        if (end == source.length) {
+        int end = plainEnd(source, start, source.length);
+        if (end == source.length || source[end] != '"') {
+            // a backslash, or no closing quote
             return null;
         }
         try {

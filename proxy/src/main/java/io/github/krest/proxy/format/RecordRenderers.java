@@ -2,8 +2,8 @@ package io.github.krest.proxy.format;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -24,7 +24,8 @@ import io.github.krest.proxy.http.json.Json;
  * refused), and for
  * the schema formats the data decoded with its schema: Avro's JSON encoding for avro, the JSON text for jsonschema,
  * the proto3 JSON mapping for protobuf (a record not in the Confluent wire format, with an unknown schema id or one
- * of another format, or that does not decode is refused; see {@link SchemaFormat#deserialize}).
+ * of another format, or that does not decode is refused; see {@link SchemaFormat#deserialize}). Records are written
+ * into an {@link Answer} as a poll reads them ({@link #into}).
  */
 public final class RecordRenderers {
     private final Optional<SchemaFormats> schemas;
@@ -44,23 +45,6 @@ public final class RecordRenderers {
     private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
     private static final SerializableString HEADERS = new SerializedString("headers");
     private static final SerializableString NAME = new SerializedString("name");
-    /** Bytes {@link #estimatedSize} allows a JSON tree, whose rendered size is unknown until it is written. */
-    private static final int TREE_ESTIMATE = 256;
-
-    /**
-     * One element of the records array.
-     *
-     * @param topic topic name
-     * @param key {@code byte[]} (binary: written as base64), a {@link JsonNode}, or null
-     * @param value as {@code key}
-     * @param partition partition id
-     * @param offset offset
-     * @param timestamp record timestamp, epoch ms
-     * @param headers the record's headers in order; values are written as base64, null when absent
-     */
-    public record RenderedRecord(String topic, Object key, Object value, int partition, long offset, long timestamp,
-                                 List<ProduceRecord.Header> headers) {
-    }
 
     /**
      * Checks that consumers of a format can be served.
@@ -75,18 +59,24 @@ public final class RecordRenderers {
     }
 
     /**
+     * A converter that writes each record it is given into {@code answer} at once, so that a poll holds its answer's
+     * bytes rather than its records: the key and value are converted first (a record that cannot be converted
+     * leaves the answer as it was), then the element is written.
+     *
+     * @param answer the answer being written
      * @param format binary, json, or avro, jsonschema, protobuf (with a Schema Registry)
-     * @return the converter for that format
+     * @return the converter; it returns the record's index in the answer
      * @throws RestException 422/42206 for a format that cannot be served (see {@link #requireAvailable})
      */
-    public RecordConverter<RenderedRecord> forFormat(EmbeddedFormat format) {
+    public RecordConverter<Integer> into(Answer answer, EmbeddedFormat format) {
         requireAvailable(format);
         return switch (format) {
-            case BINARY -> r -> render(r, r.key().orElse(null), r.value().orElse(null));
-            case JSON -> r -> render(r, json(r.key().orElse(null), "key"), json(r.value().orElse(null), "value"));
+            case BINARY -> r -> answer.write(r, r.key().orElse(null), r.value().orElse(null));
+            case JSON -> r -> answer.write(r, json(r.key().orElse(null), "key"), json(r.value().orElse(null),
+                    "value"));
             case AVRO, JSONSCHEMA, PROTOBUF -> {
                 SchemaFormat schema = SchemaFormats.require(schemas, format);
-                yield r -> render(r, decode(schema, r.key().orElse(null), "key"),
+                yield r -> answer.write(r, decode(schema, r.key().orElse(null), "key"),
                         decode(schema, r.value().orElse(null), "value"));
             }
         };
@@ -104,32 +94,45 @@ public final class RecordRenderers {
         }
     }
 
-    private static RenderedRecord render(ConsumedRecord r, Object key, Object value) {
-        return new RenderedRecord(r.topic(), key, value, r.partition(), r.offset(), r.timestamp(), r.headers());
-    }
-
     /**
-     * Writes the v2 {@code GET .../records} answer: {@code [{"topic","key","value","partition","offset",
-     * "timestamp","headers":[{"name","value"}]}]}, every field always present (null keys, values and header values
-     * as JSON null). Base64 is encoded with the JDK's encoder and written as-is (it needs no escaping), which costs a
-     * fraction of Jackson's own {@code writeBinary}.
-     *
-     * @param records the records, in answer order
-     * @param out where the UTF-8 JSON goes; closed at the end
-     * @throws IOException when {@code out} fails
+     * The v2 {@code GET .../records} answer, written record by record: {@code [{"topic","key","value","partition",
+     * "offset","timestamp","headers":[{"name","value"}]}]}, every field always present (null keys, values and header
+     * values as JSON null). Base64 is encoded with the JDK's encoder and written as-is (it needs no escaping), which
+     * costs a fraction of Jackson's own {@code writeBinary}. Not thread-safe: one request writes it.
      */
-    public static void write(List<RenderedRecord> records, OutputStream out) throws IOException {
-        try (JsonGenerator g = Json.mapper().createGenerator(out)) {
-            Base64Writer base64 = new Base64Writer();
-            g.writeStartArray();
-            for (RenderedRecord r : records) {
+    public static final class Answer {
+        private final JsonGenerator g;
+        private final Base64Writer base64 = new Base64Writer();
+        private int records;
+
+        /**
+         * Starts the array.
+         *
+         * @param out where the UTF-8 JSON goes; closed by {@link #finish}
+         */
+        public Answer(OutputStream out) {
+            try {
+                this.g = Json.mapper().createGenerator(out);
+                g.writeStartArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * @param key {@code byte[]} (written as base64), a {@link JsonNode}, or null
+         * @param value as {@code key}
+         * @return the record's index in the answer
+         */
+        private Integer write(ConsumedRecord r, Object key, Object value) {
+            try {
                 g.writeStartObject();
                 g.writeFieldName(TOPIC);
                 g.writeString(r.topic());
                 g.writeFieldName(KEY);
-                writeData(g, r.key(), base64);
+                writeData(g, key, base64);
                 g.writeFieldName(VALUE);
-                writeData(g, r.value(), base64);
+                writeData(g, value, base64);
                 g.writeFieldName(PARTITION);
                 g.writeNumber(r.partition());
                 g.writeFieldName(OFFSET);
@@ -148,43 +151,26 @@ public final class RecordRenderers {
                 }
                 g.writeEndArray();
                 g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+            return records++;
+        }
+
+        /** @return how many records were written */
+        public int records() {
+            return records;
+        }
+
+        /**
+         * Ends the array and flushes it into the output, which it closes.
+         *
+         * @throws IOException when the output fails
+         */
+        public void finish() throws IOException {
             g.writeEndArray();
+            g.close();
         }
-    }
-
-    /**
-     * About how many bytes {@link #write} makes of {@code records}: exact for binary records with ASCII topic and
-     * header names, a guess for JSON trees. For sizing the buffer the answer is written into.
-     *
-     * @param records the records
-     * @return bytes, at least 2
-     */
-    public static long estimatedSize(List<RenderedRecord> records) {
-        long size = 2;
-        for (RenderedRecord r : records) {
-            // {"topic":"","key":,"value":,"partition":,"offset":,"timestamp":,"headers":[]}, and a comma
-            size += 80 + r.topic().length() + dataSize(r.key()) + dataSize(r.value()) + 10 + 19 + 19;
-            for (ProduceRecord.Header h : r.headers()) {
-                size += 22 + h.name().length() + dataSize(h.value().orElse(null));
-            }
-        }
-        return size;
-    }
-
-    private static long dataSize(Object data) {
-        if (data == null) {
-            return 4;
-        }
-        if (data instanceof byte[] bytes) {
-            return 2 + base64Length(bytes.length);
-        }
-        return TREE_ESTIMATE;
-    }
-
-    /** @return the length of the padded base64 text of {@code bytes} bytes */
-    private static int base64Length(int bytes) {
-        return 4 * ((bytes + 2) / 3);
     }
 
     private static void writeData(JsonGenerator g, Object data, Base64Writer base64) throws IOException {
@@ -203,7 +189,7 @@ public final class RecordRenderers {
         private byte[] buffer = new byte[4096];
 
         void write(JsonGenerator g, byte[] bytes) throws IOException {
-            int length = base64Length(bytes.length);
+            int length = 4 * ((bytes.length + 2) / 3);
             if (buffer.length < length) {
                 buffer = new byte[Math.max(length, buffer.length * 2)];
             }

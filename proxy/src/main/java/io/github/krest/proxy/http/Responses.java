@@ -74,22 +74,9 @@ public final class Responses {
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot serialise response", e);
             }
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, type.text());
-            if (body.restSize == 0) {
-                res.send(body.head, 0, body.headSize);
-                return;
-            }
-            res.headers().contentLength((long) body.headSize + body.restSize);
-            try (OutputStream out = res.outputStream()) {
-                out.write(body.head, 0, body.headSize);
-                out.write(body.rest, 0, body.restSize);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write response", e);
-            }
+            body.send(res, status, type);
         } finally {
-            // the writes above return once the socket took every byte (Helidon's blocking writers)
-            body.releaseRest();
+            body.release();
         }
     }
 
@@ -103,17 +90,51 @@ public final class Responses {
     /** Spare slabs kept: more borrowers at once allocate, more returns are dropped. */
     private static final ArrayBlockingQueue<byte[]> SPARE_SLABS = new ArrayBlockingQueue<>(4);
 
-    /** A body in memory: a head array, then the rest in a slab (or a larger array of its own). */
-    private static final class Body extends OutputStream {
+    /**
+     * A body in memory, as {@link #json(ServerResponse, Status, MediaType, long, BodyWriter)} describes: a head
+     * array, then the rest in a slab (or a larger array of its own). For a body written while its content is
+     * produced (a poll answer written as records are read); {@link #release} it when done, sent or not.
+     */
+    public static final class Body extends OutputStream {
+        /** A size hint for a body of unknown size: a full head, then a slab. */
+        public static final long UNKNOWN_SIZE = HEAD_BYTES + 1;
+
         private final long sizeHint;
         private final byte[] head;
         private int headSize;
         private byte[] rest;
         private int restSize;
 
-        Body(long sizeHint) {
+        /**
+         * @param sizeHint expected body bytes, or {@link #UNKNOWN_SIZE}; a good hint means no array grows on the way
+         */
+        public Body(long sizeHint) {
             this.sizeHint = sizeHint;
             this.head = new byte[(int) Math.min(Math.max(sizeHint, 32), HEAD_BYTES)];
+        }
+
+        /**
+         * Sends what was written, with its Content-Length.
+         *
+         * @param res the response
+         * @param status HTTP status
+         * @param type the negotiated media type
+         * @throws UncheckedIOException when the client cannot be written to
+         */
+        public void send(ServerResponse res, Status status, MediaType type) {
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, type.text());
+            if (restSize == 0) {
+                res.send(head, 0, headSize);
+                return;
+            }
+            res.headers().contentLength((long) headSize + restSize);
+            try (OutputStream out = res.outputStream()) {
+                out.write(head, 0, headSize);
+                out.write(rest, 0, restSize);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write response", e);
+            }
         }
 
         @Override
@@ -156,15 +177,22 @@ public final class Responses {
             }
             byte[] grown = Arrays.copyOf(rest, (int) Math.min(Math.max(needed, 2L * rest.length),
                     Integer.MAX_VALUE - 16));
-            releaseRest();
+            if (rest.length == SLAB_BYTES) {
+                SPARE_SLABS.offer(rest);
+            }
             rest = grown;
         }
 
-        void releaseRest() {
+        /**
+         * Gives the slab back for another body (the writes of {@link #send} return once the socket took every byte,
+         * Helidon's writers being blocking); the body is empty afterwards.
+         */
+        public void release() {
             if (rest != null && rest.length == SLAB_BYTES) {
                 SPARE_SLABS.offer(rest);
             }
             rest = null;
+            restSize = 0;
         }
     }
 }

@@ -218,10 +218,27 @@ final class ConsumersV2Service implements HttpService {
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
         // consumer.max.concurrent.polls: a full replica answers 429 with Retry-After after a short wait
-        ConsumerService.Polled<RecordRenderers.RenderedRecord> polled = polls.call(() -> consumers.poll(group(req),
-                instance(req), caller(req), requested, timeout, maxBytes, renderers::forFormat));
-        Responses.json(res, Status.OK_200, polled.format().mediaType(),
-                RecordRenderers.estimatedSize(polled.records()), out -> RecordRenderers.write(polled.records(), out));
+        // records are written into the answer as they are read: a poll of megabytes holds its answer's bytes (in a
+        // reused slab), not thousands of records that outlive young collections
+        Responses.Body body = new Responses.Body(Responses.Body.UNKNOWN_SIZE);
+        try {
+            RecordRenderers.Answer answer = new RecordRenderers.Answer(body);
+            ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group(req), instance(req),
+                    caller(req), requested, timeout, maxBytes, format -> renderers.into(answer, format)));
+            if (polled.records().isEmpty()) {
+                // none arrived, or they were read under a lease that lapsed: not this request's to give
+                Responses.json(res, Status.OK_200, polled.format().mediaType(), List.of());
+                return;
+            }
+            try {
+                answer.finish();
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot serialise response", e);
+            }
+            body.send(res, Status.OK_200, polled.format().mediaType());
+        } finally {
+            body.release();
+        }
     }
 
     private void commit(ServerRequest req, ServerResponse res) {

@@ -4,10 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
+
+import io.github.krest.proxy.format.DataReaders;
 
 /**
  * Cuts a v3 streaming produce body (UTF-8, concatenated JSON objects) into one byte range per top-level object, as
@@ -32,11 +31,6 @@ final class RecordFramer {
         OTHER
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
-    private static final long LOW_BITS = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final int INITIAL_BUFFER = 64 * 1024;
 
     private final InputStream in;
@@ -111,7 +105,7 @@ final class RecordFramer {
                     }
                     i += 2;
                 } else {
-                    i = skipPlain(i + 1);
+                    i = DataReaders.plainEnd(buffer, i + 1, limit);
                 }
                 continue;
             }
@@ -131,27 +125,6 @@ final class RecordFramer {
                 return Kind.RECORD;
             }
         }
-    }
-
-    /** @return the index of the first quote or backslash at or after {@code i}, or {@code limit} */
-    private int skipPlain(int i) {
-        byte[] b = buffer;
-        while (i + Long.BYTES <= limit) {
-            long word = (long) LONGS.get(b, i);
-            if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES)) {
-                break;
-            }
-            i += Long.BYTES;
-        }
-        while (i < limit && b[i] != '"' && b[i] != '\\') {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean hasByte(long word, long pattern) {
-        long x = word ^ pattern;
-        return ((x - LOW_BITS) & ~x & HIGH_BITS) != 0;
     }
 
     private static boolean isWhitespace(byte b) {
