@@ -177,10 +177,15 @@ public final class Responses {
             }
             byte[] grown = Arrays.copyOf(rest, (int) Math.min(Math.max(needed, 2L * rest.length),
                     Integer.MAX_VALUE - 16));
-            if (rest.length == SLAB_BYTES) {
-                SPARE_SLABS.offer(rest);
-            }
+            returnSlab(rest);
             rest = grown;
+        }
+
+        /** Keeps {@code array} for another body when it is a slab (and a spare place is free). */
+        private static void returnSlab(byte[] array) {
+            if (array != null && array.length == SLAB_BYTES) {
+                SPARE_SLABS.offer(array);
+            }
         }
 
         /**
@@ -188,9 +193,7 @@ public final class Responses {
          * Helidon's writers being blocking); the body is empty afterwards.
          */
         public void release() {
-            if (rest != null && rest.length == SLAB_BYTES) {
-                SPARE_SLABS.offer(rest);
-            }
+            returnSlab(rest);
             rest = null;
             restSize = 0;
         }
