@@ -118,10 +118,7 @@ final class ProduceV2Service implements HttpService {
         for (ProduceRecord record : records) {
             sent.add(produce.send(record));
         }
-        // one wait for every acknowledgement: joining the futures one by one parks the request's thread and wakes it
-        // again for each batch the producer completes (about 30 times for 500 records of 1 KiB); failures are read
-        // per record below
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).handle((done, failure) -> null).join();
+        ProduceService.awaitAll(sent);
         List<V2Json.ProduceOffset> offsets = new ArrayList<>(sent.size());
         boolean authentication = false;
         boolean authorization = false;

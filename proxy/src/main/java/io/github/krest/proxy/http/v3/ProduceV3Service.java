@@ -141,6 +141,7 @@ final class ProduceV3Service implements HttpService {
                 sent.add(CompletableFuture.failedFuture(e));
             }
         }
+        ProduceService.awaitAll(sent);
         List<ProduceReceipts.Success> successes = new ArrayList<>();
         List<ProduceReceipts.Failure> failures = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
