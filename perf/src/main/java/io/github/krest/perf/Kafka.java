@@ -32,13 +32,17 @@ final class Kafka {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** @return an assign-mode consumer with krest's reader settings: no group, fetch.max.wait.ms 100 */
+    /**
+     * @return an assign-mode consumer with krest's reader settings: no group, fetch.max.wait.ms 100,
+     *         receive.buffer.bytes -1 (the operating system's self-tuning socket buffer)
+     */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1,
                 ConsumerConfig.CLIENT_ID_CONFIG, "perf-native-consumer"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

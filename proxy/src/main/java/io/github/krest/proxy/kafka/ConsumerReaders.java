@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * This replica's cache of Kafka consumers used as readers for REST consumer instances: one assign-mode
  * {@code KafkaConsumer<byte[], byte[]>} per active instance (never {@code subscribe()}, no group membership, no
- * auto-commit, {@code fetch.max.wait.ms} 100 unless {@code consumer.fetch.max.wait.ms} is set), bounded in size
- * and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
+ * auto-commit, {@code fetch.max.wait.ms} 100 and {@code receive.buffer.bytes} -1, the operating system's
+ * self-tuning socket buffer, unless {@code consumer.fetch.max.wait.ms} or {@code consumer.receive.buffer.bytes}
+ * is set), bounded in size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
  * the next poll, never a rebalance (design note "stateless consumers", step 4).
  *
  * <p>With {@code kafka.principal.propagation} on, a reader authenticates to Kafka as the caller that polls, and
@@ -133,18 +134,39 @@ public final class ConsumerReaders implements AutoCloseable {
     }
 
     private Consumer<byte[], byte[]> create(String autoOffsetReset, Map<String, Object> sasl) {
-        Map<String, Object> props = config.clientProperties("consumer");
+        Map<String, Object> props = readerProperties(config, autoOffsetReset);
         if (!sasl.isEmpty()) {
             KafkaClients.asCaller(props, sasl);
         }
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "krest-reader-" + replicaId + "-" + sequence.incrementAndGet());
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * The Kafka consumer settings of a reader: {@code client.*} and {@code consumer.*} with their prefixes
+     * stripped, no {@code group.id}, auto-commit off, {@code auto.offset.reset} from the instance, and krest's
+     * defaults where the configuration sets nothing: {@code fetch.max.wait.ms} 100, {@code receive.buffer.bytes}
+     * -1.
+     *
+     * @param config krest's configuration
+     * @param autoOffsetReset the instance's {@code auto.offset.reset}
+     * @return a new mutable map (without {@code client.id} and caller credentials, which {@code create} adds)
+     */
+    static Map<String, Object> readerProperties(KrestConfig config, String autoOffsetReset) {
+        Map<String, Object> props = config.clientProperties("consumer");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
         // after a seek (another replica moved the position, or max_bytes cut the last poll) the next fetch waits
         // for the previous long fetch to return: Kafka's 500 ms default would delay such polls by half a second
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "krest-reader-" + replicaId + "-" + sequence.incrementAndGet());
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // a reader spends most of a poll outside KafkaConsumer.poll (rendering what it fetched, waiting for the
+        // next HTTP poll), and only inside it does the consumer read its socket: with Kafka's 64 KiB default the
+        // prefetched batch (up to max.partition.fetch.bytes, 1 MiB) stays mostly on the broker's side until then,
+        // and after a seek the stale prefetch must be received whole before the fetch from the new position is
+        // sent. The operating system's self-tuning buffer takes in the whole batch while the reader works
+        props.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+        return props;
     }
 
     private static void closeQuietly(Reader reader) {

@@ -7,16 +7,39 @@ import io.github.krest.proxy.error.RestException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Readers under {@code kafka.principal.propagation}: never handed to another caller or another credential. */
+/**
+ * Readers' Kafka settings, and readers under {@code kafka.principal.propagation}: never handed to another caller or
+ * another credential.
+ */
 class ConsumerReadersTest {
     private static final ConsumerReaders.Key KEY = new ConsumerReaders.Key("g", "i");
 
     private static KafkaIdentity user(String name, String password) {
         return new KafkaIdentity(name, new KafkaIdentity.Credential.Password(name, password));
+    }
+
+    @Test
+    void readersTakeTheConsumerSettingsWithKrestsDefaultsWhereNoneIsSet() {
+        Map<String, Object> defaults = ConsumerReaders.readerProperties(new KrestConfig(Map.of(
+                KrestConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9", "consumer.group.id", "ignored",
+                "consumer.max.poll.records", "200")), "latest");
+        assertEquals(100, defaults.get("fetch.max.wait.ms"));
+        assertEquals(-1, defaults.get("receive.buffer.bytes"), "the operating system's self-tuning buffer");
+        assertEquals("200", defaults.get("max.poll.records"));
+        assertEquals("latest", defaults.get("auto.offset.reset"));
+        assertEquals(false, defaults.get("enable.auto.commit"));
+        assertFalse(defaults.containsKey("group.id"), "readers are assign-mode consumers without a group");
+
+        Map<String, Object> set = ConsumerReaders.readerProperties(new KrestConfig(Map.of(
+                KrestConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9", "consumer.fetch.max.wait.ms", "20",
+                "client.receive.buffer.bytes", "131072")), "earliest");
+        assertEquals("20", set.get("fetch.max.wait.ms"));
+        assertEquals("131072", set.get("receive.buffer.bytes"));
     }
 
     @Test
