@@ -72,11 +72,18 @@ final class ConsumeBench {
                 });
     }
 
-    /** krest v2 consumer instances, one per partition, all requests through {@code http}. */
-    ClosedLoop.Measured krestConsume(KrestHttp http, String label, ProcessCpu cpu, AtomicLong errors) throws InterruptedException {
+    /**
+     * krest v2 consumer instances, one per partition, all requests through {@code http}.
+     *
+     * @param warmup load before the measured window: the settings' warm-up for one replica; through a load
+     *               balancer, that times the replicas behind it, which start cold and share the load (and, with
+     *               {@code --isolate}, one CPU), so that each gets about as much warm-up as the single replica
+     */
+    ClosedLoop.Measured krestConsume(KrestHttp http, String label, ProcessCpu cpu, AtomicLong errors,
+                                     Duration warmup) throws InterruptedException {
         String group = "perf-" + label + "-" + System.currentTimeMillis();
         AtomicLong records = new AtomicLong();
-        return ClosedLoop.run("krest-consume-" + label, settings.partitions(), settings.warmup(), settings.measure(),
+        return ClosedLoop.run("krest-consume-" + label, settings.partitions(), warmup, settings.measure(),
                 records, cpu, (p, stopped) -> {
                     String name = "c" + p;
                     http.createConsumer(group, name);

@@ -3,6 +3,7 @@ package io.github.krest.perf;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +119,8 @@ public final class PerfMain {
                 log("consume: native consumers");
                 ClosedLoop.Measured nat = consume.nativeConsume();
                 log("consume: krest, 1 replica");
-                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors);
+                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors,
+                        settings.warmup());
                 String title = "v2 binary consume, one instance per partition (" + settings.partitions()
                         + "), max_bytes 8 MiB";
                 throughput.add(new ThroughputResult("consume_ratio", title, "krest v2, 1 replica", one.perSecond(),
@@ -126,10 +128,14 @@ public final class PerfMain {
                 log("consume: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", one.perSecond(),
                         one.cpuMsPer1000(), nat.perSecond(), one.perSecond() / nat.perSecond());
                 if (opts.containsKey("lb")) {
-                    log("consume: krest, nginx over the replicas");
+                    // the other replicas are still cold (their JIT compilers busy for a minute or more under
+                    // load) and each gets a share of the load: warm up as long for each of them as for one
+                    Duration rrWarmup = settings.warmup()
+                            .multipliedBy(Math.max(1, Integer.parseInt(opts.getOrDefault("replicas", "3"))));
+                    log("consume: krest, nginx over the replicas (warm-up %d s)", rrWarmup.toSeconds());
                     AtomicLong rrErrors = new AtomicLong();
                     ClosedLoop.Measured rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", allCpu,
-                            rrErrors);
+                            rrErrors, rrWarmup);
                     throughput.add(new ThroughputResult("roundrobin_consume_ratio", title + ", round robin",
                             "krest v2, nginx over " + opts.getOrDefault("replicas", "3") + " replicas",
                             rr.perSecond(), "krest v2, 1 replica", one.perSecond(), rrErrors.get(),
