@@ -201,15 +201,20 @@ public final class PerfMain {
         return scenario + " failed: " + e;
     }
 
+    /** The machine's CPUs, model and software; the driver itself may be pinned to fewer CPUs (--isolate). */
     private static RunReport.Machine machine() {
         String cpu = "unknown CPU";
+        int cores = Runtime.getRuntime().availableProcessors();
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+            List<String> cpuinfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            cpu = cpuinfo.stream().filter(l -> l.startsWith("model name"))
                     .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            // availableProcessors() counts only the CPUs this process may run on
+            cores = Math.max(cores, (int) cpuinfo.stream().filter(l -> l.startsWith("processor")).count());
         } catch (Exception ignored) {
-            // not Linux: keep "unknown CPU"
+            // not Linux: keep "unknown CPU" and the CPUs this JVM sees
         }
-        return new RunReport.Machine(Runtime.getRuntime().availableProcessors(), cpu,
+        return new RunReport.Machine(cores, cpu,
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
