@@ -130,14 +130,14 @@ public final class PerfMain {
                 if (opts.containsKey("lb")) {
                     // the other replicas are still cold (their JIT compilers busy for a minute or more under
                     // load) and each gets a share of the load: warm up as long for each of them as for one
-                    Duration rrWarmup = settings.warmup()
-                            .multipliedBy(Math.max(1, Integer.parseInt(opts.getOrDefault("replicas", "3"))));
+                    int replicas = Math.max(1, Integer.parseInt(opts.getOrDefault("replicas", "3")));
+                    Duration rrWarmup = settings.warmup().multipliedBy(replicas);
                     log("consume: krest, nginx over the replicas (warm-up %d s)", rrWarmup.toSeconds());
                     AtomicLong rrErrors = new AtomicLong();
                     ClosedLoop.Measured rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", allCpu,
                             rrErrors, rrWarmup);
                     throughput.add(new ThroughputResult("roundrobin_consume_ratio", title + ", round robin",
-                            "krest v2, nginx over " + opts.getOrDefault("replicas", "3") + " replicas",
+                            "krest v2, nginx over " + replicas + " replicas",
                             rr.perSecond(), "krest v2, 1 replica", one.perSecond(), rrErrors.get(),
                             rr.cpuMsPer1000()));
                     log("consume: round robin %.0f/s (%.1f CPU ms/1000 over all replicas), one replica %.0f/s, "
