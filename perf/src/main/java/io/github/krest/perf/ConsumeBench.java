@@ -75,9 +75,7 @@ final class ConsumeBench {
     /**
      * krest v2 consumer instances, one per partition, all requests through {@code http}.
      *
-     * @param warmup load before the measured window: the settings' warm-up for one replica; through a load
-     *               balancer, that times the replicas behind it, which start cold and share the load (and, with
-     *               {@code --isolate}, one CPU), so that each gets about as much warm-up as the single replica
+     * @param warmup load before the measured window (longer through the load balancer: PerfMain)
      */
     ClosedLoop.Measured krestConsume(KrestHttp http, String label, ProcessCpu cpu, AtomicLong errors,
                                      Duration warmup) throws InterruptedException {

@@ -20,10 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * This replica's cache of Kafka consumers used as readers for REST consumer instances: one assign-mode
  * {@code KafkaConsumer<byte[], byte[]>} per active instance (never {@code subscribe()}, no group membership, no
- * auto-commit, {@code fetch.max.wait.ms} 100 and {@code receive.buffer.bytes} -1, the operating system's
- * self-tuning socket buffer, unless {@code consumer.} or {@code client.fetch.max.wait.ms} or
- * {@code receive.buffer.bytes} is set; {@link #readerProperties}), bounded in size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on
- * the next poll, never a rebalance (design note "stateless consumers", step 4).
+ * auto-commit, krest's defaults where the configuration sets nothing: {@link #readerProperties}), bounded in
+ * size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on the next poll, never
+ * a rebalance (design note "stateless consumers", step 4).
  *
  * <p>With {@code kafka.principal.propagation} on, a reader authenticates to Kafka as the caller that polls, and
  * remembers which caller (principal and a hash of the credential, {@link KafkaIdentity#cacheKey()}): a request by
