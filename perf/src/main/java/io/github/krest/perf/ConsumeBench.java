@@ -53,9 +53,9 @@ final class ConsumeBench {
     }
 
     /** Native consumers, one per partition. */
-    ClosedLoop.Measured nativeConsume() throws InterruptedException {
+    ClosedLoop.Measured nativeConsume(ClosedLoop.Warmup warmup) throws InterruptedException {
         AtomicLong records = new AtomicLong();
-        return ClosedLoop.run("native-consume", settings.partitions(), settings.warmup(), settings.measure(), records,
+        return ClosedLoop.run("native-consume", settings.partitions(), warmup, settings.measure(), records,
                 ProcessCpu.none(), (p, stopped) -> {
                     TopicPartition tp = new TopicPartition(topic, p);
                     try (KafkaConsumer<byte[], byte[]> consumer = Kafka.consumer(bootstrap)) {
@@ -78,7 +78,7 @@ final class ConsumeBench {
      * @param warmup load before the measured window (longer through the load balancer: PerfMain)
      */
     ClosedLoop.Measured krestConsume(KrestHttp http, String label, ProcessCpu cpu, AtomicLong errors,
-                                     Duration warmup) throws InterruptedException {
+                                     ClosedLoop.Warmup warmup) throws InterruptedException {
         String group = "perf-" + label + "-" + System.currentTimeMillis();
         AtomicLong records = new AtomicLong();
         return ClosedLoop.run("krest-consume-" + label, settings.partitions(), warmup, settings.measure(),

@@ -3,7 +3,6 @@ package io.github.krest.perf;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,6 +61,12 @@ public final class PerfMain {
                 .filter(x -> !x.isBlank()).map(Long::parseLong).toList();
         ProcessCpu oneCpu = new ProcessCpu(pids.isEmpty() ? List.of() : List.of(pids.getFirst()));
         ProcessCpu allCpu = new ProcessCpu(pids);
+        // warm-ups last until the JIT compilers of the JVMs doing the work settle (ClosedLoop.Warmup): the driver
+        // alone for a native baseline, the driver and the replicas measured for krest
+        ClosedLoop.Warmup nativeWarmup = ClosedLoop.Warmup.upToThreeTimes(settings.warmup(),
+                ProcessCpu.driverAnd(List.of()));
+        ClosedLoop.Warmup oneWarmup = ClosedLoop.Warmup.upToThreeTimes(settings.warmup(),
+                ProcessCpu.driverAnd(pids.isEmpty() ? List.of() : List.of(pids.getFirst())));
         ProduceBench produce = new ProduceBench(settings, bootstrap);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
         // every side of a produce scenario writes to a topic of its own, deleted after it (see Kafka.onNewTopic)
@@ -73,16 +78,16 @@ public final class PerfMain {
                 log("produce: native producer, %d clients x %d records", settings.produceClients(),
                         settings.recordsPerRequest());
                 ClosedLoop.Measured nat = Kafka.onNewTopic(bootstrap, settings.partitions(),
-                        produceTopic + "-native", t -> produce.nativeBatches(t, errors));
+                        produceTopic + "-native", t -> produce.nativeBatches(t, errors, nativeWarmup));
                 log("produce: krest v2 binary");
                 ClosedLoop.Measured krest = Kafka.onNewTopic(bootstrap, settings.partitions(),
-                        produceTopic + "-v2", t -> produce.krestV2(http, t, oneCpu, errors));
+                        produceTopic + "-v2", t -> produce.krestV2(http, t, oneCpu, errors, oneWarmup));
                 throughput.add(new ThroughputResult("produce_ratio", "v2 binary produce, "
                         + settings.recordsPerRequest() + " x " + settings.valueBytes() + " B per request, "
                         + settings.produceClients() + " clients", "krest v2, 1 replica", krest.perSecond(),
-                        "native producer, same batches", nat.perSecond(), errors.get(), krest.cpuMsPer1000()));
-                log("produce: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
-                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
+                        "native producer, same batches", nat.perSecond(), errors.get(), krest.cpuMsPer1000(),
+                        krest.warmupSeconds(), nat.warmupSeconds()));
+                logRatio("produce", krest, nat);
             } catch (Exception e) {
                 notes.add(fail("produce", e));
             }
@@ -93,19 +98,18 @@ public final class PerfMain {
                 URI uri = URI.create(replica);
                 log("stream: native producer, %d clients", settings.produceClients());
                 ClosedLoop.Measured nat = Kafka.onNewTopic(bootstrap, settings.partitions(),
-                        produceTopic + "-native-stream", t -> produce.nativeStream(t, errors));
+                        produceTopic + "-native-stream", t -> produce.nativeStream(t, errors, nativeWarmup));
                 log("stream: krest v3 streaming");
                 String clusterId = http.clusterId();
                 ClosedLoop.Measured krest = Kafka.onNewTopic(bootstrap, settings.partitions(),
                         produceTopic + "-v3", t -> produce.krestV3Stream(uri.getHost(), uri.getPort(), clusterId,
-                                t, oneCpu, errors));
+                                t, oneCpu, errors, oneWarmup));
                 throughput.add(new ThroughputResult("produce_v3_stream_ratio", "v3 streaming produce, "
                         + settings.valueBytes() + " B records, one connection per client, "
                         + settings.produceClients() + " clients", "krest v3 stream, 1 replica", krest.perSecond(),
                         "native producer, 1024 in flight per client", nat.perSecond(), errors.get(),
-                        krest.cpuMsPer1000()));
-                log("stream: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", krest.perSecond(),
-                        krest.cpuMsPer1000(), nat.perSecond(), krest.perSecond() / nat.perSecond());
+                        krest.cpuMsPer1000(), krest.warmupSeconds(), nat.warmupSeconds()));
+                logRatio("stream", krest, nat);
             } catch (Exception e) {
                 notes.add(fail("stream", e));
             }
@@ -117,32 +121,35 @@ public final class PerfMain {
                 log("consume: pre-filling %d records", settings.consumeRecords());
                 consume.prefill(produce);
                 log("consume: native consumers");
-                ClosedLoop.Measured nat = consume.nativeConsume();
+                ClosedLoop.Measured nat = consume.nativeConsume(nativeWarmup);
                 log("consume: krest, 1 replica");
-                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors,
-                        settings.warmup());
+                ClosedLoop.Measured one = consume.krestConsume(http, "one", oneCpu, errors, oneWarmup);
                 String title = "v2 binary consume, one instance per partition (" + settings.partitions()
                         + "), max_bytes 8 MiB";
                 throughput.add(new ThroughputResult("consume_ratio", title, "krest v2, 1 replica", one.perSecond(),
-                        "native consumer per partition", nat.perSecond(), errors.get(), one.cpuMsPer1000()));
-                log("consume: krest %.0f/s (%.1f CPU ms/1000), native %.0f/s, ratio %.3f", one.perSecond(),
-                        one.cpuMsPer1000(), nat.perSecond(), one.perSecond() / nat.perSecond());
+                        "native consumer per partition", nat.perSecond(), errors.get(), one.cpuMsPer1000(),
+                        one.warmupSeconds(), nat.warmupSeconds()));
+                logRatio("consume", one, nat);
                 if (opts.containsKey("lb")) {
                     // the other replicas are still cold (their JIT compilers busy for a minute or more under
-                    // load) and each gets a share of the load: warm up as long for each of them as for one
+                    // load) and each gets a share of the load: warm up at least as long for each of them as for
+                    // one, and then until all their compilers settle
                     int replicas = Math.max(1, Integer.parseInt(opts.getOrDefault("replicas", "3")));
-                    Duration rrWarmup = settings.warmup().multipliedBy(replicas);
-                    log("consume: krest, nginx over the replicas (warm-up %d s)", rrWarmup.toSeconds());
+                    ClosedLoop.Warmup rrWarmup = new ClosedLoop.Warmup(settings.warmup().multipliedBy(replicas),
+                            settings.warmup().multipliedBy(replicas + 1L),
+                            ProcessCpu.driverAnd(pids)::compilerSeconds);
+                    log("consume: krest, nginx over the replicas (warm-up %d to %d s)", rrWarmup.min().toSeconds(),
+                            rrWarmup.max().toSeconds());
                     AtomicLong rrErrors = new AtomicLong();
                     ClosedLoop.Measured rr = consume.krestConsume(new KrestHttp(opts.get("lb")), "rr", allCpu,
                             rrErrors, rrWarmup);
                     throughput.add(new ThroughputResult("roundrobin_consume_ratio", title + ", round robin",
                             "krest v2, nginx over " + replicas + " replicas",
                             rr.perSecond(), "krest v2, 1 replica", one.perSecond(), rrErrors.get(),
-                            rr.cpuMsPer1000()));
-                    log("consume: round robin %.0f/s (%.1f CPU ms/1000 over all replicas), one replica %.0f/s, "
-                            + "ratio %.3f", rr.perSecond(), rr.cpuMsPer1000(), one.perSecond(),
-                            rr.perSecond() / one.perSecond());
+                            rr.cpuMsPer1000(), rr.warmupSeconds(), one.warmupSeconds()));
+                    log("consume: round robin %.0f/s (%.1f CPU ms/1000 over all replicas, warm-up %.0f s), one "
+                            + "replica %.0f/s, ratio %.3f", rr.perSecond(), rr.cpuMsPer1000(), rr.warmupSeconds(),
+                            one.perSecond(), rr.perSecond() / one.perSecond());
                 }
             } catch (Exception e) {
                 notes.add(fail("consume", e));
@@ -234,6 +241,13 @@ public final class PerfMain {
             System.exit(2);
         }
         return v;
+    }
+
+    /** Logs a scenario's result: krest's rate, CPU and warm-up beside the baseline's. */
+    private static void logRatio(String scenario, ClosedLoop.Measured krest, ClosedLoop.Measured baseline) {
+        log("%s: krest %.0f/s (%.1f CPU ms/1000, warm-up %.0f s), native %.0f/s (warm-up %.0f s), ratio %.3f",
+                scenario, krest.perSecond(), krest.cpuMsPer1000(), krest.warmupSeconds(), baseline.perSecond(),
+                baseline.warmupSeconds(), krest.perSecond() / baseline.perSecond());
     }
 
     static void log(String format, Object... args) {

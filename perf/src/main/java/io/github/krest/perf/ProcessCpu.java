@@ -20,6 +20,45 @@ final class ProcessCpu {
         this.pids = List.copyOf(pids);
     }
 
+    /** Start of a HotSpot JIT compiler thread's name as Linux shows it (comm holds at most 15 characters). */
+    private static final List<String> COMPILER_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre");
+
+    /**
+     * @param pids other processes (krest's replicas)
+     * @return this JVM (the driver) and {@code pids}
+     */
+    static ProcessCpu driverAnd(List<Long> pids) {
+        List<Long> all = new java.util.ArrayList<>(pids);
+        all.addFirst(ProcessHandle.current().pid());
+        return new ProcessCpu(all);
+    }
+
+    /**
+     * @return CPU seconds the processes' JIT compiler threads ({@code /proc/<pid>/task/<tid>}, named "C1/C2
+     *         CompilerThread") used so far; 0 off Linux
+     */
+    double compilerSeconds() {
+        double total = 0;
+        for (long pid : pids) {
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
+            try (var threads = Files.list(tasks)) {
+                for (Path task : threads.toList()) {
+                    try {
+                        String comm = Files.readString(task.resolve("comm")).trim();
+                        if (COMPILER_THREADS.stream().anyMatch(comm::startsWith)) {
+                            total += parse(Files.readString(task.resolve("stat")));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or the process ended
+            }
+        }
+        return total;
+    }
+
     /** @return no processes: {@link #seconds()} is always 0 */
     static ProcessCpu none() {
         return new ProcessCpu(List.of());

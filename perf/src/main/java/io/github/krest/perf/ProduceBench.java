@@ -38,10 +38,11 @@ final class ProduceBench {
     }
 
     /** Native baseline of v2 produce: each client sends a request's worth of records and waits for every ack. */
-    ClosedLoop.Measured nativeBatches(String topic, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured nativeBatches(String topic, AtomicLong errors, ClosedLoop.Warmup warmup)
+            throws InterruptedException {
         AtomicLong acked = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = Kafka.producer(bootstrap)) {
-            return ClosedLoop.run("native-produce", settings.produceClients(), settings.warmup(), settings.measure(),
+            return ClosedLoop.run("native-produce", settings.produceClients(), warmup, settings.measure(),
                     acked, ProcessCpu.none(), (index, stopped) -> {
                         List<Future<RecordMetadata>> futures = new ArrayList<>(settings.recordsPerRequest());
                         int n = 0;
@@ -64,7 +65,8 @@ final class ProduceBench {
     }
 
     /** v2 binary produce: each client posts a request of recordsPerRequest records and waits for the answer. */
-    ClosedLoop.Measured krestV2(KrestHttp http, String topic, ProcessCpu cpu, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured krestV2(KrestHttp http, String topic, ProcessCpu cpu, AtomicLong errors,
+                                ClosedLoop.Warmup warmup) throws InterruptedException {
         StringBuilder body = new StringBuilder("{\"records\":[");
         Base64.Encoder b64 = Base64.getEncoder();
         for (int i = 0; i < settings.recordsPerRequest(); i++) {
@@ -74,7 +76,7 @@ final class ProduceBench {
         byte[] bytes = body.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
         var request = http.produceRequest(topic, bytes);
         AtomicLong acked = new AtomicLong();
-        return ClosedLoop.run("krest-v2-produce", settings.produceClients(), settings.warmup(), settings.measure(),
+        return ClosedLoop.run("krest-v2-produce", settings.produceClients(), warmup, settings.measure(),
                 acked, cpu, (index, stopped) -> {
                     while (!stopped.get()) {
                         int failed = http.produce(request);
@@ -85,10 +87,11 @@ final class ProduceBench {
     }
 
     /** Native baseline of v3 streaming: each client sends record after record, at most 1024 unacknowledged. */
-    ClosedLoop.Measured nativeStream(String topic, AtomicLong errors) throws InterruptedException {
+    ClosedLoop.Measured nativeStream(String topic, AtomicLong errors, ClosedLoop.Warmup warmup)
+            throws InterruptedException {
         AtomicLong acked = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = Kafka.producer(bootstrap)) {
-            return ClosedLoop.run("native-stream", settings.produceClients(), settings.warmup(), settings.measure(),
+            return ClosedLoop.run("native-stream", settings.produceClients(), warmup, settings.measure(),
                     acked, ProcessCpu.none(), (index, stopped) -> {
                         Semaphore window = new Semaphore(STREAM_WINDOW);
                         int n = 0;
@@ -106,7 +109,7 @@ final class ProduceBench {
 
     /** v3 streaming produce: one connection per client, records streamed until the window ends. */
     ClosedLoop.Measured krestV3Stream(String host, int port, String clusterId, String topic, ProcessCpu cpu,
-                                      AtomicLong errors)
+                                      AtomicLong errors, ClosedLoop.Warmup warmup)
             throws InterruptedException {
         int perChunk = 50;
         StringBuilder chunk = new StringBuilder();
@@ -118,7 +121,7 @@ final class ProduceBench {
         byte[] bytes = chunk.toString().getBytes(StandardCharsets.US_ASCII);
         String path = "/v3/clusters/" + clusterId + "/topics/" + topic + "/records";
         AtomicLong acked = new AtomicLong();
-        return ClosedLoop.run("krest-v3-stream", settings.produceClients(), settings.warmup(), settings.measure(),
+        return ClosedLoop.run("krest-v3-stream", settings.produceClients(), warmup, settings.measure(),
                 acked, cpu, (index, stopped) -> new V3StreamClient(host, port, path, bytes, perChunk)
                         .run(stopped::get, acked, errors));
     }

@@ -142,6 +142,8 @@ public final class ResultWriter {
             s.put("ratio", round(t.ratio(), 3));
             s.put("errors", t.errors());
             s.put("krest_cpu_ms_per_1000_records", round(t.krestCpuMsPer1000(), 1));
+            s.put("krest_warmup_s", round(t.krestWarmupS(), 1));
+            s.put("baseline_warmup_s", round(t.baselineWarmupS(), 1));
         }
         if (report.krestLatency().isPresent() || report.nativeLatency().isPresent()) {
             ObjectNode s = scenarios.putObject("single_record_produce");

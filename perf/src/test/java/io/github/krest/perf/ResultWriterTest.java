@@ -37,8 +37,10 @@ class ResultWriterTest {
         }
         return new RunReport(Instant.parse("2026-11-22T01:02:03Z"), "box/1", new RunReport.Machine(2, "cpu", "jdk",
                 "os"), Settings.quick(), placement,
-                List.of(new ThroughputResult("produce_ratio", "v2", "krest", 45_000, "native", 50_000, 0, 12.5),
-                        new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2, 30)),
+                List.of(new ThroughputResult("produce_ratio", "v2", "krest", 45_000, "native", 50_000, 0, 12.5, 30,
+                                30),
+                        new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2, 30,
+                                42.5, 30)),
                 Optional.of(LatencyResult.of("krest", krest, 0)), Optional.of(LatencyResult.of("native", nat, 0)),
                 Optional.of(new MemoryResult(500, 0, 40, 60, 1, 2)), List.of("a note"));
     }
@@ -58,6 +60,8 @@ class ResultWriterTest {
         assertEquals(40.0, json.get("memory_per_1000_instances_mb").get("replica_heap").asDouble(), 1e-9);
         assertEquals(2.0, json.get("memory_per_1000_instances_mb").get("redis").asDouble(), 1e-9);
         assertEquals(2, json.get("scenarios").get("consume").get("errors").asInt());
+        assertEquals(42.5, json.get("scenarios").get("consume").get("krest_warmup_s").asDouble(), 1e-9);
+        assertEquals(30.0, json.get("scenarios").get("consume").get("baseline_warmup_s").asDouble(), 1e-9);
         assertEquals("quick", json.get("mode").asText());
         assertEquals("shared", json.get("cpu_placement").asText());
     }
