@@ -36,7 +36,7 @@ final class ClosedLoop {
      *                        ({@link ProcessCpu#compilerSeconds()})
      */
     record Warmup(Duration min, Duration max, DoubleSupplier compilerSeconds) {
-        /** How often the compilers are looked at once {@code min} is over. */
+        /** How often the compilers are looked at: over the last step of {@code min}, then after each step. */
         static final Duration STEP = Duration.ofSeconds(5);
         /** Compiler CPU, in CPUs, at or under which the JVMs count as warm: 5% of one. */
         static final double SETTLED_SHARE = 0.05;

@@ -59,14 +59,15 @@ public final class PerfMain {
         KrestHttp http = new KrestHttp(replica);
         List<Long> pids = java.util.Arrays.stream(opts.getOrDefault("replica-pids", "").split(","))
                 .filter(x -> !x.isBlank()).map(Long::parseLong).toList();
-        ProcessCpu oneCpu = new ProcessCpu(pids.isEmpty() ? List.of() : List.of(pids.getFirst()));
+        List<Long> firstReplica = pids.isEmpty() ? List.of() : List.of(pids.getFirst());
+        ProcessCpu oneCpu = new ProcessCpu(firstReplica);
         ProcessCpu allCpu = new ProcessCpu(pids);
         // warm-ups last until the JIT compilers of the JVMs doing the work settle (ClosedLoop.Warmup): the driver
         // alone for a native baseline, the driver and the replicas measured for krest
         ClosedLoop.Warmup nativeWarmup = ClosedLoop.Warmup.upToThreeTimes(settings.warmup(),
                 ProcessCpu.driverAnd(List.of()));
         ClosedLoop.Warmup oneWarmup = ClosedLoop.Warmup.upToThreeTimes(settings.warmup(),
-                ProcessCpu.driverAnd(pids.isEmpty() ? List.of() : List.of(pids.getFirst())));
+                ProcessCpu.driverAnd(firstReplica));
         ProduceBench produce = new ProduceBench(settings, bootstrap);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
         // every side of a produce scenario writes to a topic of its own, deleted after it (see Kafka.onNewTopic)

@@ -40,16 +40,10 @@ final class ProcessCpu {
     double compilerSeconds() {
         double total = 0;
         for (long pid : pids) {
-            Path tasks = Path.of("/proc", Long.toString(pid), "task");
-            try (var threads = Files.list(tasks)) {
+            try (var threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
                 for (Path task : threads.toList()) {
-                    try {
-                        String comm = Files.readString(task.resolve("comm")).trim();
-                        if (COMPILER_THREADS.stream().anyMatch(comm::startsWith)) {
-                            total += parse(Files.readString(task.resolve("stat")));
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // the thread ended
+                    if (isCompiler(task)) {
+                        total += statSeconds(task);
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -72,13 +66,29 @@ final class ProcessCpu {
     double seconds() {
         double total = 0;
         for (long pid : pids) {
-            try {
-                total += parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-            } catch (IOException | RuntimeException e) {
-                // not Linux, or the process ended
-            }
+            total += statSeconds(Path.of("/proc", Long.toString(pid)));
         }
         return total;
+    }
+
+    /** @return whether the thread whose /proc directory this is compiles for the JIT; false when it is gone */
+    private static boolean isCompiler(Path task) {
+        try {
+            String comm = Files.readString(task.resolve("comm")).trim();
+            return COMPILER_THREADS.stream().anyMatch(comm::startsWith);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** @return utime + stime of the process or thread whose /proc directory this is, s; 0 when it is gone */
+    private static double statSeconds(Path procDir) {
+        try {
+            return parse(Files.readString(procDir.resolve("stat")));
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process or thread ended
+            return 0;
+        }
     }
 
     /** @return utime + stime of one /proc/<pid>/stat line, in seconds */
