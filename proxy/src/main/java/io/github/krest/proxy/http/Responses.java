@@ -3,7 +3,8 @@ package io.github.krest.proxy.http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 
@@ -52,18 +53,22 @@ public final class Responses {
     /**
      * Writes a body into memory and sends it whole with its Content-Length, so that anything failing while it is
      * written is still answered as an error. The first {@value #HEAD_BYTES} bytes go into a small array sent with
-     * the status line and headers; the rest (poll answers of megabytes) into a reused {@value #SLAB_BYTES}-byte
-     * array when it fits one, written to the socket from there. {@code res.send(bytes)} would copy the whole body
-     * into a new buffer first: at megabytes per poll those copies and arrays (G1 "humongous" objects, each
+     * the status line and headers; the rest (poll answers of megabytes) into reused {@value #CHUNK_BYTES}-byte
+     * chunks, each written to the socket from offset 0 of its own array. {@code res.send(bytes)} would copy the
+     * whole body into a new buffer first: at megabytes per poll those copies and arrays (G1 "humongous" objects, each
      * collected in a pause of its own) cost a replica about a fifth of its CPU.
      *
-     * <p>The rest is written from offset 0 of its array on purpose: Helidon 4.4.0's {@code FixedBufferData.writeTo}
-     * passes its end position as the length, so a write from an offset inside an array sends bytes past its end.
+     * <p>Why chunks, and from offset 0: Helidon 4.4.0's {@code FixedBufferData.writeTo} passes its end position as
+     * the length, so a write from an offset inside an array sends bytes past its end; and the JDK's socket writer
+     * for virtual threads ({@code SocketChannelImpl.blockingWriteFully}) copies everything left of a write into a
+     * temporary direct buffer at each attempt, so one write of 11 MiB copied about 1.4 times its size into a buffer
+     * too large for any cache before the kernel copied it again. A chunk of {@value #CHUNK_BYTES} bytes (the JDK's
+     * own {@code NioSocketImpl} writes at most 128 KiB at a time) is copied once, and the kernel reads it warm.
      *
      * @param res the response
      * @param status HTTP status
      * @param type the negotiated media type
-     * @param sizeHint expected body bytes; a good hint means no array grows on the way
+     * @param sizeHint expected body bytes; a hint below {@value #HEAD_BYTES} sizes the head array
      * @param writer writes the body
      */
     public static void json(ServerResponse res, Status status, MediaType type, long sizeHint, BodyWriter writer) {
@@ -82,34 +87,35 @@ public final class Responses {
 
     /** Bytes of a body sent with the status line and headers (copied by Helidon into one buffer with them). */
     static final int HEAD_BYTES = 16 * 1024;
+    /** Size of the reused arrays that hold the rest of a body, each written to the socket in one call. */
+    static final int CHUNK_BYTES = 128 * 1024;
     /**
-     * Size of the reused arrays: a poll answer drains up to 8 MiB of records (ConsumerService), about 11 MiB as
-     * base64 JSON.
+     * Spare chunks kept, 48 MiB: four poll answers of the largest drained size (ConsumerService drains up to 8 MiB
+     * of records, about 11 MiB as base64 JSON); more borrowers at once allocate, more returns are dropped.
      */
-    static final int SLAB_BYTES = 12 * 1024 * 1024;
-    /** Spare slabs kept: more borrowers at once allocate, more returns are dropped. */
-    private static final ArrayBlockingQueue<byte[]> SPARE_SLABS = new ArrayBlockingQueue<>(4);
+    private static final ArrayBlockingQueue<byte[]> SPARE_CHUNKS = new ArrayBlockingQueue<>(384);
 
     /**
      * A body in memory, as {@link #json(ServerResponse, Status, MediaType, long, BodyWriter)} describes: a head
-     * array, then the rest in a slab (or a larger array of its own). For a body written while its content is
-     * produced (a poll answer written as records are read); {@link #release} it when done, sent or not.
+     * array, then the rest in chunks. For a body written while its content is produced (a poll answer written as
+     * records are read); {@link #release} it when done, sent or not.
      */
     public static final class Body extends OutputStream {
-        /** A size hint for a body of unknown size: a full head, then a slab. */
+        /** A size hint for a body of unknown size: a full head, then chunks. */
         public static final long UNKNOWN_SIZE = HEAD_BYTES + 1;
 
-        private final long sizeHint;
         private final byte[] head;
         private int headSize;
-        private byte[] rest;
-        private int restSize;
+        private final List<byte[]> chunks = new ArrayList<>();
+        /** Bytes in the last chunk; the others are full. */
+        private int lastSize;
+        private long restSize;
 
         /**
-         * @param sizeHint expected body bytes, or {@link #UNKNOWN_SIZE}; a good hint means no array grows on the way
+         * @param sizeHint expected body bytes, or {@link #UNKNOWN_SIZE}; sizes the head array (at most
+         *                 {@value #HEAD_BYTES} bytes)
          */
         public Body(long sizeHint) {
-            this.sizeHint = sizeHint;
             this.head = new byte[(int) Math.min(Math.max(sizeHint, 32), HEAD_BYTES)];
         }
 
@@ -128,10 +134,14 @@ public final class Responses {
                 res.send(head, 0, headSize);
                 return;
             }
-            res.headers().contentLength((long) headSize + restSize);
+            res.headers().contentLength(headSize + restSize);
             try (OutputStream out = res.outputStream()) {
                 out.write(head, 0, headSize);
-                out.write(rest, 0, restSize);
+                int last = chunks.size() - 1;
+                for (int i = 0; i < last; i++) {
+                    out.write(chunks.get(i), 0, CHUNK_BYTES);
+                }
+                out.write(chunks.get(last), 0, lastSize);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write response", e);
             }
@@ -142,59 +152,44 @@ public final class Responses {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /**
+         * @throws IllegalStateException past 2 GiB (the largest Content-Length Helidon's writers are given here)
+         */
         @Override
         public void write(byte[] b, int off, int len) {
             Objects.checkFromIndexSize(off, len, b.length);
             int toHead = Math.min(len, head.length - headSize);
             System.arraycopy(b, off, head, headSize, toHead);
             headSize += toHead;
-            if (toHead == len) {
-                return;
-            }
-            int remaining = len - toHead;
-            ensureRest(remaining);
-            System.arraycopy(b, off + toHead, rest, restSize, remaining);
-            restSize += remaining;
-        }
-
-        private void ensureRest(int more) {
-            long needed = (long) restSize + more;
-            if (rest != null && needed <= rest.length) {
-                return;
-            }
-            if (needed > Integer.MAX_VALUE - 16) {
+            int pos = off + toHead;
+            int end = off + len;
+            if (pos < end && restSize + (end - pos) > Integer.MAX_VALUE) {
                 throw new IllegalStateException("A response body cannot exceed 2 GiB");
             }
-            if (rest == null) {
-                long expected = Math.max(needed, sizeHint - head.length);
-                if (expected <= SLAB_BYTES) {
-                    byte[] spare = SPARE_SLABS.poll();
-                    rest = spare != null ? spare : new byte[SLAB_BYTES];
-                } else {
-                    rest = new byte[(int) Math.min(expected, Integer.MAX_VALUE - 16)];
+            while (pos < end) {
+                if (chunks.isEmpty() || lastSize == CHUNK_BYTES) {
+                    byte[] spare = SPARE_CHUNKS.poll();
+                    chunks.add(spare != null ? spare : new byte[CHUNK_BYTES]);
+                    lastSize = 0;
                 }
-                return;
-            }
-            byte[] grown = Arrays.copyOf(rest, (int) Math.min(Math.max(needed, 2L * rest.length),
-                    Integer.MAX_VALUE - 16));
-            returnSlab(rest);
-            rest = grown;
-        }
-
-        /** Keeps {@code array} for another body when it is a slab (and a spare place is free). */
-        private static void returnSlab(byte[] array) {
-            if (array != null && array.length == SLAB_BYTES) {
-                SPARE_SLABS.offer(array);
+                int n = Math.min(end - pos, CHUNK_BYTES - lastSize);
+                System.arraycopy(b, pos, chunks.get(chunks.size() - 1), lastSize, n);
+                lastSize += n;
+                restSize += n;
+                pos += n;
             }
         }
 
         /**
-         * Gives the slab back for another body (the writes of {@link #send} return once the socket took every byte,
-         * Helidon's writers being blocking); the body is empty afterwards.
+         * Gives the chunks back for other bodies (the writes of {@link #send} return once the socket took every
+         * byte, Helidon's writers being blocking); the body is empty afterwards.
          */
         public void release() {
-            returnSlab(rest);
-            rest = null;
+            for (byte[] chunk : chunks) {
+                SPARE_CHUNKS.offer(chunk);
+            }
+            chunks.clear();
+            lastSize = 0;
             restSize = 0;
         }
     }

@@ -73,7 +73,7 @@ public final class ConsumerService {
      * 3.0 CPU ms per 1,000 records) and nginx over 3 replicas 368,873 against 234,990 (2.7 against 4.2): each poll's
      * fixed costs (lease and positions in Redis, a seek and a fresh fetch where the reader was elsewhere, the HTTP
      * exchange) are spread over four times the records. An answer then holds up to about 11 MB of base64 JSON
-     * (Responses keeps slabs of that size); a client wanting smaller answers asks for a smaller max_bytes.
+     * (written into Responses' reused chunks); a client wanting smaller answers asks for a smaller max_bytes.
      */
     private static final long DRAIN_MAX_BYTES = 8L * 1024 * 1024;
 

@@ -218,8 +218,8 @@ final class ConsumersV2Service implements HttpService {
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
         // consumer.max.concurrent.polls: a full replica answers 429 with Retry-After after a short wait
-        // records are written into the answer as they are read: a poll of megabytes holds its answer's bytes (in a
-        // reused slab), not thousands of records that outlive young collections
+        // records are written into the answer as they are read: a poll of megabytes holds its answer's bytes (in
+        // reused chunks), not thousands of records that outlive young collections
         Responses.Body body = new Responses.Body(Responses.Body.UNKNOWN_SIZE);
         try {
             RecordRenderers.Answer answer = new RecordRenderers.Answer(body);
