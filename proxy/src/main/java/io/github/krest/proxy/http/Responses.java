@@ -109,7 +109,6 @@ public final class Responses {
         private final List<byte[]> chunks = new ArrayList<>();
         /** Bytes in the last chunk; the others are full. */
         private int lastSize;
-        private long restSize;
 
         /**
          * @param sizeHint expected body bytes, or {@link #UNKNOWN_SIZE}; sizes the head array (at most
@@ -130,11 +129,11 @@ public final class Responses {
         public void send(ServerResponse res, Status status, MediaType type) {
             res.status(status);
             res.header(HeaderNames.CONTENT_TYPE, type.text());
-            if (restSize == 0) {
+            if (chunks.isEmpty()) {
                 res.send(head, 0, headSize);
                 return;
             }
-            res.headers().contentLength(headSize + restSize);
+            res.headers().contentLength(headSize + restSize());
             try (OutputStream out = res.outputStream()) {
                 out.write(head, 0, headSize);
                 int last = chunks.size() - 1;
@@ -163,7 +162,7 @@ public final class Responses {
             headSize += toHead;
             int pos = off + toHead;
             int end = off + len;
-            if (pos < end && restSize + (end - pos) > Integer.MAX_VALUE) {
+            if (pos < end && restSize() + (end - pos) > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("A response body cannot exceed 2 GiB");
             }
             while (pos < end) {
@@ -175,9 +174,13 @@ public final class Responses {
                 int n = Math.min(end - pos, CHUNK_BYTES - lastSize);
                 System.arraycopy(b, pos, chunks.get(chunks.size() - 1), lastSize, n);
                 lastSize += n;
-                restSize += n;
                 pos += n;
             }
+        }
+
+        /** @return bytes written past the head: every chunk but the last is full */
+        private long restSize() {
+            return chunks.isEmpty() ? 0 : (long) (chunks.size() - 1) * CHUNK_BYTES + lastSize;
         }
 
         /**
@@ -190,7 +193,6 @@ public final class Responses {
             }
             chunks.clear();
             lastSize = 0;
-            restSize = 0;
         }
     }
 }
