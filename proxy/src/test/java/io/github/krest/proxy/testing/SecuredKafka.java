@@ -110,6 +110,7 @@ public final class SecuredKafka {
                 jwksUrl = jwks;
                 // Kafka 4 only fetches JWKS from allowed URLs (a JVM-wide setting)
                 System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwks);
+                KafkaExitTrap.install();
                 KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
                         .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build())

@@ -33,6 +33,7 @@ public final class TestKafka {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
+                KafkaExitTrap.install();
                 KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                         .setConfigProp("offsets.topic.replication.factor", "1")

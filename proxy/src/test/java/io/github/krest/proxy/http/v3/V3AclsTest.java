@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.testing.KafkaExitTrap;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKrest;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +41,7 @@ class V3AclsTest {
 
     @BeforeAll
     static void start() throws Exception {
+        KafkaExitTrap.install();
         KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
