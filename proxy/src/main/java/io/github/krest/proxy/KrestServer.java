@@ -145,7 +145,7 @@ public final class KrestServer implements AutoCloseable {
                     socket.host(listener.host())
                             .port(listener.port())
                             .shutdownGracePeriod(grace)
-                            .useNio(useNio(listeners.getFirst()))
+                            .useNio(useNio(listener))
                             .connectionOptions(CONNECTION_OPTIONS)
                             .directHandlers(HttpErrors.directHandlers())
                             .routing(r -> routing(r, services));

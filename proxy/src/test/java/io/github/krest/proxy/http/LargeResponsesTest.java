@@ -1,11 +1,14 @@
 package io.github.krest.proxy.http;
 
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.TestCertificates;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,6 +50,34 @@ class LargeResponsesTest {
             assertEquals(RECORDS, drained.received());
             assertTrue(drained.largestBody() > 8 * 1024 * 1024,
                     "an answer of more than 8 MiB was served, largest " + drained.largestBody());
+        }
+    }
+
+    @Test
+    void aLargePollArrivesWholeOnAnHttpListenerAfterAnHttpsOne() throws Exception {
+        // the http:// listener must get java.net sockets even when the first listener is https:// (NIO)
+        String topic = TestKafka.createTopic("large-responses-second", 1);
+        byte[][] values = fill(topic, 60, VALUE_BYTES);
+        TestCertificates certs = TestCertificates.create();
+        Path store = certs.issue("server", "CN=localhost,O=krest", true);
+        try (TestKrest krest = TestKrest.start(Map.of(
+                KrestConfig.LISTENERS, "https://127.0.0.1:0,http://127.0.0.1:0",
+                KrestConfig.SSL_KEYSTORE_LOCATION, store.toString(),
+                KrestConfig.SSL_KEYSTORE_TYPE, "PKCS12",
+                KrestConfig.SSL_KEYSTORE_PASSWORD, TestCertificates.PASSWORD,
+                KrestConfig.SSL_KEY_PASSWORD, TestCertificates.PASSWORD,
+                "consumer.max.partition.fetch.bytes", "33554432",
+                "consumer.fetch.max.bytes", "67108864"))) {
+            KrestHttp http = new KrestHttp("http://127.0.0.1:" + krest.port(1));
+            assertEquals(200, http.post("/consumers/large-second", V2,
+                    "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
+            assertEquals(204, http.post("/consumers/large-second/instances/c1/assignments", V2,
+                    "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+            Drained drained = pollAll(http, "/consumers/large-second/instances/c1/records?timeout=5000"
+                    + "&max_bytes=67108864", values, 20);
+            assertEquals(values.length, drained.received());
+            assertTrue(drained.largestBody() > 5 * 1024 * 1024,
+                    "an answer of more than 5 MiB was served, largest " + drained.largestBody());
         }
     }
 

@@ -128,6 +128,35 @@ class TlsListenersTest {
         }
     }
 
+    @Test
+    void anHttpsListenerAfterAnHttpOneKeepsItsTlsSettings() {
+        // each listener picks its own socket kind: Helidon 4.4.0's plain (non-NIO) TLS socket, which the first
+        // listener's http:// once chose for all, ignores the enabled protocols and client authentication
+        Map<String, String> props = tls(Map.of(
+                KrestConfig.SSL_TRUSTSTORE_LOCATION, certs.trustStore().toString(),
+                KrestConfig.SSL_TRUSTSTORE_TYPE, "PKCS12",
+                KrestConfig.SSL_TRUSTSTORE_PASSWORD, TestCertificates.PASSWORD,
+                KrestConfig.SSL_CLIENT_AUTHENTICATION, "REQUIRED",
+                KrestConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.3"));
+        props.put(KrestConfig.LISTENERS, "http://127.0.0.1:0,https://127.0.0.1:0");
+        try (TestKrest krest = TestKrest.start(props)) {
+            URI secure = URI.create("https://127.0.0.1:" + krest.port(1) + "/v3/clusters");
+            assertThrows(IOException.class, () -> client(certs.clientContext(null)).send(
+                    HttpRequest.newBuilder(secure).build(), HttpResponse.BodyHandlers.ofString()),
+                    "a client without a certificate is refused");
+            SSLParameters tls12 = new SSLParameters();
+            tls12.setProtocols(new String[] {"TLSv1.2"});
+            HttpClient old = HttpClient.newBuilder().sslContext(certs.clientContext(aliceStore))
+                    .sslParameters(tls12).build();
+            assertThrows(IOException.class, () -> old.send(HttpRequest.newBuilder(secure).build(),
+                    HttpResponse.BodyHandlers.ofString()), "a TLSv1.2 client is refused");
+            KrestHttp alice = new KrestHttp("https://127.0.0.1:" + krest.port(1),
+                    client(certs.clientContext(aliceStore)));
+            assertEquals(200, alice.get("/v3/clusters").status());
+            assertEquals(200, new KrestHttp("http://127.0.0.1:" + krest.port(0)).get("/v3/clusters").status());
+        }
+    }
+
     /** A client presenting {@code clientStore} (of another CA) but trusting krest's CA. */
     private static SSLContext withTrust(TestCertificates issuer, Path clientStore) {
         try {
