@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.KafkaSessions;
@@ -44,11 +45,13 @@ import io.helidon.webserver.http.HttpRouting;
 
 /**
  * A running krest replica: the shared Kafka clients, the core services and the Helidon web server on every
- * configured listener.
+ * configured listener ({@code listeners}, and {@code observe.listeners} when set).
  */
 public final class KrestServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KrestServer.class.getName());
     private static final long SWEEP_INTERVAL_MS = 1_000;
+    /** Socket names of the {@code observe.listeners}: observe-0, observe-1, ... */
+    private static final String OBSERVE_SOCKET = "observe-";
     /**
      * Accepted connections: Helidon's defaults plus TCP_NODELAY, as most HTTP servers set it (Netty, Jetty). krest
      * writes each answer in as few writes as it can (headers with the body, or a large body in two writes, see
@@ -89,7 +92,8 @@ public final class KrestServer implements AutoCloseable {
     public static KrestServer start(KrestConfig config) {
         HelidonMappers.pin();
         // security settings first: a bad key store or key fails start-up before any client is created
-        Optional<Tls> tls = config.listeners().stream().anyMatch(KrestConfig.Listener::tls)
+        Optional<Tls> tls = java.util.stream.Stream.concat(config.listeners().stream(),
+                        config.observeListeners().stream()).anyMatch(KrestConfig.Listener::tls)
                 ? Optional.of(SslContexts.serverTls(config)) : Optional.empty();
         Optional<AuthenticationFilter> authentication = AuthenticationFilter.of(config);
         KafkaClients clients = new KafkaClients(config);
@@ -139,24 +143,19 @@ public final class KrestServer implements AutoCloseable {
             }
             List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
-                KrestConfig.Listener listener = listeners.get(i);
                 sockets.add("listener-" + i);
-                builder.putSocket("listener-" + i, socket -> {
-                    socket.host(listener.host())
-                            .port(listener.port())
-                            .shutdownGracePeriod(grace)
-                            .useNio(useNio(listener))
-                            .connectionOptions(CONNECTION_OPTIONS)
-                            .directHandlers(HttpErrors.directHandlers())
-                            .routing(r -> routing(r, services));
-                    if (listener.tls()) {
-                        socket.tls(tls.orElseThrow());
-                    }
-                });
+                addSocket(builder, "listener-" + i, listeners.get(i), grace, tls, r -> routing(r, services));
+            }
+            List<KrestConfig.Listener> observeListeners = config.observeListeners();
+            List<String> observeSockets = new ArrayList<>();
+            for (int i = 0; i < observeListeners.size(); i++) {
+                observeSockets.add(OBSERVE_SOCKET + i);
+                addSocket(builder, OBSERVE_SOCKET + i, observeListeners.get(i), grace, tls,
+                        r -> observeRouting(r, services));
             }
             CorsSettings.feature(config, sockets).ifPresent(builder::addFeature);
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
-                    KrestHealth.checks(clients.admin(), store), sockets));
+                    KrestHealth.checks(clients.admin(), store), observeSockets.isEmpty() ? sockets : observeSockets));
             WebServer server = builder.build().start();
             if (!server.isRunning()) {
                 // Helidon logs why (e.g. BindException: Address already in use), stops and returns normally
@@ -177,6 +176,23 @@ public final class KrestServer implements AutoCloseable {
             metrics.ifPresent(KrestMetrics::close);
             throw e;
         }
+    }
+
+    /** A named socket for a listener after the first, on the socket kind {@link #useNio} picks for it. */
+    private static void addSocket(WebServerConfig.Builder builder, String name, KrestConfig.Listener listener,
+                                  Duration grace, Optional<Tls> tls, Consumer<HttpRouting.Builder> routing) {
+        builder.putSocket(name, socket -> {
+            socket.host(listener.host())
+                    .port(listener.port())
+                    .shutdownGracePeriod(grace)
+                    .useNio(useNio(listener))
+                    .connectionOptions(CONNECTION_OPTIONS)
+                    .directHandlers(HttpErrors.directHandlers())
+                    .routing(routing);
+            if (listener.tls()) {
+                socket.tls(tls.orElseThrow());
+            }
+        });
     }
 
     /**
@@ -214,6 +230,20 @@ public final class KrestServer implements AutoCloseable {
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
                     Optional<SchemaFormats> schemas, RequestObserver observer,
                     Optional<AuthenticationFilter> authentication) {
+    }
+
+    /**
+     * The routing of an {@code observe.listeners} socket, where {@link ObserveEndpoints} serves {@code /observe/*}:
+     * the same security headers and authentication as the API listeners (with {@code authentication.skip.paths},
+     * which by default leaves the health probes open), and a JSON 404/404 for every other path.
+     *
+     * @param routing the routing to fill
+     * @param services configuration and the authentication filter
+     */
+    static void observeRouting(HttpRouting.Builder routing, Services services) {
+        SecurityHeadersFilter.of(services.config()).ifPresent(routing::addFilter);
+        services.authentication().ifPresent(routing::addFilter);
+        HttpErrors.register(routing);
     }
 
     /**
@@ -276,6 +306,19 @@ public final class KrestServer implements AutoCloseable {
      */
     public int port(int listener) {
         return listener == 0 ? server.port() : server.port("listener-" + listener);
+    }
+
+    /**
+     * @param listener the index of a listener in {@code observe.listeners}
+     * @return its bound port (useful with port 0)
+     * @throws IllegalArgumentException when there is no such listener
+     */
+    public int observePort(int listener) {
+        int port = server.port(OBSERVE_SOCKET + listener);
+        if (port < 0) {
+            throw new IllegalArgumentException("no observe listener " + listener);
+        }
+        return port;
     }
 
     /**

@@ -79,7 +79,9 @@ public final class Main {
         }, "krest-shutdown"));
         LOG.log(Level.INFO, "krest listening on " + config.listeners().stream()
                 .map(l -> l.scheme() + "://" + l.host() + ":" + (l.port() == 0 ? server.port() : l.port()))
-                .toList() + ", Kafka at " + config.bootstrapServers());
+                .toList() + (config.observeListeners().isEmpty() ? "" : ", /observe on " + config.observeListeners()
+                .stream().map(l -> l.scheme() + "://" + l.host() + ":" + l.port()).toList())
+                + ", Kafka at " + config.bootstrapServers());
     }
 
     private static Optional<Path> configFile(String[] args) {

@@ -76,6 +76,7 @@ public final class KrestConfig extends AbstractConfig {
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
     public static final String SHUTDOWN_GRACEFUL_MS = "shutdown.graceful.ms";
     public static final String METRICS_ENABLE = "metrics.enable";
+    public static final String OBSERVE_LISTENERS = "observe.listeners";
     public static final String ACCESS_LOG_ENABLE = "access.log.enable";
 
     public static final String SSL_KEYSTORE_LOCATION = "ssl.keystore.location";
@@ -298,6 +299,10 @@ public final class KrestConfig extends AbstractConfig {
                     "krest: serve Prometheus metrics at /observe/metrics (per-endpoint requests, latency and errors, "
                             + "records and bytes, consumer and state store meters). Health at /observe/health is "
                             + "always served.")
+            .define(OBSERVE_LISTENERS, Type.LIST, "", observeListenersValidator(), Importance.LOW,
+                    "krest: listener URLs (as in " + LISTENERS + ") that serve only /observe/health and "
+                            + "/observe/metrics, e.g. http://127.0.0.1:9090; the " + LISTENERS + " then serve the "
+                            + "API alone. Empty: every listener serves both.")
             .define(ACCESS_LOG_ENABLE, Type.BOOLEAN, true, Importance.LOW,
                     "krest: log one line per request on the java.util.logging logger io.github.krest.access "
                             + "(method, resource name, status, error_code, duration, bytes, principal).")
@@ -396,6 +401,7 @@ public final class KrestConfig extends AbstractConfig {
                     "krest: type of " + REDIS_SSL_TRUSTSTORE_LOCATION + ": JKS, PKCS12 or PEM.");
 
     private final List<Listener> listeners;
+    private final List<Listener> observeListeners;
     private final List<URI> advertised;
 
     /**
@@ -406,13 +412,16 @@ public final class KrestConfig extends AbstractConfig {
      */
     public KrestConfig(Map<String, ?> props) {
         super(DEFINITION, props, false);
-        this.listeners = getList(LISTENERS).stream().map(Listener::parse).toList();
+        this.listeners = getList(LISTENERS).stream().map(l -> Listener.parse(LISTENERS, l)).toList();
+        this.observeListeners = getList(OBSERVE_LISTENERS).stream()
+                .map(l -> Listener.parse(OBSERVE_LISTENERS, l)).toList();
         this.advertised = getList(ADVERTISED_LISTENERS).stream()
                 .map(s -> parseUri(ADVERTISED_LISTENERS, s)).toList();
         if (getString(CONSUMER_STATE_STORE).equals("redis") && getPassword(REDIS_URL) == null) {
             throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
         }
-        if (listeners.stream().anyMatch(Listener::tls) && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {
+        if (java.util.stream.Stream.concat(listeners.stream(), observeListeners.stream()).anyMatch(Listener::tls)
+                && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {
             throw new ConfigException(SSL_KEYSTORE_LOCATION, "", "required for an https:// listener");
         }
         checkAuthenticationForPropagation();
@@ -444,14 +453,14 @@ public final class KrestConfig extends AbstractConfig {
 
     /** A listener to bind: scheme (http or https), host and port. */
     public record Listener(String scheme, String host, int port) {
-        static Listener parse(String value) {
-            URI uri = parseUri(LISTENERS, value);
+        static Listener parse(String key, String value) {
+            URI uri = parseUri(key, value);
             String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new ConfigException(LISTENERS, value, "only http:// and https:// listeners are supported");
+                throw new ConfigException(key, value, "only http:// and https:// listeners are supported");
             }
             if (uri.getHost() == null) {
-                throw new ConfigException(LISTENERS, value, "a listener needs a host, e.g. http://0.0.0.0:8082");
+                throw new ConfigException(key, value, "a listener needs a host, e.g. http://0.0.0.0:8082");
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
             return new Listener(scheme, uri.getHost(), port);
@@ -505,12 +514,30 @@ public final class KrestConfig extends AbstractConfig {
                 if (list == null || list.isEmpty()) {
                     throw new ConfigException(name, value, "at least one listener is required");
                 }
-                list.forEach(Listener::parse);
+                list.forEach(l -> Listener.parse(name, l));
             }
 
             @Override
             public String toString() {
                 return "http(s)://host:port,...";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator observeListenersValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) value;
+                if (list != null) {
+                    list.forEach(l -> Listener.parse(name, l));
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "http(s)://host:port,... or empty";
             }
         };
     }
@@ -546,6 +573,11 @@ public final class KrestConfig extends AbstractConfig {
     /** @return the listeners to bind, at least one */
     public List<Listener> listeners() {
         return listeners;
+    }
+
+    /** @return the listeners that serve only /observe ({@code observe.listeners}), empty when every listener does */
+    public List<Listener> observeListeners() {
+        return observeListeners;
     }
 
     /** @return the first advertised listener, the base of absolute URLs, if configured */

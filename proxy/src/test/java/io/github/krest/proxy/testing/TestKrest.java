@@ -55,6 +55,14 @@ public final class TestKrest implements AutoCloseable {
         return server.port(listener);
     }
 
+    /**
+     * @param listener the index of a listener in {@code observe.listeners}
+     * @return its port
+     */
+    public int observePort(int listener) {
+        return server.observePort(listener);
+    }
+
     @Override
     public void close() {
         server.close();
