@@ -139,7 +139,7 @@ public final class KrestConfig extends AbstractConfig {
             .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
                     "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
                             + "broker in-process, for trying krest out.")
-            .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(), Importance.HIGH,
+            .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(true), Importance.HIGH,
                     "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082; "
                             + "https:// listeners serve TLS with the ssl.* keys.")
             .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
@@ -299,7 +299,7 @@ public final class KrestConfig extends AbstractConfig {
                     "krest: serve Prometheus metrics at /observe/metrics (per-endpoint requests, latency and errors, "
                             + "records and bytes, consumer and state store meters). Health at /observe/health is "
                             + "always served.")
-            .define(OBSERVE_LISTENERS, Type.LIST, "", observeListenersValidator(), Importance.LOW,
+            .define(OBSERVE_LISTENERS, Type.LIST, "", listenersValidator(false), Importance.LOW,
                     "krest: listener URLs (as in " + LISTENERS + ") that serve only /observe/health and "
                             + "/observe/metrics, e.g. http://127.0.0.1:9090; the " + LISTENERS + " then serve the "
                             + "API alone. Empty: every listener serves both.")
@@ -505,13 +505,14 @@ public final class KrestConfig extends AbstractConfig {
         };
     }
 
-    private static ConfigDef.Validator listenersValidator() {
+    /** @param required whether at least one listener is needed ({@code listeners}) or none is fine */
+    private static ConfigDef.Validator listenersValidator(boolean required) {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
                 @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) value;
-                if (list == null || list.isEmpty()) {
+                List<String> list = value == null ? List.of() : (List<String>) value;
+                if (required && list.isEmpty()) {
                     throw new ConfigException(name, value, "at least one listener is required");
                 }
                 list.forEach(l -> Listener.parse(name, l));
@@ -519,25 +520,7 @@ public final class KrestConfig extends AbstractConfig {
 
             @Override
             public String toString() {
-                return "http(s)://host:port,...";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator observeListenersValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) value;
-                if (list != null) {
-                    list.forEach(l -> Listener.parse(name, l));
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "http(s)://host:port,... or empty";
+                return required ? "http(s)://host:port,..." : "http(s)://host:port,... or empty";
             }
         };
     }

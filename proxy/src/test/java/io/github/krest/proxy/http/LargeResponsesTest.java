@@ -31,22 +31,18 @@ class LargeResponsesTest {
     private static final String V2 = "application/vnd.kafka.v2+json";
     private static final int RECORDS = 120;
     private static final int VALUE_BYTES = 100_000;
+    /** Reader settings under which one Kafka fetch may bring a whole 16 MB topic. */
+    private static final Map<String, String> ONE_FETCH = Map.of(
+            "consumer.max.partition.fetch.bytes", "33554432",
+            "consumer.fetch.max.bytes", "67108864");
 
     @Test
     void aSixteenMegabytePollArrivesWhole() throws Exception {
         String topic = TestKafka.createTopic("large-responses", 1);
         byte[][] values = fill(topic, RECORDS, VALUE_BYTES);
         // one Kafka fetch may then return every record: a single answer of about 16 MB (base64 and JSON)
-        try (TestKrest krest = TestKrest.start(Map.of(
-                "consumer.max.partition.fetch.bytes", "33554432",
-                "consumer.fetch.max.bytes", "67108864"))) {
-            KrestHttp http = krest.http();
-            assertEquals(200, http.post("/consumers/large-responses", V2,
-                    "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
-            assertEquals(204, http.post("/consumers/large-responses/instances/c1/subscription", V2,
-                    "{\"topics\":[\"" + topic + "\"]}").status());
-            Drained drained = pollAll(http, "/consumers/large-responses/instances/c1/records?timeout=5000"
-                    + "&max_bytes=67108864", values, 20);
+        try (TestKrest krest = TestKrest.start(ONE_FETCH)) {
+            Drained drained = drainPartitionZero(krest.http(), "large-responses", topic, values);
             assertEquals(RECORDS, drained.received());
             assertTrue(drained.largestBody() > 8 * 1024 * 1024,
                     "an answer of more than 8 MiB was served, largest " + drained.largestBody());
@@ -66,15 +62,10 @@ class LargeResponsesTest {
                 KrestConfig.SSL_KEYSTORE_TYPE, "PKCS12",
                 KrestConfig.SSL_KEYSTORE_PASSWORD, TestCertificates.PASSWORD,
                 KrestConfig.SSL_KEY_PASSWORD, TestCertificates.PASSWORD,
-                "consumer.max.partition.fetch.bytes", "33554432",
-                "consumer.fetch.max.bytes", "67108864"))) {
-            KrestHttp http = new KrestHttp("http://127.0.0.1:" + krest.port(1));
-            assertEquals(200, http.post("/consumers/large-second", V2,
-                    "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
-            assertEquals(204, http.post("/consumers/large-second/instances/c1/assignments", V2,
-                    "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
-            Drained drained = pollAll(http, "/consumers/large-second/instances/c1/records?timeout=5000"
-                    + "&max_bytes=67108864", values, 20);
+                "consumer.max.partition.fetch.bytes", ONE_FETCH.get("consumer.max.partition.fetch.bytes"),
+                "consumer.fetch.max.bytes", ONE_FETCH.get("consumer.fetch.max.bytes")))) {
+            Drained drained = drainPartitionZero(new KrestHttp("http://127.0.0.1:" + krest.port(1)), "large-second",
+                    topic, values);
             assertEquals(values.length, drained.received());
             assertTrue(drained.largestBody() > 5 * 1024 * 1024,
                     "an answer of more than 5 MiB was served, largest " + drained.largestBody());
@@ -105,6 +96,20 @@ class LargeResponsesTest {
 
     /** What {@link #pollAll} read: records, the largest answer's characters, the most records in one answer. */
     private record Drained(int received, int largestBody, int mostRecords) {
+    }
+
+    /**
+     * Creates binary consumer instance c1 in {@code group}, assigns it partition 0 of {@code topic} and polls it
+     * with a {@code max_bytes} of 64 MiB, as {@link #pollAll} does, at most 20 times.
+     */
+    private static Drained drainPartitionZero(KrestHttp http, String group, String topic, byte[][] values)
+            throws Exception {
+        assertEquals(200, http.post("/consumers/" + group, V2,
+                "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}").status());
+        assertEquals(204, http.post("/consumers/" + group + "/instances/c1/assignments", V2,
+                "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+        return pollAll(http, "/consumers/" + group + "/instances/c1/records?timeout=5000&max_bytes=67108864", values,
+                20);
     }
 
     /**
