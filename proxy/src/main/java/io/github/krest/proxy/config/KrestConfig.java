@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.github.krest.state.redis.RedisStateStoreConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -74,6 +75,7 @@ public final class KrestConfig extends AbstractConfig {
     public static final String KAFKA_PRINCIPAL_CACHE_IDLE_MS = "kafka.principal.cache.idle.ms";
     public static final String REDIS_URL = "redis.url";
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
+    public static final String REDIS_CLUSTER = "redis.cluster";
     public static final String SHUTDOWN_GRACEFUL_MS = "shutdown.graceful.ms";
     public static final String METRICS_ENABLE = "metrics.enable";
     public static final String OBSERVE_LISTENERS = "observe.listeners";
@@ -256,7 +258,11 @@ public final class KrestConfig extends AbstractConfig {
                             + "replica only) or redis (shared by all replicas; needs redis.url).")
             .define(REDIS_URL, Type.PASSWORD, null, Importance.HIGH,
                     "krest: the state store's Redis, redis://[user:password@]host:port[/db] or rediss://... "
-                            + "(TLS).")
+                            + "(TLS); with redis.cluster, one or more of the cluster's nodes, comma-separated, with "
+                            + "the same scheme and credentials.")
+            .define(REDIS_CLUSTER, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "krest: whether redis.url names nodes of a Redis Cluster: the store then routes each group's "
+                            + "calls to the master of its slot and follows failovers and resharding.")
             .define(REDIS_TIMEOUT_MS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
                     "krest: Redis socket timeout in ms; connecting times out after a quarter of it.")
             .define(SHUTDOWN_GRACEFUL_MS, Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
@@ -417,8 +423,16 @@ public final class KrestConfig extends AbstractConfig {
                 .map(l -> Listener.parse(OBSERVE_LISTENERS, l)).toList();
         this.advertised = getList(ADVERTISED_LISTENERS).stream()
                 .map(s -> parseUri(ADVERTISED_LISTENERS, s)).toList();
-        if (getString(CONSUMER_STATE_STORE).equals("redis") && getPassword(REDIS_URL) == null) {
-            throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
+        if (getString(CONSUMER_STATE_STORE).equals("redis")) {
+            if (getPassword(REDIS_URL) == null) {
+                throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
+            }
+            try {
+                new RedisStateStoreConfig(getPassword(REDIS_URL).value(), getBoolean(REDIS_CLUSTER), 1, 1, 1, 0);
+            } catch (IllegalArgumentException e) {
+                // the value is a secret: ConfigException prints "[hidden]" for a password
+                throw new ConfigException(REDIS_URL, getPassword(REDIS_URL), e.getMessage());
+            }
         }
         if (java.util.stream.Stream.concat(listeners.stream(), observeListeners.stream()).anyMatch(Listener::tls)
                 && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {

@@ -9,8 +9,8 @@ import io.github.krest.state.redis.RedisStateStoreConfig;
 
 /**
  * Creates the configured consumer state store: {@code consumer.state.store=memory} (one replica) or {@code redis}
- * ({@code redis.url}, with {@code rediss://} trusting {@code redis.ssl.truststore.*} when set), the latter behind
- * a circuit breaker.
+ * ({@code redis.url}, one server or with {@code redis.cluster=true} a Redis Cluster's seed nodes, with
+ * {@code rediss://} trusting {@code redis.ssl.truststore.*} when set), the latter behind a circuit breaker.
  */
 public final class StateStores {
     private StateStores() {
@@ -19,15 +19,16 @@ public final class StateStores {
     /**
      * @param config krest configuration
      * @return the store; the caller closes it
+     * @throws IllegalArgumentException when {@code redis.url} is malformed (see {@link RedisStateStoreConfig})
      */
     public static ConsumerStateStore create(KrestConfig config) {
         if (!config.getString(KrestConfig.CONSUMER_STATE_STORE).equals("redis")) {
             return new InMemoryConsumerStateStore();
         }
         int timeout = config.getInt(KrestConfig.REDIS_TIMEOUT_MS);
-        RedisStateStoreConfig defaults = RedisStateStoreConfig.of(config.getPassword(KrestConfig.REDIS_URL).value());
-        RedisStateStoreConfig redis = new RedisStateStoreConfig(defaults.url(), Math.max(100, timeout / 4), timeout,
-                defaults.maxConnections(), defaults.expiryGraceMs());
+        RedisStateStoreConfig redis = new RedisStateStoreConfig(config.getPassword(KrestConfig.REDIS_URL).value(),
+                config.getBoolean(KrestConfig.REDIS_CLUSTER), Math.max(100, timeout / 4), timeout,
+                RedisStateStoreConfig.DEFAULT_MAX_CONNECTIONS, RedisStateStoreConfig.DEFAULT_EXPIRY_GRACE_MS);
         String trustStore = config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION).strip();
         java.util.Optional<javax.net.ssl.SSLContext> tls = trustStore.isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(SslContexts.client(java.util.Optional.of(new SslContexts.StoreFile(

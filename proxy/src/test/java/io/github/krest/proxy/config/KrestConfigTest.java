@@ -83,6 +83,24 @@ class KrestConfigTest {
     }
 
     @Test
+    void redisUrlIsCheckedAtStartWithoutShowingIt() {
+        ConfigException malformed = assertThrows(ConfigException.class, () -> new KrestConfig(Map.of(
+                KrestConfig.CONSUMER_STATE_STORE, "redis", KrestConfig.REDIS_URL, "http://u:s3cret@cache:6379")));
+        assertTrue(malformed.getMessage().contains(KrestConfig.REDIS_URL), malformed.getMessage());
+        assertFalse(malformed.getMessage().contains("s3cret"), malformed.getMessage());
+
+        String nodes = "redis://:s3cret@10.0.0.1:7000,redis://:s3cret@10.0.0.2:7000";
+        ConfigException withoutCluster = assertThrows(ConfigException.class, () -> new KrestConfig(Map.of(
+                KrestConfig.CONSUMER_STATE_STORE, "redis", KrestConfig.REDIS_URL, nodes)));
+        assertTrue(withoutCluster.getMessage().contains("cluster"), withoutCluster.getMessage());
+        assertFalse(withoutCluster.getMessage().contains("s3cret"), withoutCluster.getMessage());
+        KrestConfig cluster = new KrestConfig(Map.of(KrestConfig.CONSUMER_STATE_STORE, "redis",
+                KrestConfig.REDIS_URL, nodes, KrestConfig.REDIS_CLUSTER, "true"));
+        assertTrue(cluster.getBoolean(KrestConfig.REDIS_CLUSTER));
+        assertFalse(new KrestConfig(Map.of()).getBoolean(KrestConfig.REDIS_CLUSTER));
+    }
+
+    @Test
     void emptyListenersAreRejected() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new KrestConfig(Map.of(KrestConfig.LISTENERS, "")));

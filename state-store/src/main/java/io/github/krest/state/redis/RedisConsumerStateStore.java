@@ -18,9 +18,14 @@ import io.github.krest.state.Subscription;
 import io.github.krest.state.SubscriptionConflictException;
 import io.github.krest.state.SubscriptionMode;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -30,6 +35,7 @@ import redis.clients.jedis.resps.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,8 +46,10 @@ import java.util.function.Supplier;
  * A {@link ConsumerStateStore} in Redis, shared by all proxy replicas (design note, "State").
  *
  * <p>Every update is one Lua script run atomically by Redis (see the resources next to this class; the key
- * layout is in {@link RedisKeys}). All keys of a group share the hash tag {@code {G}}, so the scripts also work
- * on Redis Cluster; this class connects to a single endpoint (standalone, or a cluster proxy).
+ * layout is in {@link RedisKeys}). All keys of a group share the hash tag {@code {G}}, and the two global keys have
+ * scripts of their own, so every script touches one slot and runs on a Redis Cluster as well as on one server:
+ * with {@link RedisStateStoreConfig#cluster()} the store is a cluster client (Jedis {@link RedisClusterClient},
+ * which routes each call to the master of its slot and follows MOVED and ASK), else it connects to one server.
  *
  * <p>Expiry: an instance is gone for every operation once the caller's {@code nowMs} reaches its deadline (a hash
  * field, mirrored in the group's instance index). Its keys expire in Redis {@code ttlMs + expiryGraceMs} after its
@@ -51,8 +59,9 @@ import java.util.function.Supplier;
  *
  * <p>Failures: connection problems, timeouts, an exhausted pool and transient server states (LOADING, BUSY, ...)
  * throw {@link StateStoreUnavailableException} within the configured timeouts; the pool is then emptied, so stale
- * connections (for example after a Redis restart) are not reused. Scripts are sent as EVALSHA with an EVAL
- * fallback on NOSCRIPT, so a restarted or flushed Redis needs no reload step.
+ * connections (for example after a Redis restart) are not reused. On a cluster a call is retried on the slot's new
+ * master (after a failover or resharding) for at most the socket timeout in all. Scripts are sent as EVALSHA with
+ * an EVAL fallback on NOSCRIPT, so a restarted or flushed Redis (or a node new to a slot) needs no reload step.
  *
  * <p>Thread-safe: the connection pool serves concurrent callers.
  */
@@ -78,7 +87,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM");
 
     private final RedisStateStoreConfig config;
-    private final RedisClient client;
+    private final UnifiedJedis client;
     private volatile boolean closed;
 
     /**
@@ -120,10 +129,30 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         pool.setMaxIdle(config.maxConnections());
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        this.client = RedisClient.builder()
-                .hostAndPort(config.host(), config.port())
-                .clientConfig(clientConfig.build())
+        this.client = config.cluster() ? cluster(config, clientConfig.build(), pool)
+                : RedisClient.builder()
+                        .hostAndPort(config.host(), config.port())
+                        .clientConfig(clientConfig.build())
+                        .poolConfig(pool)
+                        .build();
+    }
+
+    /**
+     * A cluster client that fails within the socket timeout like the single-server one: Jedis retries a call on
+     * another node (MOVED, ASK, a connection failure) up to 5 times, for at most the socket timeout in all, instead
+     * of its default of 5 socket timeouts. Building it does not connect; the first call reads the slots from a
+     * seed node.
+     */
+    private static UnifiedJedis cluster(RedisStateStoreConfig config, JedisClientConfig clientConfig,
+                                        ConnectionPoolConfig pool) {
+        LinkedHashSet<HostAndPort> seeds = new LinkedHashSet<>();
+        config.nodes().forEach(n -> seeds.add(new HostAndPort(n.getHostString(), n.getPort())));
+        return RedisClusterClient.builder()
+                .nodes(seeds)
+                .clientConfig(clientConfig)
                 .poolConfig(pool)
+                .maxAttempts(5)
+                .maxTotalRetriesDuration(Duration.ofMillis(config.socketTimeoutMs()))
                 .build();
     }
 
@@ -402,8 +431,8 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             return operation.get();
         } catch (JedisConnectionException e) {
             discardIdleConnections();
-            throw new StateStoreUnavailableException("Redis at " + config.host() + ":" + config.port()
-                    + " is unreachable: " + e.getMessage(), e);
+            throw new StateStoreUnavailableException((config.cluster() ? "Redis Cluster at " : "Redis at ")
+                    + config.describeNodes() + " is unreachable: " + e.getMessage(), e);
         } catch (JedisDataException e) {
             String message = String.valueOf(e.getMessage());
             if (TRANSIENT_ERRORS.stream().anyMatch(message::startsWith)) {
@@ -419,7 +448,11 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     /** After a connection failure the idle connections are likely dead too (Redis restarted): do not reuse them. */
     private void discardIdleConnections() {
         try {
-            client.getPool().clear();
+            if (client instanceof RedisClient single) {
+                single.getPool().clear();
+            } else if (client instanceof RedisClusterClient cluster) {
+                cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+            }
         } catch (RuntimeException ignored) {
             // best effort; a dead connection still fails and is discarded on its next use
         }

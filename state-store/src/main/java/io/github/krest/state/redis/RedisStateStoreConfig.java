@@ -1,9 +1,12 @@
 package io.github.krest.state.redis;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,17 +17,23 @@ import java.util.Optional;
  * @param url              {@code redis://[[user:]password@]host[:port][/db]}, or {@code rediss://...} for TLS
  *                         (JVM default trust store). Port defaults to 6379, db to 0. User and password are
  *                         percent-decoded; a user info without {@code :} is a password (Redis URI convention, as in
- *                         Jedis).
+ *                         Jedis). With {@code cluster}: one or more seed nodes of the Redis Cluster, comma-separated
+ *                         ({@code redis://:pw@10.0.0.1:7000,redis://:pw@10.0.0.2:7000}), all with the same scheme,
+ *                         user and password and database 0 (the only one a cluster has); the client learns the other
+ *                         nodes from whichever seed answers. A comma inside a password is written {@code %2C}.
+ * @param cluster          whether {@code url} names nodes of a Redis Cluster (slots spread over several masters)
+ *                         rather than one server
  * @param connectTimeoutMs how long opening a connection may take, in ms, {@code > 0}; also the longest wait for a
  *                         pooled connection. Keep it short: an unreachable Redis must fail requests fast.
  * @param socketTimeoutMs  how long one command may take, in ms, {@code > 0}; the scripts run in microseconds
- * @param maxConnections   connection pool size, {@code > 0}; one connection serves one command at a time
+ * @param maxConnections   connection pool size (per node on a cluster), {@code > 0}; one connection serves one
+ *                         command at a time
  * @param expiryGraceMs    how long an instance's keys outlive its deadline, in ms, {@code >= 0}: the instance is
  *                         gone for every operation at its deadline, but its positions stay readable this long so a
  *                         sweep can commit them. Must exceed the sweep interval.
  */
-public record RedisStateStoreConfig(String url, int connectTimeoutMs, int socketTimeoutMs, int maxConnections,
-                                    long expiryGraceMs) {
+public record RedisStateStoreConfig(String url, boolean cluster, int connectTimeoutMs, int socketTimeoutMs,
+                                    int maxConnections, long expiryGraceMs) {
 
     /** Default {@code connectTimeoutMs}. */
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 500;
@@ -37,9 +46,12 @@ public record RedisStateStoreConfig(String url, int connectTimeoutMs, int socket
 
     private static final int DEFAULT_PORT = 6379;
 
-    /** @throws IllegalArgumentException if the URL is malformed or a number is out of range */
+    /**
+     * @throws IllegalArgumentException if the URL is malformed, lists several nodes without {@code cluster}, or its
+     *                                  nodes disagree on scheme or credentials, or a number is out of range
+     */
     public RedisStateStoreConfig {
-        parse(url);
+        nodes(url, cluster);
         if (connectTimeoutMs <= 0 || socketTimeoutMs <= 0 || maxConnections <= 0 || expiryGraceMs < 0) {
             throw new IllegalArgumentException("timeouts and pool size must be > 0, grace >= 0: connectTimeoutMs="
                     + connectTimeoutMs + ", socketTimeoutMs=" + socketTimeoutMs + ", maxConnections=" + maxConnections
@@ -53,54 +65,113 @@ public record RedisStateStoreConfig(String url, int connectTimeoutMs, int socket
      * @throws IllegalArgumentException if the URL is malformed
      */
     public static RedisStateStoreConfig of(String url) {
-        return new RedisStateStoreConfig(url, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS,
+        return new RedisStateStoreConfig(url, false, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_EXPIRY_GRACE_MS);
     }
 
-    /** @return the host name or address (IPv6 without brackets) */
-    public String host() {
-        return parse(url).host;
+    /**
+     * @param url as in the record description, a Redis Cluster's seed nodes
+     * @return a cluster config with the defaults
+     * @throws IllegalArgumentException if the URL is malformed or its nodes disagree
+     */
+    public static RedisStateStoreConfig ofCluster(String url) {
+        return new RedisStateStoreConfig(url, true, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_EXPIRY_GRACE_MS);
     }
 
-    /** @return the port */
+    /**
+     * @return every node the URL names (one without {@code cluster}), unresolved, in order
+     */
+    public List<InetSocketAddress> nodes() {
+        return nodes(url, cluster).stream().map(e -> InetSocketAddress.createUnresolved(e.host, e.port)).toList();
+    }
+
+    /** @return the (first) node's host name or address (IPv6 without brackets) */
+    public String host() {
+        return nodes(url, cluster).getFirst().host;
+    }
+
+    /** @return the (first) node's port */
     public int port() {
-        return parse(url).port;
+        return nodes(url, cluster).getFirst().port;
     }
 
     /** @return the ACL user, empty for the default user */
     public Optional<String> user() {
-        return parse(url).user;
+        return nodes(url, cluster).getFirst().user;
     }
 
     /** @return the password, empty for none */
     public Optional<String> password() {
-        return parse(url).password;
+        return nodes(url, cluster).getFirst().password;
     }
 
     /** @return the logical database index */
     public int database() {
-        return parse(url).database;
+        return nodes(url, cluster).getFirst().database;
     }
 
     /** @return whether to use TLS ({@code rediss://}) */
     public boolean tls() {
-        return parse(url).tls;
+        return nodes(url, cluster).getFirst().tls;
+    }
+
+    /** @return the nodes as {@code host:port[,host:port...]}, for messages (no credentials) */
+    public String describeNodes() {
+        return String.join(",", nodes(url, cluster).stream().map(Endpoint::hostPort).toList());
     }
 
     /** Masks the password, so the config can be logged. */
     @Override
     public String toString() {
-        Endpoint endpoint = parse(url);
-        String credentials = endpoint.password.map(p -> endpoint.user.orElse("") + ":***@").orElse("");
-        String host = endpoint.host.contains(":") ? "[" + endpoint.host + "]" : endpoint.host;
-        return "RedisStateStoreConfig[url=" + (endpoint.tls ? "rediss" : "redis") + "://" + credentials + host + ":"
-                + endpoint.port + "/" + endpoint.database + ", connectTimeoutMs=" + connectTimeoutMs
+        List<String> urls = new ArrayList<>();
+        for (Endpoint endpoint : nodes(url, cluster)) {
+            String credentials = endpoint.password.map(p -> endpoint.user.orElse("") + ":***@").orElse("");
+            urls.add((endpoint.tls ? "rediss" : "redis") + "://" + credentials + endpoint.hostPort() + "/"
+                    + endpoint.database);
+        }
+        return "RedisStateStoreConfig[url=" + String.join(",", urls) + ", cluster=" + cluster
+                + ", connectTimeoutMs=" + connectTimeoutMs
                 + ", socketTimeoutMs=" + socketTimeoutMs + ", maxConnections=" + maxConnections
                 + ", expiryGraceMs=" + expiryGraceMs + "]";
     }
 
     private record Endpoint(String host, int port, Optional<String> user, Optional<String> password, int database,
                             boolean tls) {
+        String hostPort() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    private static List<Endpoint> nodes(String url, boolean cluster) {
+        Objects.requireNonNull(url, "url");
+        if (!cluster) {
+            try {
+                return List.of(parse(url));
+            } catch (IllegalArgumentException e) {
+                if (url.contains(",")) {
+                    throw new IllegalArgumentException(e.getMessage()
+                            + " (several comma-separated nodes name a Redis Cluster, which needs cluster mode)");
+                }
+                throw e;
+            }
+        }
+        List<Endpoint> nodes = new ArrayList<>();
+        for (String node : url.split(",", -1)) {
+            nodes.add(parse(node.strip()));
+        }
+        Endpoint first = nodes.getFirst();
+        for (Endpoint node : nodes) {
+            if (node.database != 0) {
+                throw new IllegalArgumentException("a Redis Cluster has only database 0: " + node.hostPort() + "/"
+                        + node.database);
+            }
+            if (node.tls != first.tls || !node.user.equals(first.user) || !node.password.equals(first.password)) {
+                throw new IllegalArgumentException("the Redis Cluster nodes " + first.hostPort() + " and "
+                        + node.hostPort() + " differ in scheme, user or password");
+            }
+        }
+        return nodes;
     }
 
     private static Endpoint parse(String url) {

@@ -25,7 +25,7 @@ import io.github.krest.testing.FreePorts;
 /**
  * A real {@code redis-server} process on a free loopback port, for one test class: without persistence
  * ({@link #start()}), or with an fsync-always append-only file so its data survives a restart
- * ({@link #startWithAppendOnlyFile()}).
+ * ({@link #startWithAppendOnlyFile()}), or as a Redis Cluster node ({@link #startClusterNode()}).
  *
  * <p>The binary is, in order: {@code $KREST_REDIS_SERVER} (a path, or {@code embedded} to force the fallback);
  * {@code redis-server} on the {@code PATH} (Debian's package: {@code apt-get install redis-server}); else the one
@@ -40,18 +40,18 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final boolean appendOnly;
+    private final List<String> options;
     private Process process;
 
-    private RedisServerProcess(Path dir, int port, boolean appendOnly) {
+    private RedisServerProcess(Path dir, int port, List<String> options) {
         this.dir = dir;
         this.port = port;
-        this.appendOnly = appendOnly;
+        this.options = options;
     }
 
     /** Starts a server without persistence on a free port and waits until it answers PING. */
     public static RedisServerProcess start() {
-        return start(false);
+        return start(List.of("--appendonly", "no"));
     }
 
     /**
@@ -60,13 +60,23 @@ public final class RedisServerProcess implements AutoCloseable {
      * PING.
      */
     public static RedisServerProcess startWithAppendOnlyFile() {
-        return start(true);
+        return start(List.of("--appendonly", "yes", "--appendfsync", "always"));
     }
 
-    private static RedisServerProcess start(boolean appendOnly) {
+    /**
+     * Starts a server without persistence in cluster mode ({@code --cluster-enabled yes}, its node file in its
+     * temporary directory, a node timeout of 2 s) and waits until it answers PING; {@link RedisClusterProcess}
+     * joins such nodes into a cluster.
+     */
+    static RedisServerProcess startClusterNode() {
+        return start(List.of("--appendonly", "no", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000"));
+    }
+
+    private static RedisServerProcess start(List<String> options) {
         try {
             RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), FreePorts.next(),
-                    appendOnly);
+                    options);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -121,8 +131,7 @@ public final class RedisServerProcess implements AutoCloseable {
             Path log = dir.resolve("redis.log");
             List<String> command = new ArrayList<>(List.of(executable().toString(),
                     "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString()));
-            command.addAll(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "always")
-                    : List.of("--appendonly", "no"));
+            command.addAll(options);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

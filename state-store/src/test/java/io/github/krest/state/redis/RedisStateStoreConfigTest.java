@@ -2,6 +2,8 @@ package io.github.krest.state.redis;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +56,34 @@ class RedisStateStoreConfigTest {
         for (String url : new String[] {"http://h", "redis://", "redis://h/x", "redis://h:1/-1", "h:6379", "redis://h p"}) {
             assertThrows(IllegalArgumentException.class, () -> RedisStateStoreConfig.of(url), url);
         }
-        assertThrows(IllegalArgumentException.class, () -> new RedisStateStoreConfig("redis://h", 0, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RedisStateStoreConfig("redis://h", false, 0, 1, 1, 0));
+    }
+
+    @Test
+    void aClusterUrlListsSeedNodesThatShareCredentials() {
+        RedisStateStoreConfig config = RedisStateStoreConfig.ofCluster(
+                "rediss://u:p%2Cw@10.0.0.1:7000, rediss://u:p%2Cw@[::1]:7001,rediss://u:p%2Cw@cache");
+        assertTrue(config.cluster());
+        assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.1", 7000),
+                InetSocketAddress.createUnresolved("::1", 7001), InetSocketAddress.createUnresolved("cache", 6379)),
+                config.nodes());
+        assertEquals("10.0.0.1:7000,[::1]:7001,cache:6379", config.describeNodes());
+        assertEquals(Optional.of("p,w"), config.password());
+        assertTrue(config.tls());
+        String text = config.toString();
+        assertFalse(text.contains("p,w") || text.contains("p%2Cw"), text);
+        assertTrue(text.contains("rediss://u:***@[::1]:7001/0"), text);
+    }
+
+    @Test
+    void aClusterUrlWhoseNodesDisagreeOrNameADatabaseIsRejected() {
+        for (String url : new String[] {"redis://h1,rediss://h2", "redis://a:b@h1,redis://a:c@h2",
+                "redis://h1,redis://x@h2", "redis://h1/1", "redis://h1,", "redis://h1,,redis://h2"}) {
+            assertThrows(IllegalArgumentException.class, () -> RedisStateStoreConfig.ofCluster(url), url);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisStateStoreConfig.of("redis://h1:7000,redis://h2:7000"));
+        assertTrue(e.getMessage().contains("cluster mode"), e.getMessage());
+        assertEquals(1, RedisStateStoreConfig.of("redis://h1:7000").nodes().size());
     }
 }

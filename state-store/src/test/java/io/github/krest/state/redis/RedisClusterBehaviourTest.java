@@ -1,0 +1,236 @@
+package io.github.krest.state.redis;
+
+import io.github.krest.state.ConsumerInstance;
+import io.github.krest.state.InstanceConfig;
+import io.github.krest.state.PartitionRef;
+import io.github.krest.state.PollLease;
+import io.github.krest.state.StateStoreUnavailableException;
+import io.github.krest.state.Subscription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What only a Redis Cluster shows: groups spread over the masters, each on one; a master that stops (its calls fail
+ * fast, then CLUSTERDOWN everywhere) and comes back; a replica promoted in place of its master, with the state kept.
+ */
+class RedisClusterBehaviourTest {
+
+    private static final long TTL = 60_000;
+    private static final PartitionRef P0 = new PartitionRef("t", 0);
+
+    private static RedisClusterProcess cluster;
+    private long now;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisClusterProcess.start(3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        cluster.flushAll();
+        now = System.currentTimeMillis();
+    }
+
+    private ConsumerInstance instance(String group, String name) {
+        return new ConsumerInstance(group, name, new InstanceConfig("binary", "earliest", true, -1, 5_000), "", now,
+                Subscription.none());
+    }
+
+    /** @return the index of the node that serves the slot of group's keys (slots split as RedisClusterProcess does) */
+    private static int nodeOf(String group) {
+        int slot = JedisClusterCRC16.getSlot(RedisKeys.groupPrefix(group) + "i:a");
+        return slot * cluster.masters() / 16_384;
+    }
+
+    /** @return a group id whose keys live on node {@code node} */
+    private static String groupOn(int node) {
+        for (int i = 0; ; i++) {
+            if (nodeOf("g" + i) == node) {
+                return "g" + i;
+            }
+        }
+    }
+
+    @Test
+    void groupsSpreadOverTheMastersAndEachGroupStaysOnOne() {
+        List<String> groups = new ArrayList<>();
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.ofCluster(
+                cluster.url()))) {
+            for (int i = 0; i < 30; i++) {
+                String group = "orders-" + i;
+                groups.add(group);
+                store.createInstance(instance(group, "a"), TTL);
+                store.updateSubscription(group, "a", Subscription.topics(List.of("t")), now, TTL);
+                store.storeAssignment(group, store.membership(group).fingerprint(), 1, Map.of("a", List.of(P0)));
+                PollLease lease = store.beginPoll(group, "a", "", "r", now, 5_000, 10_000, TTL);
+                assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, (long) i)));
+            }
+            assertEquals(groups.stream().sorted().toList(), store.groups());
+
+            Set<Integer> used = new HashSet<>();
+            for (String group : groups) {
+                List<Integer> holders = new ArrayList<>();
+                for (int n = 0; n < cluster.masters(); n++) {
+                    try (Jedis node = cluster.admin(n)) {
+                        if (!node.keys(RedisKeys.groupPrefix(group) + "*").isEmpty()) {
+                            holders.add(n);
+                        }
+                    }
+                }
+                assertEquals(List.of(nodeOf(group)), holders, group + "'s keys");
+                used.add(holders.getFirst());
+                assertEquals(Map.of(P0, (long) groups.indexOf(group)), store.positions(group, "a", now));
+            }
+            assertEquals(Set.of(0, 1, 2), used, "30 groups land on every master");
+
+            // The sweep reads the index on one node and each group's keys on its own.
+            assertEquals(30, store.sweepExpired("r", now + TTL, 1_000, 10_000).size());
+            assertEquals(List.of(), store.groups());
+        }
+    }
+
+    @Test
+    void aStoppedMasterFailsCallsFastAndTheStoreFollowsItsReturn() throws InterruptedException {
+        String onStopped = groupOn(1);
+        String onOther = groupOn(0);
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.ofCluster(
+                cluster.url()))) {
+            store.createInstance(instance(onStopped, "before"), TTL);
+            store.createInstance(instance(onOther, "before"), TTL);
+            cluster.node(1).stop();
+            try {
+                long start = System.nanoTime();
+                assertThrows(StateStoreUnavailableException.class, () -> store.instance(onStopped, "before", now));
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(elapsedMs < 4_000, "took " + elapsedMs + " ms");
+
+                // Once the others mark it failed, the cluster refuses every slot (CLUSTERDOWN, full coverage is
+                // required by default): retriable, not a configuration error.
+                awaitClusterState(0, "fail");
+                assertThrows(StateStoreUnavailableException.class, () -> store.instance(onOther, "before", now));
+            } finally {
+                cluster.node(1).restart();
+            }
+            for (int n = 0; n < cluster.size(); n++) {
+                awaitClusterState(n, "ok");
+            }
+            // Its data is gone (no persistence); the same store, without a restart, works again once it is back
+            // (a call may first meet a connection to the stopped process, which fails and empties its pool).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try {
+                    store.createInstance(instance(onStopped, "after"), TTL);
+                    break;
+                } catch (StateStoreUnavailableException e) {
+                    assertTrue(System.nanoTime() < deadline, "the store did not recover: " + e.getMessage());
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(store.instance(onStopped, "after", now).isPresent());
+            assertFalse(store.instance(onStopped, "before", now).isPresent());
+            assertTrue(store.instance(onOther, "before", now).isPresent());
+        }
+    }
+
+    @Test
+    void theStoreFollowsAFailoverToAReplicaAndKeepsTheState() throws InterruptedException {
+        try (RedisClusterProcess replicated = RedisClusterProcess.start(3, 1);
+             RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.ofCluster(
+                     replicated.url()))) {
+            String group = groupOn(1);
+            store.createInstance(instance(group, "a"), TTL);
+            store.updateSubscription(group, "a", Subscription.topics(List.of("t")), now, TTL);
+            store.storeAssignment(group, store.membership(group).fingerprint(), 1, Map.of("a", List.of(P0)));
+            PollLease lease = store.beginPoll(group, "a", "", "r", now, 5_000, 10_000, TTL);
+            assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, 42L)));
+            // node 4 replicates master 1 (RedisClusterProcess's numbering); wait until it has the group's writes
+            try (Jedis master = replicated.admin(1)) {
+                assertTrue(master.waitReplicas(1, 5_000) >= 1, "the replica acknowledged the writes");
+            }
+
+            replicated.node(1).stop();
+            try {
+                long start = System.nanoTime();
+                assertThrows(StateStoreUnavailableException.class, () -> store.positions(group, "a", now));
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(elapsedMs < 4_000, "took " + elapsedMs + " ms");
+
+                awaitRole(replicated, 4, "master");
+                for (int n : new int[] {0, 2, 4}) {
+                    awaitClusterState(replicated, n, "ok");
+                }
+                // The same store, without a restart: its calls for the group now reach the promoted replica.
+                Map<PartitionRef, Long> positions = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (positions == null) {
+                    try {
+                        positions = store.positions(group, "a", now);
+                    } catch (StateStoreUnavailableException e) {
+                        assertTrue(System.nanoTime() < deadline, "the store did not follow: " + e.getMessage());
+                        Thread.sleep(100);
+                    }
+                }
+                assertEquals(Map.of(P0, 42L), positions);
+                assertEquals(List.of(P0), store.assignment(group).partitionsOf("a"));
+                assertEquals(Set.of("a"), store.membership(group).members().keySet());
+                store.createInstance(instance(group, "b"), TTL);
+                assertTrue(store.instance(group, "b", now).isPresent());
+            } finally {
+                replicated.node(1).restart();
+            }
+        }
+    }
+
+    private static void awaitRole(RedisClusterProcess on, int node, String role) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Jedis admin = on.admin(node)) {
+                if (admin.info("replication").contains("role:" + role)) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "node " + node + " never became " + role);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitClusterState(int node, String state) throws InterruptedException {
+        awaitClusterState(cluster, node, state);
+    }
+
+    private static void awaitClusterState(RedisClusterProcess on, int node, String state)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Jedis admin = on.admin(node)) {
+                if (admin.clusterInfo().contains("cluster_state:" + state)) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "node " + node + " never reported cluster_state:" + state);
+            Thread.sleep(50);
+        }
+    }
+}
