@@ -17,6 +17,7 @@ import io.github.krest.state.ConsumerInstance;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.StateStoreException;
 import io.github.krest.testing.FreePorts;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,8 +123,9 @@ class RedisTlsAclTest {
 
     @Test
     void malformedUrlErrorsDoNotQuoteThePassword() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StateStores.create(
-                new KrestConfig(store("redis://krest:" + PASSWORD + "@127.0.0.1:6379/ bad path", false))));
+        // refused when the configuration is read, before any store is created
+        ConfigException e = assertThrows(ConfigException.class, () -> new KrestConfig(store("redis://krest:" + PASSWORD + "@127.0.0.1:6379/ bad path", false)));
+        assertTrue(e.getMessage().contains(KrestConfig.REDIS_URL), e.getMessage());
         assertFalse(messages(e).contains(PASSWORD), messages(e));
     }
 
