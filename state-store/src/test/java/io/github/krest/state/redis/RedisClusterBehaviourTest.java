@@ -58,6 +58,15 @@ class RedisClusterBehaviourTest {
                 Subscription.none());
     }
 
+    /** Creates member "a" of {@code group}, subscribed and assigned partition t-0, and stores its position there. */
+    private void populate(RedisConsumerStateStore store, String group, long position) {
+        store.createInstance(instance(group, "a"), TTL);
+        store.updateSubscription(group, "a", Subscription.topics(List.of("t")), now, TTL);
+        store.storeAssignment(group, store.membership(group).fingerprint(), 1, Map.of("a", List.of(P0)));
+        PollLease lease = store.beginPoll(group, "a", "", "r", now, 5_000, 10_000, TTL);
+        assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, position)));
+    }
+
     /** @return the index of the node that serves the slot of group's keys (slots split as RedisClusterProcess does) */
     private static int nodeOf(String group) {
         int slot = JedisClusterCRC16.getSlot(RedisKeys.groupPrefix(group) + "i:a");
@@ -81,11 +90,7 @@ class RedisClusterBehaviourTest {
             for (int i = 0; i < 30; i++) {
                 String group = "orders-" + i;
                 groups.add(group);
-                store.createInstance(instance(group, "a"), TTL);
-                store.updateSubscription(group, "a", Subscription.topics(List.of("t")), now, TTL);
-                store.storeAssignment(group, store.membership(group).fingerprint(), 1, Map.of("a", List.of(P0)));
-                PollLease lease = store.beginPoll(group, "a", "", "r", now, 5_000, 10_000, TTL);
-                assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, (long) i)));
+                populate(store, group, i);
             }
             assertEquals(groups.stream().sorted().toList(), store.groups());
 
@@ -160,11 +165,7 @@ class RedisClusterBehaviourTest {
              RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.ofCluster(
                      replicated.url()))) {
             String group = groupOn(1);
-            store.createInstance(instance(group, "a"), TTL);
-            store.updateSubscription(group, "a", Subscription.topics(List.of("t")), now, TTL);
-            store.storeAssignment(group, store.membership(group).fingerprint(), 1, Map.of("a", List.of(P0)));
-            PollLease lease = store.beginPoll(group, "a", "", "r", now, 5_000, 10_000, TTL);
-            assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, 42L)));
+            populate(store, group, 42);
             // node 4 replicates master 1 (RedisClusterProcess's numbering); wait until it has the group's writes
             try (Jedis master = replicated.admin(1)) {
                 assertTrue(master.waitReplicas(1, 5_000) >= 1, "the replica acknowledged the writes");
