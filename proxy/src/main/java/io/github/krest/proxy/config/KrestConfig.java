@@ -428,7 +428,7 @@ public final class KrestConfig extends AbstractConfig {
                 throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
             }
             try {
-                new RedisStateStoreConfig(getPassword(REDIS_URL).value(), getBoolean(REDIS_CLUSTER), 1, 1, 1, 0);
+                RedisStateStoreConfig.checkUrl(getPassword(REDIS_URL).value(), getBoolean(REDIS_CLUSTER));
             } catch (IllegalArgumentException e) {
                 // the value is a secret: ConfigException prints "[hidden]" for a password
                 throw new ConfigException(REDIS_URL, getPassword(REDIS_URL), e.getMessage());

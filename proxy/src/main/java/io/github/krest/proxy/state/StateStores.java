@@ -19,7 +19,8 @@ public final class StateStores {
     /**
      * @param config krest configuration
      * @return the store; the caller closes it
-     * @throws IllegalArgumentException when {@code redis.url} is malformed (see {@link RedisStateStoreConfig})
+     * @throws IllegalArgumentException when {@code redis.url} is malformed (see {@link RedisStateStoreConfig});
+     *                                  a {@link KrestConfig} refuses such a value already
      */
     public static ConsumerStateStore create(KrestConfig config) {
         if (!config.getString(KrestConfig.CONSUMER_STATE_STORE).equals("redis")) {

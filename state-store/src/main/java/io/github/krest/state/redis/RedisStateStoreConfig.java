@@ -80,6 +80,17 @@ public record RedisStateStoreConfig(String url, boolean cluster, int connectTime
     }
 
     /**
+     * Checks a URL without building a config, for configuration loaders that report errors their own way.
+     *
+     * @param url as in the record description
+     * @param cluster whether it names a Redis Cluster's nodes
+     * @throws IllegalArgumentException as the constructor does for the URL; the message never quotes it
+     */
+    public static void checkUrl(String url, boolean cluster) {
+        nodes(url, cluster);
+    }
+
+    /**
      * @return every node the URL names (one without {@code cluster}), unresolved, in order
      */
     public List<InetSocketAddress> nodes() {
