@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,10 +67,9 @@ class RedisClusterBehaviourTest {
         assertTrue(store.endPoll(group, "a", lease.fencingToken(), Map.of(P0, position)));
     }
 
-    /** @return the index of the node that serves the slot of group's keys (slots split as RedisClusterProcess does) */
+    /** @return the index of the master that serves the slot of group's keys (before any failover) */
     private static int nodeOf(String group) {
-        int slot = JedisClusterCRC16.getSlot(RedisKeys.groupPrefix(group) + "i:a");
-        return slot * cluster.masters() / 16_384;
+        return cluster.initialMasterOf(RedisKeys.groupPrefix(group));
     }
 
     /** @return a group id whose keys live on node {@code node} */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A real Redis Cluster of {@code redis-server} processes on free loopback ports (no persistence), for one test
@@ -53,7 +54,7 @@ public final class RedisClusterProcess implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 try (Jedis node = cluster.admin(i)) {
                     if (i < masters) {
-                        node.clusterAddSlots(IntStream.range(i * SLOTS / masters, (i + 1) * SLOTS / masters)
+                        node.clusterAddSlots(IntStream.range(cluster.firstSlot(i), cluster.firstSlot(i + 1))
                                 .toArray());
                     }
                     if (i > 0) {
@@ -104,6 +105,24 @@ public final class RedisClusterProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** @return the first slot of master {@code i}'s range (of master {@code masters}: one past the last slot) */
+    private int firstSlot(int i) {
+        return i * SLOTS / masters;
+    }
+
+    /**
+     * @param key a key (its hash tag decides its slot, as in Redis)
+     * @return the index of the master that {@link #start} gave the key's slot; a failover later moves it
+     */
+    public int initialMasterOf(String key) {
+        int slot = JedisClusterCRC16.getSlot(key);
+        int master = 0;
+        while (slot >= firstSlot(master + 1)) {
+            master++;
+        }
+        return master;
     }
 
     /** @return the nodes as {@code redis://127.0.0.1:port}, comma-separated: a cluster {@code redis.url} */

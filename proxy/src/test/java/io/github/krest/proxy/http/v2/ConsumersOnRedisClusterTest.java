@@ -27,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * {@code redis.cluster=true}: two krest replicas share a real three-master Redis Cluster as their state store, and
@@ -75,11 +74,11 @@ class ConsumersOnRedisClusterTest {
             }
         }
 
-        // one group whose keys hash to each master's third of the slots (krest's keys carry the hash tag {group})
+        // one group on each master (krest's keys carry the hash tag {group})
         Map<Integer, String> groups = new LinkedHashMap<>();
         for (int i = 0; groups.size() < 3; i++) {
             String group = "crc-" + i;
-            groups.putIfAbsent(JedisClusterCRC16.getSlot("{" + group + "}") * 3 / 16_384, group);
+            groups.putIfAbsent(redis.initialMasterOf("{" + group + "}"), group);
         }
         for (String group : groups.values()) {
             KrestHttp.Response created = a.http().post("/consumers/" + group, V2,
