@@ -423,10 +423,17 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         });
     }
 
+    /**
+     * Runs one Redis call with its failures mapped. A caller's pending interrupt is set aside for the call and
+     * restored after it: a virtual thread's socket I/O fails at once while the flag is set ("Closed by interrupt"),
+     * which would break the pooled connection and could lose the reply of a script Redis already ran (a poll
+     * interrupted at shutdown could not end its lease). The call is bounded by the socket timeout anyway.
+     */
     private <T> T call(Supplier<T> operation) {
         if (closed) {
             throw new IllegalStateException("state store is closed");
         }
+        boolean interrupted = Thread.interrupted();
         try {
             return operation.get();
         } catch (JedisConnectionException e) {
@@ -442,6 +449,10 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         } catch (JedisException e) {
             // Pool exhausted (no connection within connectTimeoutMs) and other client-side failures.
             throw new StateStoreUnavailableException("Redis client failure: " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -159,6 +160,34 @@ class RedisStateStoreBehaviourTest {
         assertThrows(StateStoreUnavailableException.class, operation);
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertTrue(elapsedMs < 1_000, "took " + elapsedMs + " ms");
+    }
+
+    @Test
+    void aCallerInterruptedBeforehandStillGetsItsCallDoneAndKeepsTheInterrupt() throws Exception {
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
+            store.createInstance(instance("g", "a"), TTL);
+            store.updateSubscription("g", "a", Subscription.topics(List.of("t")), now, TTL);
+            store.storeAssignment("g", store.membership("g").fingerprint(), 1, Map.of("a", List.of(P0)));
+            PollLease lease = store.beginPoll("g", "a", "", "r", now, 5_000, 10_000, TTL);
+            // A virtual thread's socket I/O fails at once ("Closed by interrupt") while its interrupt flag is set:
+            // a poll interrupted at shutdown must still end its lease.
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofVirtual().unstarted(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    outcome.set(store.endPoll("g", "a", lease.fencingToken(), Map.of(P0, 7L)));
+                } catch (RuntimeException e) {
+                    outcome.set(e);
+                }
+                outcome.set(List.of(outcome.get(), Thread.currentThread().isInterrupted()));
+            });
+            caller.start();
+            caller.join();
+            assertEquals(List.of(true, true), outcome.get(), "ended, and still interrupted");
+            assertEquals(Map.of(P0, 7L), store.positions("g", "a", now));
+            // the lease is over: another replica leases the instance at once
+            store.beginPoll("g", "a", "", "other", now, 5_000, 10_000, TTL);
+        }
     }
 
     @Test
