@@ -504,13 +504,23 @@ public final class ConsumerService {
     private record HeldLease(String group, String name, long fencingToken) {
     }
 
-    /** {@link ConsumerStateStore#endPoll} for a lease this replica took, which it then no longer holds. */
+    /**
+     * {@link ConsumerStateStore#endPoll} for a lease this replica took, which it then no longer holds. The lease stays
+     * in {@link #held} until the store call is over, so that a shutdown's {@link #releaseLeases} still ends it when
+     * this call fails (the request interrupted, the store closed under it); the fencing token makes a second end of
+     * the same lease a no-op, and once either ended it the other's positions are refused.
+     */
     private boolean endPoll(String group, String name, long fencingToken, Map<PartitionRef, Long> positions) {
-        if (!held.remove(new HeldLease(group, name, fencingToken))) {
+        HeldLease lease = new HeldLease(group, name, fencingToken);
+        if (!held.contains(lease)) {
             // released by releaseLeases() on shutdown: nothing may be written under it any more
             return false;
         }
-        return store.endPoll(group, name, fencingToken, positions);
+        try {
+            return store.endPoll(group, name, fencingToken, positions);
+        } finally {
+            held.remove(lease);
+        }
     }
 
     private record Batch<T>(List<T> records, Map<PartitionRef, Long> advanced, Optional<RestException> failure) {
