@@ -118,6 +118,26 @@ class V3TopicsTest {
         return r.json();
     }
 
+    /**
+     * {@link #config} once the broker shows {@code value} (or after 10 s, for the caller's assertions to report):
+     * a config change is committed by the controller before the 204, and the broker applies it when it replays
+     * the metadata, so a read right after it may see the old value.
+     */
+    private static JsonNode configOnceApplied(String topic, String name, String value) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode config = config(topic, name);
+        while (!config.path("value").asText().equals(value) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            config = config(topic, name);
+        }
+        return config;
+    }
+
     private static int partitionsOf(String topic) throws Exception {
         return TestKafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                 .partitions().size();
@@ -323,7 +343,7 @@ class V3TopicsTest {
         KrestHttp.Response put = request("PUT", prefix + "/topics/" + name + "/configs/retention.ms",
                 "{\"value\":\"7200000\"}");
         assertEquals(204, put.status(), put.body());
-        JsonNode updated = config(name, "retention.ms");
+        JsonNode updated = configOnceApplied(name, "retention.ms", "7200000");
         assertEquals("7200000", updated.get("value").asText());
         assertFalse(updated.get("is_default").booleanValue());
         assertEquals("DYNAMIC_TOPIC_CONFIG", updated.get("source").asText());
@@ -332,7 +352,7 @@ class V3TopicsTest {
 
         KrestHttp.Response reset = request("DELETE", prefix + "/topics/" + name + "/configs/retention.ms", null);
         assertEquals(204, reset.status(), reset.body());
-        JsonNode defaulted = config(name, "retention.ms");
+        JsonNode defaulted = configOnceApplied(name, "retention.ms", "604800000");
         assertTrue(defaulted.get("is_default").booleanValue() || !defaulted.get("source").asText()
                 .equals("DYNAMIC_TOPIC_CONFIG"), defaulted.toString());
         assertEquals("604800000", defaulted.get("value").asText());
@@ -359,9 +379,9 @@ class V3TopicsTest {
                         + "{\"name\":\"retention.bytes\",\"operation\":\"DELETE\"},"
                         + "{\"name\":\"max.message.bytes\",\"value\":\"2000000\",\"operation\":\"SET\"}]}");
         assertEquals(204, r.status(), r.body());
-        assertEquals("compact", config(name, "cleanup.policy").get("value").asText());
-        assertEquals("2000000", config(name, "max.message.bytes").get("value").asText());
-        assertEquals("-1", config(name, "retention.bytes").get("value").asText());
+        assertEquals("compact", configOnceApplied(name, "cleanup.policy", "compact").get("value").asText());
+        assertEquals("2000000", configOnceApplied(name, "max.message.bytes", "2000000").get("value").asText());
+        assertEquals("-1", configOnceApplied(name, "retention.bytes", "-1").get("value").asText());
 
         KrestHttp.Response validate = postJson(prefix + "/topics/" + name + "/configs:alter",
                 "{\"data\":[{\"name\":\"cleanup.policy\",\"value\":\"delete\"}],\"validate_only\":true}");
