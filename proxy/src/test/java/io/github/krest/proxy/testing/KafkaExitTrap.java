@@ -14,10 +14,11 @@ import org.apache.kafka.common.utils.Exit;
 /**
  * Leaves a trace when Kafka ends the test JVM. The in-JVM brokers and controllers of {@code KafkaClusterTestKit} call
  * Kafka's {@link Exit} on some fatal errors (an unusable log directory, for one), and a JVM that ends that way after
- * its tests have passed fails the build with nothing but surefire's "Error occurred in starting fork" (seen once in
- * CI, cause unknown). Once installed, every such call first appends the code, Kafka's message, the calling thread and
- * its stack to {@code target/kafka-exit.log} (bin/test prints that file after a failed build), then exits or halts
- * the JVM with Kafka's code as Kafka's own procedures do.
+ * its tests have passed fails the build with nothing but surefire's "Error occurred in starting fork" (seen in CI:
+ * the log directory deleted under a running node at exit, now avoided by {@link TestKafka#singleNode()}). Once
+ * installed, every such call first appends the code, Kafka's message, the calling thread and its stack to
+ * {@code target/kafka-exit.log} (bin/test prints that file after a failed build), then exits or halts the JVM with
+ * Kafka's code as Kafka's own procedures do.
  */
 public final class KafkaExitTrap {
     private static boolean installed;

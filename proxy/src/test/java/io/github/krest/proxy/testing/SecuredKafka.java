@@ -24,7 +24,6 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -111,8 +110,7 @@ public final class SecuredKafka {
                 // Kafka 4 only fetches JWKS from allowed URLs (a JVM-wide setting)
                 System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwks);
                 KafkaExitTrap.install();
-                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(TestKafka.singleNode()
                         .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build())
                         .setConfigProp("offsets.topic.replication.factor", "1")
                         .setConfigProp("offsets.topic.num.partitions", "3")

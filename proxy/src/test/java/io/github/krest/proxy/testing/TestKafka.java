@@ -1,5 +1,8 @@
 package io.github.krest.proxy.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +32,31 @@ public final class TestKafka {
     private TestKafka() {
     }
 
+    /**
+     * One combined broker and controller whose data lives in a directory of our own, deleted by
+     * {@code KafkaClusterTestKit.close()} once the node has stopped. Left to itself the test kit takes a directory from
+     * Kafka's {@code TestUtils.tempDirectory}, which registers a JVM shutdown hook deleting it; that hook runs
+     * alongside the one that closes the cluster, so a node still running at exit lost its log directory and Kafka's
+     * log-directory failure handler halted the JVM with status 1 after every test had passed (surefire then reports
+     * "Error occurred in starting fork"; seen in CI, traced by {@link KafkaExitTrap}).
+     *
+     * @return nodes for a {@code KafkaClusterTestKit.Builder}; set more on them before {@code build()}
+     */
+    public static TestKitNodes.Builder singleNode() {
+        try {
+            return new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                    .setBaseDirectory(Files.createTempDirectory("krest-test-kafka-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory for a test Kafka node", e);
+        }
+    }
+
     /** @return the bootstrap servers of the shared cluster, starting it if needed */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
                 KafkaExitTrap.install();
-                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(singleNode().build())
                         .setConfigProp("offsets.topic.replication.factor", "1")
                         .setConfigProp("offsets.topic.num.partitions", "3")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")

@@ -14,11 +14,11 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KafkaExitTrap;
 import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,7 @@ class V3AclsTest {
     @BeforeAll
     static void start() throws Exception {
         KafkaExitTrap.install();
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(TestKafka.singleNode().build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .setConfigProp("super.users", "User:ANONYMOUS")
