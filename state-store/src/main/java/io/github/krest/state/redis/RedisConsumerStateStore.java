@@ -87,7 +87,13 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM");
 
     private final RedisStateStoreConfig config;
-    private final UnifiedJedis client;
+    /** Builds the client; a cluster client connects while it is built (it reads the slots from a seed). */
+    private final Supplier<UnifiedJedis> connect;
+    private final Object connectLock = new Object();
+    private volatile UnifiedJedis client;
+    /** Guarded by connectLock: builds begun, and how the last one failed. */
+    private volatile long connectAttempts;
+    private StateStoreUnavailableException connectFailure;
     private volatile boolean closed;
 
     /**
@@ -129,19 +135,62 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         pool.setMaxIdle(config.maxConnections());
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        this.client = config.cluster() ? cluster(config, clientConfig.build(), pool)
-                : RedisClient.builder()
+        JedisClientConfig built = clientConfig.build();
+        this.connect = config.cluster() ? () -> cluster(config, built, pool)
+                : () -> RedisClient.builder()
                         .hostAndPort(config.host(), config.port())
-                        .clientConfig(clientConfig.build())
+                        .clientConfig(built)
                         .poolConfig(pool)
                         .build();
     }
 
     /**
+     * The client, built by the first call that needs it. Building a cluster client connects to the seeds, so it
+     * waits for the first call (the proxy starts while the cluster is down, as with one server) and is tried again
+     * by a later call when it fails. Callers that waited while another built it take that build's failure rather
+     * than each trying in turn, so an outage costs one connect attempt per wave of calls.
+     *
+     * @throws StateStoreUnavailableException if no seed node answered (unreachable, TLS or login refused)
+     */
+    private UnifiedJedis client() {
+        UnifiedJedis current = client;
+        if (current != null) {
+            return current;
+        }
+        long attemptsBefore = connectAttempts;
+        synchronized (connectLock) {
+            if (client != null) {
+                return client;
+            }
+            if (connectAttempts != attemptsBefore) {
+                throw connectFailure;
+            }
+            connectAttempts++;
+            try {
+                UnifiedJedis built = connect.get();
+                if (closed) {
+                    built.close();
+                    throw new IllegalStateException("state store is closed");
+                }
+                client = built;
+                return built;
+            } catch (JedisException e) {
+                StringBuilder reasons = new StringBuilder(String.valueOf(e.getMessage()));
+                for (Throwable seed : e.getSuppressed()) {
+                    reasons.append("; ").append(seed.getMessage());
+                }
+                connectFailure = new StateStoreUnavailableException((config.cluster() ? "Redis Cluster at "
+                        : "Redis at ") + config.describeNodes() + " could not be reached or refused krest: " + reasons, e);
+                throw connectFailure;
+            }
+        }
+    }
+
+    /**
      * A cluster client that fails within the socket timeout like the single-server one: Jedis retries a call on
      * another node (MOVED, ASK, a connection failure) up to 5 times, for at most the socket timeout in all, instead
-     * of its default of 5 socket timeouts. Building it does not connect; the first call reads the slots from a
-     * seed node.
+     * of its default of 5 socket timeouts. Building it connects: it reads the slots from the first seed node that
+     * answers (see {@link #client()}).
      */
     private static UnifiedJedis cluster(RedisStateStoreConfig config, JedisClientConfig clientConfig,
                                         ConnectionPoolConfig pool) {
@@ -168,7 +217,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
      */
     @Override
     public void ping() {
-        call(client::ping);
+        call(() -> client().ping());
     }
 
     @Override
@@ -186,12 +235,12 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         }
         // Indexed after the create: a sweep that found the group empty just before re-reads a changed score and
         // keeps the group (see unindex_group.lua).
-        call(() -> client.zadd(RedisKeys.GROUPS, now, instance.group()));
+        call(() -> client().zadd(RedisKeys.GROUPS, now, instance.group()));
     }
 
     @Override
     public Optional<ConsumerInstance> instance(String group, String name, long nowMs) {
-        Map<String, String> fields = call(() -> client.hgetAll(RedisKeys.scriptKeys(group, name).get(0)));
+        Map<String, String> fields = call(() -> client().hgetAll(RedisKeys.scriptKeys(group, name).get(0)));
         String expires = fields.get("expires.ms");
         if (expires == null || Long.parseLong(expires) <= nowMs) {
             return Optional.empty();
@@ -286,7 +335,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public GroupAssignment assignment(String group) {
-        Map<String, String> fields = call(() -> client.hgetAll(RedisKeys.assignment(group)));
+        Map<String, String> fields = call(() -> client().hgetAll(RedisKeys.assignment(group)));
         if (!fields.containsKey("generation")) {
             return GroupAssignment.EMPTY;
         }
@@ -336,7 +385,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public List<String> groups() {
-        return call(() -> client.zrange(RedisKeys.GROUPS, 0, -1)).stream().sorted().toList();
+        return call(() -> client().zrange(RedisKeys.GROUPS, 0, -1)).stream().sorted().toList();
     }
 
     @Override
@@ -364,7 +413,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             return List.of();
         }
         List<RemovedInstance> removed = new ArrayList<>();
-        for (Tuple entry : call(() -> client.zrangeWithScores(RedisKeys.GROUPS, 0, -1))) {
+        for (Tuple entry : call(() -> client().zrangeWithScores(RedisKeys.GROUPS, 0, -1))) {
             String group = entry.getElement();
             List<?> reply = RedisCodec.list(eval(SWEEP_GROUP, group, "",
                     args(group, "", nowMs, nowMs - sessionTimeoutMs)));
@@ -383,7 +432,11 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     public void close() {
         if (!closed) {
             closed = true;
-            client.close();
+            synchronized (connectLock) {
+                if (client != null) {
+                    client.close();
+                }
+            }
         }
     }
 
@@ -416,9 +469,9 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     private Object evalScript(LuaScript script, List<String> keys, List<String> args) {
         return call(() -> {
             try {
-                return client.evalsha(script.sha(), keys, args);
+                return client().evalsha(script.sha(), keys, args);
             } catch (JedisNoScriptException e) {
-                return client.eval(script.source(), keys, args);
+                return client().eval(script.source(), keys, args);
             }
         });
     }

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What only a Redis Cluster shows: groups spread over the masters, each on one; a master that stops (its calls fail
- * fast, then CLUSTERDOWN everywhere) and comes back; a replica promoted in place of its master, with the state kept.
+ * fast, then CLUSTERDOWN everywhere) and comes back; a replica promoted in place of its master, with the state kept;
+ * a store made while no node answers, which connects once the cluster is up.
  */
 class RedisClusterBehaviourTest {
 
@@ -193,6 +194,39 @@ class RedisClusterBehaviourTest {
                 assertTrue(store.instance(group, "b", now).isPresent());
             } finally {
                 replicated.node(1).restart();
+            }
+        }
+    }
+
+    @Test
+    void aStoreMadeWhileTheClusterIsDownServesOnceItIsUp() throws InterruptedException {
+        try (RedisClusterProcess later = RedisClusterProcess.start(3)) {
+            for (int n = 0; n < later.size(); n++) {
+                later.node(n).stop();
+            }
+            // as krest does at start: no seed answers, yet the store is made, and its calls fail as unavailable
+            try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.ofCluster(
+                    later.url()))) {
+                assertFailsFast(store::ping);
+                assertFailsFast(() -> store.instance("g0", "a", now));
+                for (int n = 0; n < later.size(); n++) {
+                    later.node(n).restart();
+                }
+                for (int n = 0; n < later.size(); n++) {
+                    awaitClusterState(later, n, "ok");
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (true) {
+                    try {
+                        store.createInstance(instance("g0", "a"), TTL);
+                        break;
+                    } catch (StateStoreUnavailableException e) {
+                        assertTrue(System.nanoTime() < deadline, "the store never connected: " + e.getMessage());
+                        Thread.sleep(100);
+                    }
+                }
+                assertTrue(store.instance("g0", "a", now).isPresent());
+                store.ping();
             }
         }
     }
