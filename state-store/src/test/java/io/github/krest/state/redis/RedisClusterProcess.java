@@ -1,10 +1,15 @@
 package io.github.krest.state.redis;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import io.github.krest.testing.FreePorts;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -13,7 +18,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * class: the nodes meet each other, the 16,384 slots are split into equal ranges, one per master (nodes
  * {@code 0..masters-1}), each master gets its replicas (the nodes after the masters, in order), and {@link #start}
  * returns once every node reports {@code cluster_state:ok} and knows every node, and every replica's link to its
- * master is up.
+ * master is up. {@link #startSecured} adds TLS (clients and the cluster bus) and an ACL user to every node.
  * Built with plain cluster commands (CLUSTER MEET, ADDSLOTS) rather than {@code redis-cli --cluster create}, so the
  * embedded-redis binary (no redis-cli) serves as well as Debian's.
  */
@@ -21,11 +26,28 @@ public final class RedisClusterProcess implements AutoCloseable {
     private static final int SLOTS = 16_384;
 
     private final List<RedisServerProcess> nodes;
+    private final List<Integer> tlsPorts;
     private final int masters;
+    private final Security security;
 
-    private RedisClusterProcess(List<RedisServerProcess> nodes, int masters) {
+    private RedisClusterProcess(List<RedisServerProcess> nodes, List<Integer> tlsPorts, int masters,
+                                Security security) {
         this.nodes = nodes;
+        this.tlsPorts = tlsPorts;
         this.masters = masters;
+        this.security = security;
+    }
+
+    /**
+     * TLS and an ACL user for every node of a {@link #startSecured} cluster.
+     *
+     * @param certificateAndKey a PEM file with the nodes' key and certificate chain (one for all nodes: it must name
+     *                          127.0.0.1); the nodes also present it to each other on the cluster bus
+     * @param caCertificate     a PEM file of the CA the nodes trust on the cluster bus
+     * @param user              the only enabled ACL user (every command, key and channel); the default user is off
+     * @param password          its password
+     */
+    public record Security(Path certificateAndKey, Path caCertificate, String user, String password) {
     }
 
     /**
@@ -44,12 +66,45 @@ public final class RedisClusterProcess implements AutoCloseable {
      * @throws IllegalStateException if it does not converge within 20 s
      */
     public static RedisClusterProcess start(int masters, int replicas) {
+        return start(masters, replicas, null);
+    }
+
+    /**
+     * Like {@link #start(int, int)}, with every node also on a TLS port ({@code tls-cluster} and
+     * {@code tls-replication} on, client certificates not required) and with {@code security}'s user as its only
+     * user; the plain ports stay open for {@link #admin}, which logs in as that user. A Redis built without TLS
+     * (the embedded-redis fallback) cannot start these nodes.
+     *
+     * @param masters  how many masters, {@code >= 1}
+     * @param replicas replicas per master, {@code >= 0}
+     * @param security the nodes' certificate and user
+     * @return the running cluster; {@link #tlsUrl} is its {@code redis.url}
+     * @throws IllegalStateException if a node does not start or the cluster does not converge within 20 s
+     */
+    public static RedisClusterProcess startSecured(int masters, int replicas, Security security) {
+        return start(masters, replicas, Objects.requireNonNull(security, "security"));
+    }
+
+    private static RedisClusterProcess start(int masters, int replicas, Security security) {
         List<RedisServerProcess> nodes = new ArrayList<>();
-        RedisClusterProcess cluster = new RedisClusterProcess(nodes, masters);
+        List<Integer> tlsPorts = new ArrayList<>();
+        RedisClusterProcess cluster = new RedisClusterProcess(nodes, tlsPorts, masters, security);
         try {
             int size = masters * (1 + replicas);
             for (int i = 0; i < size; i++) {
-                nodes.add(RedisServerProcess.startClusterNode());
+                List<String> options = new ArrayList<>();
+                if (security != null) {
+                    int tlsPort = FreePorts.next();
+                    tlsPorts.add(tlsPort);
+                    String pem = security.certificateAndKey().toString();
+                    options.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cluster", "yes",
+                            "--tls-replication", "yes", "--tls-cert-file", pem, "--tls-key-file", pem,
+                            "--tls-ca-cert-file", security.caCertificate().toString(), "--tls-auth-clients", "no",
+                            "--user", security.user(), "on", ">" + security.password(), "~*", "&*", "+@all",
+                            "--user", "default", "off",
+                            "--masteruser", security.user(), "--masterauth", security.password()));
+                }
+                nodes.add(RedisServerProcess.startClusterNode(options));
             }
             for (int i = 0; i < size; i++) {
                 try (Jedis node = cluster.admin(i)) {
@@ -58,7 +113,9 @@ public final class RedisClusterProcess implements AutoCloseable {
                                 .toArray());
                     }
                     if (i > 0) {
-                        node.clusterMeet("127.0.0.1", nodes.getFirst().port());
+                        // the cluster bus listens at the client port + 10000, the TLS one with tls-cluster
+                        node.clusterMeet("127.0.0.1", security == null ? nodes.getFirst().port()
+                                : tlsPorts.getFirst());
                     }
                 }
             }
@@ -130,6 +187,19 @@ public final class RedisClusterProcess implements AutoCloseable {
         return String.join(",", nodes.stream().map(RedisServerProcess::url).toList());
     }
 
+    /**
+     * @return the nodes' TLS ports as {@code rediss://user:password@127.0.0.1:port}, comma-separated: the
+     *         {@code redis.url} of a {@link #startSecured} cluster
+     * @throws IllegalStateException if the cluster was started without TLS
+     */
+    public String tlsUrl() {
+        if (security == null) {
+            throw new IllegalStateException("this cluster was started without TLS");
+        }
+        return String.join(",", tlsPorts.stream().map(port -> "rediss://" + security.user() + ":"
+                + security.password() + "@127.0.0.1:" + port).toList());
+    }
+
     /** @return the number of nodes, masters and replicas */
     public int size() {
         return nodes.size();
@@ -140,9 +210,16 @@ public final class RedisClusterProcess implements AutoCloseable {
         return masters;
     }
 
-    /** @return a plain (not cluster-aware) connection to node {@code i}, for inspecting or flushing that node */
+    /**
+     * @return a plain (not cluster-aware, not TLS) connection to node {@code i}, logged in as the
+     *         {@link Security} user if there is one, for inspecting or flushing that node
+     */
     public Jedis admin(int i) {
-        return new Jedis("127.0.0.1", nodes.get(i).port());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
+        if (security != null) {
+            config.user(security.user()).password(security.password());
+        }
+        return new Jedis(new HostAndPort("127.0.0.1", nodes.get(i).port()), config.build());
     }
 
     /** @return node {@code i}'s process, to stop or restart it */

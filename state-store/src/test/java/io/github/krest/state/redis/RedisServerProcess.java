@@ -25,7 +25,7 @@ import io.github.krest.testing.FreePorts;
 /**
  * A real {@code redis-server} process on a free loopback port, for one test class: without persistence
  * ({@link #start()}), or with an fsync-always append-only file so its data survives a restart
- * ({@link #startWithAppendOnlyFile()}), or as a Redis Cluster node ({@link #startClusterNode()}).
+ * ({@link #startWithAppendOnlyFile()}), or as a Redis Cluster node ({@link #startClusterNode(List)}).
  *
  * <p>The binary is, in order: {@code $KREST_REDIS_SERVER} (a path, or {@code embedded} to force the fallback);
  * {@code redis-server} on the {@code PATH} (Debian's package: {@code apt-get install redis-server}); else the one
@@ -67,10 +67,14 @@ public final class RedisServerProcess implements AutoCloseable {
      * Starts a server without persistence in cluster mode ({@code --cluster-enabled yes}, its node file in its
      * temporary directory, a node timeout of 2 s) and waits until it answers PING; {@link RedisClusterProcess}
      * joins such nodes into a cluster.
+     *
+     * @param moreOptions further {@code redis-server} arguments (TLS, ACL users)
      */
-    static RedisServerProcess startClusterNode() {
-        return start(List.of("--appendonly", "no", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "2000"));
+    static RedisServerProcess startClusterNode(List<String> moreOptions) {
+        List<String> options = new ArrayList<>(List.of("--appendonly", "no", "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+        options.addAll(moreOptions);
+        return start(options);
     }
 
     private static RedisServerProcess start(List<String> options) {
@@ -162,7 +166,8 @@ public final class RedisServerProcess implements AutoCloseable {
             out.flush();
             String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
-            return "+PONG".equals(line);
+            // with the default user off, an unauthenticated PING is refused: the server is up all the same
+            return "+PONG".equals(line) || line != null && line.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
