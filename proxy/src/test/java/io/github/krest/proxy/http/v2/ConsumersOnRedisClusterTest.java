@@ -18,6 +18,7 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.state.redis.RedisClusterProcess;
+import io.github.krest.testing.FreePorts;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code redis.cluster=true}: two krest replicas share a real three-master Redis Cluster as their state store, and
  * consumer groups whose state lives on different masters are served by whichever replica a request reaches, each
- * record once and in order, with the stored positions committed to Kafka.
+ * record once and in order, with the stored positions committed to Kafka; and a replica whose cluster does not answer
+ * starts all the same and answers 503.
  */
 class ConsumersOnRedisClusterTest {
     private static final String V2 = "application/vnd.kafka.v2+json";
@@ -58,6 +60,17 @@ class ConsumersOnRedisClusterTest {
             }
         }
         redis.close();
+    }
+
+    @Test
+    void krestStartsWhileNoClusterNodeAnswersAndAnswers503() {
+        try (TestKrest down = TestKrest.start(Map.of("consumer.state.store", "redis", "redis.cluster", "true",
+                "redis.url", "redis://127.0.0.1:" + FreePorts.next()))) {
+            assertEquals(503, down.http().get("/observe/health/ready").status());
+            KrestHttp.Response created = down.http().post("/consumers/crc-down", V2, "{\"name\":\"c\"}");
+            assertEquals(503, created.status(), created.body());
+            assertEquals(50303, created.json().get("error_code").asInt(), created.body());
+        }
     }
 
     @Test
