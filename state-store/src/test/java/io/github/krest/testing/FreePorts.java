@@ -31,14 +31,30 @@ public final class FreePorts {
      * @return a port that is free now, for a server on the loopback or wildcard address
      * @throws UncheckedIOException when no free port is found after 200 tries
      */
-    public static synchronized int next() {
-        int below = ephemeralLow();
+    public static int next() {
+        return nextWith(0);
+    }
+
+    /**
+     * For a server that also listens at a fixed offset from its port: a Redis Cluster node's cluster bus is at its
+     * port + 10,000, which a port from {@link #next()} may put in the ephemeral range or on a port in use.
+     *
+     * @param offset how far above the port the second one lies, {@code >= 0} (0: one port, as {@link #next()})
+     * @return a port {@code p} such that {@code p} and {@code p + offset} are both free now and below the ephemeral
+     *         range (where there is room for that)
+     * @throws UncheckedIOException when no such port is found after 200 tries
+     */
+    public static synchronized int nextWith(int offset) {
+        int below = ephemeralLow() - offset;
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = below - LOWEST >= 1_000 ? ThreadLocalRandom.current().nextInt(LOWEST, below) : 0;
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(port), 1);
                 int bound = socket.getLocalPort();
-                if (HANDED_OUT.add(bound)) {
+                if (offset > 0 && !free(bound + offset)) {
+                    continue;
+                }
+                if (HANDED_OUT.add(bound) && (offset == 0 || HANDED_OUT.add(bound + offset))) {
                     return bound;
                 }
             } catch (IOException inUse) {
@@ -46,6 +62,18 @@ public final class FreePorts {
             }
         }
         throw new UncheckedIOException(new IOException("no free port found below " + below));
+    }
+
+    private static boolean free(int port) {
+        if (port > 65_535) {
+            return false;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port), 1);
+            return true;
+        } catch (IOException inUse) {
+            return false;
+        }
     }
 
     private static int ephemeralLow() {

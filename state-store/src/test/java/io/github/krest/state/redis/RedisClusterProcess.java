@@ -94,7 +94,7 @@ public final class RedisClusterProcess implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 List<String> options = new ArrayList<>();
                 if (security != null) {
-                    int tlsPort = FreePorts.next();
+                    int tlsPort = FreePorts.nextWith(RedisServerProcess.CLUSTER_BUS_OFFSET);
                     tlsPorts.add(tlsPort);
                     String pem = security.certificateAndKey().toString();
                     options.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cluster", "yes",

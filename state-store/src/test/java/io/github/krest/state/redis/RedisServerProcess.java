@@ -36,6 +36,9 @@ import io.github.krest.testing.FreePorts;
  */
 public final class RedisServerProcess implements AutoCloseable {
 
+    /** A cluster node's bus listens at its client port (the TLS one with {@code tls-cluster}) plus this. */
+    static final int CLUSTER_BUS_OFFSET = 10_000;
+
     private static Path executable;
 
     private final Path dir;
@@ -65,8 +68,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /**
      * Starts a server without persistence in cluster mode ({@code --cluster-enabled yes}, its node file in its
-     * temporary directory, a node timeout of 2 s) and waits until it answers PING; {@link RedisClusterProcess}
-     * joins such nodes into a cluster.
+     * temporary directory, a node timeout of 2 s) on a port whose cluster bus port is free too, and waits until it
+     * answers PING; {@link RedisClusterProcess} joins such nodes into a cluster.
      *
      * @param moreOptions further {@code redis-server} arguments (TLS, ACL users)
      */
@@ -74,12 +77,16 @@ public final class RedisServerProcess implements AutoCloseable {
         List<String> options = new ArrayList<>(List.of("--appendonly", "no", "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
         options.addAll(moreOptions);
-        return start(options);
+        return start(options, FreePorts.nextWith(CLUSTER_BUS_OFFSET));
     }
 
     private static RedisServerProcess start(List<String> options) {
+        return start(options, FreePorts.next());
+    }
+
+    private static RedisServerProcess start(List<String> options, int port) {
         try {
-            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), FreePorts.next(),
+            RedisServerProcess server = new RedisServerProcess(Files.createTempDirectory("krest-redis"), port,
                     options);
             server.launch();
             return server;
