@@ -8,7 +8,8 @@ import io.helidon.common.mapper.MapperManager;
  * calls {@code MapperManager.global()}, which, with no global manager set, looks up the service registry and builds
  * a new mapper manager each time; on a 2-core machine that was about a tenth of a replica's CPU under load. Pinning
  * one manager with the default mappers (built-in and service-loaded, what the lookup builds) as the global one
- * before anything used it removes the lookup. Remove with Helidon 4.4.1+.
+ * before anything used it removes the lookup. Helidon 4.5.0's {@code GlobalManager.mapperManager()} still asks the
+ * service registry ({@code Services.get}) on every call while no global manager is set, so this stays.
  */
 public final class HelidonMappers {
     private static volatile boolean pinned;
