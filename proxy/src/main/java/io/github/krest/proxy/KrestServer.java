@@ -325,12 +325,13 @@ public final class KrestServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
-     * interrupts them), ends the consumer leases this replica still holds so that other replicas take those
-     * instances over at once, then closes the readers, the state store and the Kafka clients (flushing the
-     * producer).
+     * interrupts them; record streams end after their current poll), ends the consumer leases this replica still
+     * holds so that other replicas take those instances over at once, then closes the readers, the state store and
+     * the Kafka clients (flushing the producer).
      */
     @Override
     public void close() {
+        consumers.beginShutdown();
         server.stop();
         sweeper.interrupt();
         int released = consumers.releaseLeases();

@@ -63,6 +63,7 @@ public final class KrestConfig extends AbstractConfig {
     public static final String CONSUMER_INSTANCE_TIMEOUT_MS = "consumer.instance.timeout.ms";
     public static final String CONSUMER_REQUEST_TIMEOUT_MS = "consumer.request.timeout.ms";
     public static final String CONSUMER_REQUEST_TIMEOUT_MAX_MS = "consumer.request.timeout.max.ms";
+    public static final String CONSUMER_STREAM_MAX_DURATION_MS = "consumer.stream.max.duration.ms";
     public static final String CONSUMER_REQUEST_MAX_BYTES = "consumer.request.max.bytes";
     public static final String FETCH_MIN_BYTES = "fetch.min.bytes";
     public static final String CONSUMER_SESSION_TIMEOUT_MS = "consumer.session.timeout.ms";
@@ -220,6 +221,10 @@ public final class KrestConfig extends AbstractConfig {
             .define(CONSUMER_REQUEST_TIMEOUT_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "krest: largest ?timeout= accepted by GET .../records, in ms; the query may lengthen or "
                             + "shorten the wait up to this (Confluent's may only shorten it).")
+            .define(CONSUMER_STREAM_MAX_DURATION_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW,
+                    "krest: longest life of a record stream (GET .../records with Accept: text/event-stream), in "
+                            + "ms; ?duration= may shorten it. Then the stream ends and the client reconnects, to "
+                            + "whichever replica the load balancer picks, at the stored positions.")
             .define(CONSUMER_REQUEST_MAX_BYTES, Type.LONG, 67_108_864L, Range.atLeast(1), Importance.MEDIUM,
                     "Most key + value bytes returned by one GET .../records; ?max_bytes= may lower it.")
             .define(FETCH_MIN_BYTES, Type.LONG, -1L, Range.between(-1, 10_000_000), Importance.LOW,

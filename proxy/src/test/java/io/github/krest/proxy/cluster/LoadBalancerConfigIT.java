@@ -28,6 +28,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
+import io.github.krest.proxy.testing.EventStream;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.testing.FreePorts;
@@ -153,6 +154,58 @@ class LoadBalancerConfigIT {
         List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll(topic, 3);
         assertEquals(List.of("one", "two", "three"),
                 records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    }
+
+    /**
+     * Record streams pass nginx unbuffered (an event arrives long before its stream ends), and the streams an
+     * EventSource opens one after the other land on different replicas, each going on where the last one ended.
+     */
+    @Test
+    void nginxPassesRecordStreamsAndEachReconnectGoesOnWhereTheLastEnded() throws Exception {
+        String topic = TestKafka.createTopic("lb-events-" + System.nanoTime(), 1);
+        String group = "lb-events-group-" + System.nanoTime();
+        KrestHttp lb = cluster.lb();
+        KrestHttp.Response created = lb.post("/consumers/" + group, "application/vnd.kafka.v2+json",
+                "{\"name\":\"c\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
+        assertEquals(200, created.status(), created.body());
+        String instance = "/consumers/" + group + "/instances/c";
+        assertEquals(204, lb.post(instance + "/subscription", "application/vnd.kafka.v2+json",
+                "{\"topics\":[\"" + topic + "\"]}").status());
+        V2ProduceClient producer = new V2ProduceClient(lb);
+
+        List<String> received = new ArrayList<>();
+        long start = System.nanoTime();
+        producer.produce(topic, 0, 1, 1);
+        EventStream first = EventStream.open(cluster.lbUrl(), instance, "timeout=200&duration=5000");
+        assertEquals(200, first.status());
+        received.addAll(first.values(1));
+        long firstEventMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(firstEventMs < 3_000, "the event came through at once, not with the stream's end: "
+                + firstEventMs + " ms");
+        first.rest();
+        int streams = 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (streamedBy(instance).size() < 2 || streams < 3) {
+            assertTrue(System.nanoTime() < deadline, "streams served by " + streamedBy(instance) + " only");
+            producer.produce(topic, streams, 1, 1);
+            EventStream next = EventStream.open(cluster.lbUrl(), instance, "timeout=200&duration=800");
+            received.addAll(next.values(1));
+            next.rest();
+            streams++;
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            expected.add(topic + "-v-" + i);
+        }
+        assertEquals(expected, received, "each record once, in order, across " + streamedBy(instance));
+    }
+
+    /** @return the replicas nginx sent the record streams of {@code instance} to */
+    private static Set<Integer> streamedBy(String instance) {
+        Set<Integer> replicas = new HashSet<>();
+        cluster.accessLog().stream().filter(e -> e.target().startsWith(instance + "/records"))
+                .forEach(e -> e.upstreams().forEach(u -> cluster.replicaIndex(u).ifPresent(replicas::add)));
+        return replicas;
     }
 
     @Test

@@ -87,6 +87,7 @@ public final class ConsumerService {
     private final TrafficMeter traffic;
     /** Leases this replica holds now (requests in flight), so that {@link #releaseLeases()} can end them. */
     private final Set<HeldLease> held = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
 
     /**
      * @param store the consumer state store
@@ -472,6 +473,19 @@ public final class ConsumerService {
             }
         }
         return removed.size();
+    }
+
+    /**
+     * Marks the replica as stopping, before its web server stops: long-lived record streams (server-sent events)
+     * end after the poll they are in, instead of holding the shutdown for {@code shutdown.graceful.ms}.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /** @return whether {@link #beginShutdown} was called */
+    public boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.github.krest.proxy.http.v2;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,17 +14,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.format.RecordRenderers;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
@@ -31,6 +36,8 @@ import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.proxy.security.Caller;
 import io.github.krest.state.PartitionRef;
 import io.helidon.common.media.type.MediaType;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.sse.SseEvent;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -38,6 +45,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
 
 /**
  * Confluent v2 consumers (shared/reference/confluent-api.md §1.2 rows 11-23), served statelessly by
@@ -51,21 +59,26 @@ import io.helidon.webserver.http.ServerResponse;
  * embedded type as Confluent allows); bodies are parsed into core values here and nothing else.
  */
 final class ConsumersV2Service implements HttpService {
+    private static final System.Logger LOG = System.getLogger(ConsumersV2Service.class.getName());
     private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
+    /** A record stream without events for this long sends a comment, so proxies keep it and a gone client shows. */
+    static final long STREAM_KEEP_ALIVE_MS = 10_000;
 
     private final ConsumerService consumers;
     private final BaseUrls urls;
     private final long maxBodyBytes;
     private final PollBulkhead polls;
     private final RecordRenderers renderers;
+    private final long streamMaxDurationMs;
 
     ConsumersV2Service(ConsumerService consumers, BaseUrls urls, long maxBodyBytes, PollBulkhead polls,
-                       RecordRenderers renderers) {
+                       RecordRenderers renderers, long streamMaxDurationMs) {
         this.consumers = consumers;
         this.urls = urls;
         this.maxBodyBytes = maxBodyBytes;
         this.polls = polls;
         this.renderers = renderers;
+        this.streamMaxDurationMs = streamMaxDurationMs;
     }
 
     @Override
@@ -214,6 +227,10 @@ final class ConsumersV2Service implements HttpService {
     }
 
     private void records(ServerRequest req, ServerResponse res) {
+        if (wantsEventStream(req)) {
+            stream(req, res);
+            return;
+        }
         Optional<EmbeddedFormat> requested = acceptedFormat(req);
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
@@ -239,6 +256,99 @@ final class ConsumersV2Service implements HttpService {
         } finally {
             body.release();
         }
+    }
+
+    /** @return whether {@code Accept} names {@code text/event-stream}, as a browser's EventSource sends */
+    private static boolean wantsEventStream(ServerRequest req) {
+        return req.headers().contains(HeaderNames.ACCEPT) && req.headers().acceptedTypes().stream()
+                .anyMatch(t -> t.mediaType().text().equalsIgnoreCase(MediaTypes.TEXT_EVENT_STREAM.text()));
+    }
+
+    /**
+     * krest, beyond Confluent (kafka-rest#188): {@code GET .../records} with {@code Accept: text/event-stream}
+     * answers a stream of server-sent events instead of one array, polling on the replica's side. Each poll that
+     * finds records becomes one {@code records} event whose data is the JSON array a plain GET answers, in the
+     * instance's format ({@code ?max_bytes=} bounds each event, {@code ?timeout=} each poll's wait, as for a GET); a
+     * {@code keep-alive} comment goes out after {@value #STREAM_KEEP_ALIVE_MS} ms without one.
+     *
+     * <p>The stream ends after {@code consumer.stream.max.duration.ms} or {@code ?duration=} ms (the shorter), when
+     * the replica stops (after the poll in progress), or when the client goes away; an EventSource then reconnects,
+     * through the load balancer to any replica, and goes on from the stored positions. Positions advance as events
+     * are written, as they do when a poll answers (an event the client did not read counts as delivered, as a lost
+     * answer does); commit with {@code POST .../offsets} or auto-commit as usual. Errors of the first poll (unknown
+     * instance 404/40403, a schema format without a registry, ...) are answered as JSON before the stream starts;
+     * later ones end it with an {@code error} event whose data is the usual {@code {"error_code", "message"}}, except
+     * 429 (the replica's polls are all busy), after which the stream polls again.
+     */
+    private void stream(ServerRequest req, ServerResponse res) {
+        String group = group(req);
+        String name = instance(req);
+        KafkaIdentity caller = caller(req);
+        Optional<Long> timeout = queryLong(req, "timeout");
+        Optional<Long> maxBytes = queryLong(req, "max_bytes");
+        long durationMs = queryLong(req, "duration").filter(d -> d > 0)
+                .map(d -> Math.min(d, streamMaxDurationMs)).orElse(streamMaxDurationMs);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
+        Optional<String> next = streamPoll(group, name, caller, timeout, maxBytes);
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass each event on at once
+        SseSink sink = res.sink(SseSink.TYPE);
+        try {
+            long lastWrite = System.nanoTime();
+            while (true) {
+                if (next.isPresent()) {
+                    sink.emit(SseEvent.builder().name("records").data(next.get()).build());
+                    lastWrite = System.nanoTime();
+                } else if (System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(STREAM_KEEP_ALIVE_MS)) {
+                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                    lastWrite = System.nanoTime();
+                }
+                if (System.nanoTime() - end >= 0 || consumers.shuttingDown()
+                        || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                try {
+                    next = streamPoll(group, name, caller, timeout, maxBytes);
+                } catch (RestException e) {
+                    if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) {
+                        next = Optional.empty();
+                        continue;
+                    }
+                    sink.emit(errorEvent(e));
+                    break;
+                } catch (RuntimeException e) {
+                    sink.emit(errorEvent(e));
+                    break;
+                }
+            }
+            sink.close();
+        } catch (UncheckedIOException e) {
+            // the client went away: nothing more can reach it, and its instance's positions are stored
+            LOG.log(System.Logger.Level.DEBUG, "Record stream of " + group + "/" + name + " ended: "
+                    + e.getMessage());
+        }
+    }
+
+    /** One poll of a record stream: the records as the JSON array of a GET's answer, or empty when none came. */
+    private Optional<String> streamPoll(String group, String name, KafkaIdentity caller, Optional<Long> timeout,
+                                        Optional<Long> maxBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
+        ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group, name, caller,
+                Optional.empty(), timeout, maxBytes, format -> renderers.into(answer, format)));
+        if (polled.records().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            answer.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.of(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static SseEvent errorEvent(RuntimeException e) {
+        return SseEvent.builder().name("error")
+                .data(new String(HttpErrors.bytes(HttpErrors.toResponse(e)), StandardCharsets.UTF_8)).build();
     }
 
     private void commit(ServerRequest req, ServerResponse res) {
@@ -403,7 +513,7 @@ final class ConsumersV2Service implements HttpService {
                 // answered below
             }
         }
-        throw new RestException(io.github.krest.proxy.error.ErrorCode.INVALID_CONSUMER_CONFIG,
+        throw new RestException(ErrorCode.INVALID_CONSUMER_CONFIG,
                 "Invalid consumer configuration: " + field + " must be an integer.");
     }
 

@@ -35,6 +35,7 @@ public final class V2Api {
                 new TopicsV2Service(kafka),
                 new ProduceV2Service(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
                         schemas),
-                new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(schemas)));
+                new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(schemas),
+                        config.getLong(KrestConfig.CONSUMER_STREAM_MAX_DURATION_MS)));
     }
 }
