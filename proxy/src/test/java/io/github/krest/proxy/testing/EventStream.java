@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * events and comments as they arrive, parsed as an EventSource parses them ({@code event:}, {@code data:} lines, a
  * blank line ending each event).
  */
-public final class EventStream {
+public final class EventStream implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final HttpResponse<Stream<String>> response;
@@ -124,6 +124,12 @@ public final class EventStream {
             }
         }
         return values;
+    }
+
+    /** Goes away, as a closed browser tab does: the body is cancelled and the connection closed. */
+    @Override
+    public void close() {
+        response.body().close();
     }
 
     /** @return the events and comments left until the stream ends */

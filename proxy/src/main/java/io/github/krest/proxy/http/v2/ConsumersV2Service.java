@@ -61,8 +61,12 @@ import io.helidon.webserver.sse.SseSink;
 final class ConsumersV2Service implements HttpService {
     private static final System.Logger LOG = System.getLogger(ConsumersV2Service.class.getName());
     private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
-    /** A record stream without events for this long sends a comment, so proxies keep it and a gone client shows. */
-    static final long STREAM_KEEP_ALIVE_MS = 10_000;
+    /**
+     * A record stream without an event for this long sends a comment before its next poll: proxies keep the
+     * connection, and a client that went away shows within about two of these (the first write after a peer's close
+     * is still accepted by the kernel), before the stream's polls take records nobody reads.
+     */
+    static final long STREAM_KEEP_ALIVE_MS = 1_000;
 
     private final ConsumerService consumers;
     private final BaseUrls urls;
@@ -269,7 +273,8 @@ final class ConsumersV2Service implements HttpService {
      * answers a stream of server-sent events instead of one array, polling on the replica's side. Each poll that
      * finds records becomes one {@code records} event whose data is the JSON array a plain GET answers, in the
      * instance's format ({@code ?max_bytes=} bounds each event, {@code ?timeout=} each poll's wait, as for a GET); a
-     * {@code keep-alive} comment goes out after {@value #STREAM_KEEP_ALIVE_MS} ms without one.
+     * {@code keep-alive} comment goes out before a poll when {@value #STREAM_KEEP_ALIVE_MS} ms passed without a
+     * write.
      *
      * <p>The stream ends after {@code consumer.stream.max.duration.ms} or {@code ?duration=} ms (the shorter), when
      * the replica stops (after the poll in progress), or when the client goes away; an EventSource then reconnects,
@@ -292,39 +297,55 @@ final class ConsumersV2Service implements HttpService {
         Optional<String> next = streamPoll(group, name, caller, timeout, maxBytes);
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass each event on at once
         SseSink sink = res.sink(SseSink.TYPE);
-        try {
-            long lastWrite = System.nanoTime();
-            while (true) {
-                if (next.isPresent()) {
-                    sink.emit(SseEvent.builder().name("records").data(next.get()).build());
-                    lastWrite = System.nanoTime();
-                } else if (System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(STREAM_KEEP_ALIVE_MS)) {
-                    sink.emit(SseEvent.builder().comment("keep-alive").build());
-                    lastWrite = System.nanoTime();
+        String stream = group + "/" + name;
+        long lastWrite = System.nanoTime();
+        while (true) {
+            if (next.isPresent()) {
+                if (!emit(sink, SseEvent.builder().name("records").data(next.get()).build(), stream)) {
+                    return;
                 }
-                if (System.nanoTime() - end >= 0 || consumers.shuttingDown()
-                        || Thread.currentThread().isInterrupted()) {
-                    break;
+                lastWrite = System.nanoTime();
+            } else if (System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(STREAM_KEEP_ALIVE_MS)) {
+                if (!emit(sink, SseEvent.builder().comment("keep-alive").build(), stream)) {
+                    return;
                 }
-                try {
-                    next = streamPoll(group, name, caller, timeout, maxBytes);
-                } catch (RestException e) {
-                    if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) {
-                        next = Optional.empty();
-                        continue;
-                    }
-                    sink.emit(errorEvent(e));
-                    break;
-                } catch (RuntimeException e) {
-                    sink.emit(errorEvent(e));
-                    break;
-                }
+                lastWrite = System.nanoTime();
             }
+            if (System.nanoTime() - end >= 0 || consumers.shuttingDown() || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            try {
+                next = streamPoll(group, name, caller, timeout, maxBytes);
+            } catch (RestException e) {
+                if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) {
+                    next = Optional.empty();
+                    continue;
+                }
+                emit(sink, errorEvent(e), stream);
+                break;
+            } catch (RuntimeException e) {
+                emit(sink, errorEvent(e), stream);
+                break;
+            }
+        }
+        try {
             sink.close();
-        } catch (UncheckedIOException e) {
-            // the client went away: nothing more can reach it, and its instance's positions are stored
-            LOG.log(System.Logger.Level.DEBUG, "Record stream of " + group + "/" + name + " ended: "
-                    + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Record stream " + stream + " did not close cleanly: " + e);
+        }
+    }
+
+    /**
+     * @return whether the event was written; false when the client went away (a write failed), and then nothing
+     *         more can reach it: the positions of what was sent are stored
+     */
+    private static boolean emit(SseSink sink, SseEvent event, String stream) {
+        try {
+            sink.emit(event);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Record stream " + stream + " ended, its client gone: " + e);
+            return false;
         }
     }
 

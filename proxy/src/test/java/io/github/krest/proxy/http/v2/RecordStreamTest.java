@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code GET .../records} with {@code Accept: text/event-stream}: the instance's records as server-sent events, read
  * the way an EventSource reads them. Each record arrives once and in order, also records produced while the stream
  * is open; the stream ends after its duration and a new one, on another replica sharing the Redis state store,
- * goes on where it ended; errors before the stream are JSON, during it an {@code error} event; a stopping replica
- * ends its streams at once.
+ * goes on where it ended; a client that goes away ends its stream within seconds; errors before the stream are
+ * JSON, during it an {@code error} event; a stopping replica ends its streams at once.
  */
 class RecordStreamTest {
     private static final String V2 = "application/vnd.kafka.v2+json";
@@ -130,6 +130,21 @@ class RecordStreamTest {
         EventStream second = open(b, path, "timeout=200&duration=1500");
         assertEquals(values(4, 8), second.values(4), "replica b goes on from the positions a stored");
         assertTrue(second.rest().stream().allMatch(EventStream.Event::comment));
+    }
+
+    @Test
+    void aClientThatWentAwayEndsItsStreamBeforeTheStreamTakesRecordsNobodyReads() throws Exception {
+        String topic = TestKafka.createTopic("stream-gone", 1);
+        produce(topic, 0, 1);
+        String path = subscribed(a, "stream-gone-group", topic);
+        EventStream stream = open(a, path, "timeout=200&duration=60000");
+        assertEquals(values(0, 1), stream.values(1));
+        stream.close();
+        // the stream's keep-alive comments (one a second while idle) fail once the connection is gone
+        Thread.sleep(4_000);
+        produce(topic, 1, 3);
+        EventStream next = open(b, path, "timeout=200&duration=1500");
+        assertEquals(values(1, 3), next.values(2), "the abandoned stream took none of them");
     }
 
     @Test
