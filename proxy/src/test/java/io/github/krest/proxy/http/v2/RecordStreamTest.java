@@ -91,15 +91,25 @@ class RecordStreamTest {
         }
     }
 
+    /** A topic named {@code name} with records r0..r{records-1}, and an instance of group {@code name-group} on it. */
+    private record Subscribed(String topic, String path) {
+    }
+
+    private static Subscribed subscribedWithRecords(TestKrest krest, String name, int records) throws Exception {
+        String topic = TestKafka.createTopic(name, 1);
+        produce(topic, 0, records);
+        return new Subscribed(topic, subscribed(krest, name + "-group", topic));
+    }
+
     private static List<String> values(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> "r" + i).toList();
     }
 
     @Test
     void eachRecordArrivesOnceInOrderAlsoThoseProducedWhileTheStreamIsOpen() throws Exception {
-        String topic = TestKafka.createTopic("stream-live", 1);
-        produce(topic, 0, 10);
-        String path = subscribed(a, "stream-live-group", topic);
+        Subscribed subscribed = subscribedWithRecords(a, "stream-live", 10);
+        String topic = subscribed.topic();
+        String path = subscribed.path();
         long start = System.nanoTime();
         EventStream stream = open(a, path, "timeout=200&duration=4000");
         assertEquals(values(0, 10), stream.values(10));
@@ -119,9 +129,9 @@ class RecordStreamTest {
 
     @Test
     void aStreamOnAnotherReplicaGoesOnWhereTheLastOneEnded() throws Exception {
-        String topic = TestKafka.createTopic("stream-resume", 1);
-        produce(topic, 0, 4);
-        String path = subscribed(a, "stream-resume-group", topic);
+        Subscribed subscribed = subscribedWithRecords(a, "stream-resume", 4);
+        String topic = subscribed.topic();
+        String path = subscribed.path();
         EventStream first = open(a, path, "timeout=200&duration=1500");
         assertEquals(values(0, 4), first.values(4));
         first.rest();
@@ -134,9 +144,9 @@ class RecordStreamTest {
 
     @Test
     void aClientThatWentAwayEndsItsStreamBeforeTheStreamTakesRecordsNobodyReads() throws Exception {
-        String topic = TestKafka.createTopic("stream-gone", 1);
-        produce(topic, 0, 1);
-        String path = subscribed(a, "stream-gone-group", topic);
+        Subscribed subscribed = subscribedWithRecords(a, "stream-gone", 1);
+        String topic = subscribed.topic();
+        String path = subscribed.path();
         EventStream stream = open(a, path, "timeout=200&duration=60000");
         assertEquals(values(0, 1), stream.values(1));
         stream.close();
@@ -160,9 +170,7 @@ class RecordStreamTest {
 
     @Test
     void anInstanceDeletedWhileStreamingEndsTheStreamWithAnErrorEvent() throws Exception {
-        String topic = TestKafka.createTopic("stream-deleted", 1);
-        produce(topic, 0, 1);
-        String path = subscribed(a, "stream-deleted-group", topic);
+        String path = subscribedWithRecords(a, "stream-deleted", 1).path();
         long start = System.nanoTime();
         EventStream stream = open(a, path, "timeout=200&duration=30000");
         assertEquals(values(0, 1), stream.values(1));
@@ -177,11 +185,11 @@ class RecordStreamTest {
 
     @Test
     void aStoppingReplicaEndsItsStreamsAtOnce() throws Exception {
-        String topic = TestKafka.createTopic("stream-stopping", 1);
-        produce(topic, 0, 1);
         TestKrest stopping = TestKrest.start(Map.of("consumer.state.store", "redis", "redis.url", redis.url(),
                 "shutdown.graceful.ms", "20000"));
-        String path = subscribed(stopping, "stream-stopping-group", topic);
+        Subscribed subscribed = subscribedWithRecords(stopping, "stream-stopping", 1);
+        String topic = subscribed.topic();
+        String path = subscribed.path();
         EventStream stream = open(stopping, path, "timeout=200&duration=60000");
         assertEquals(values(0, 1), stream.values(1));
         long start = System.nanoTime();
