@@ -126,6 +126,13 @@ public final class EventStream implements AutoCloseable {
         return values;
     }
 
+    /** @return the rest of the body as text, for an answer that is not a stream (an error's JSON) */
+    public String body() {
+        StringBuilder body = new StringBuilder();
+        lines.forEachRemaining(line -> body.append(line).append('\n'));
+        return body.toString();
+    }
+
     /** Goes away, as a closed browser tab does: the body is cancelled and the connection closed. */
     @Override
     public void close() {

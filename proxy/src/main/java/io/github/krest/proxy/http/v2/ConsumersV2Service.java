@@ -291,8 +291,11 @@ final class ConsumersV2Service implements HttpService {
         KafkaIdentity caller = caller(req);
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
-        long durationMs = queryLong(req, "duration").filter(d -> d > 0)
-                .map(d -> Math.min(d, streamMaxDurationMs)).orElse(streamMaxDurationMs);
+        Optional<Long> duration = queryLong(req, "duration");
+        if (duration.isPresent() && duration.get() <= 0) {
+            throw RestException.badRequest("Query parameter duration must be a positive number of ms.");
+        }
+        long durationMs = Math.min(duration.orElse(streamMaxDurationMs), streamMaxDurationMs);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
         Optional<String> next = streamPoll(group, name, caller, timeout, maxBytes);
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass each event on at once

@@ -158,7 +158,7 @@ class RecordStreamTest {
     }
 
     @Test
-    void anUnknownInstanceIsAJson404BeforeAnyStream() throws Exception {
+    void errorsBeforeTheStreamAreJson() throws Exception {
         HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(a.http().base()
                         + "/consumers/stream-nobody/instances/none/records")).header("Accept", "text/event-stream")
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -166,6 +166,14 @@ class RecordStreamTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/"),
                 response.headers().map().toString());
         assertEquals(40403, KrestHttp.json(response.body()).get("error_code").asInt());
+
+        String path = subscribedWithRecords(a, "stream-bad-duration", 0).path();
+        for (String query : new String[] {"duration=0", "duration=-5", "duration=soon"}) {
+            EventStream refused = EventStream.open(a.http().base(), path, query);
+            assertEquals(400, refused.status(), query);
+            assertTrue(refused.contentType().startsWith("application/"), query + ": " + refused.contentType());
+            assertEquals(400, KrestHttp.json(refused.body()).get("error_code").asInt(), query);
+        }
     }
 
     @Test
