@@ -26,6 +26,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -211,9 +212,10 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     }
 
     /**
-     * Checks that Redis answers, for a readiness probe.
+     * Checks that Redis answers, for a readiness probe. On a cluster the client sends {@code PING} to every master
+     * it knows, so one master this replica cannot reach is enough to fail it.
      *
-     * @throws StateStoreUnavailableException if it does not
+     * @throws StateStoreUnavailableException if Redis, or any master of the cluster, does not answer
      */
     @Override
     public void ping() {
@@ -493,6 +495,10 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             discardIdleConnections();
             throw new StateStoreUnavailableException((config.cluster() ? "Redis Cluster at " : "Redis at ")
                     + config.describeNodes() + " is unreachable: " + e.getMessage(), e);
+        } catch (JedisBroadcastException e) {
+            // a command sent to every master (PING on a cluster) that some master did not answer
+            throw new StateStoreUnavailableException("Redis Cluster at " + config.describeNodes()
+                    + ": not every master answered: " + e.getMessage(), e);
         } catch (JedisDataException e) {
             String message = String.valueOf(e.getMessage());
             if (TRANSIENT_ERRORS.stream().anyMatch(message::startsWith)) {

@@ -132,6 +132,10 @@ class RedisClusterBehaviourTest {
                 // required by default): retriable, not a configuration error.
                 awaitClusterState(0, "fail");
                 assertThrows(StateStoreUnavailableException.class, () -> store.instance(onOther, "before", now));
+                // and the readiness check says so: its PING goes to every master, and one does not answer
+                StateStoreUnavailableException notReady = assertThrows(StateStoreUnavailableException.class,
+                        store::ping);
+                assertTrue(notReady.getMessage().contains("not every master answered"), notReady.getMessage());
             } finally {
                 cluster.node(1).restart();
             }
@@ -153,6 +157,7 @@ class RedisClusterBehaviourTest {
             assertTrue(store.instance(onStopped, "after", now).isPresent());
             assertFalse(store.instance(onStopped, "before", now).isPresent());
             assertTrue(store.instance(onOther, "before", now).isPresent());
+            store.ping();
         }
     }
 
