@@ -96,8 +96,21 @@ public final class TestKafka {
      * @return {@code name}
      */
     public static String createTopic(String name, int partitions) {
+        return createTopic(name, partitions, Map.of());
+    }
+
+    /**
+     * Creates a topic with topic configs and waits until it is ready.
+     *
+     * @param name topic name
+     * @param partitions partition count
+     * @param configs topic configs, e.g. {@code retention.ms=-1} for records stamped long ago
+     * @return {@code name}
+     */
+    public static String createTopic(String name, int partitions, Map<String, String> configs) {
         try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+                    .get(30, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline) {
                 try {

@@ -52,8 +52,10 @@ class V3ProduceBatchTest {
         }
     }
 
+    /** A new topic; retention.ms=-1 since records stamped in 2021 would go at the broker's next retention check. */
     private static String topic(int partitions) {
-        return TestKafka.createTopic("v3-batch-" + TOPICS.incrementAndGet() + "-" + System.nanoTime(), partitions);
+        return TestKafka.createTopic("v3-batch-" + TOPICS.incrementAndGet() + "-" + System.nanoTime(), partitions,
+                Map.of("retention.ms", "-1"));
     }
 
     private static String path(String topic) {
