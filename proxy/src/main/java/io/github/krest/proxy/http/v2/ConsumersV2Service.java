@@ -2,7 +2,7 @@ package io.github.krest.proxy.http.v2;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -243,23 +243,40 @@ final class ConsumersV2Service implements HttpService {
         // reused chunks), not thousands of records that outlive young collections
         Responses.Body body = new Responses.Body(Responses.Body.UNKNOWN_SIZE);
         try {
-            RecordRenderers.Answer answer = new RecordRenderers.Answer(body);
-            ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group(req), instance(req),
-                    caller(req), requested, timeout, maxBytes, format -> renderers.into(answer, format)));
+            ConsumerService.Polled<Integer> polled = pollInto(body, group(req), instance(req), caller(req),
+                    requested, timeout, maxBytes);
             if (polled.records().isEmpty()) {
                 // none arrived, or they were read under a lease that lapsed: not this request's to give
                 Responses.json(res, Status.OK_200, polled.format().mediaType(), List.of());
                 return;
             }
+            body.send(res, Status.OK_200, polled.format().mediaType());
+        } finally {
+            body.release();
+        }
+    }
+
+    /**
+     * One poll (through the {@code consumer.max.concurrent.polls} bulkhead) whose records are rendered into
+     * {@code out} as the JSON array of a GET's answer, as they are read.
+     *
+     * @return the poll; {@code out} holds the whole array when it has records, nothing usable when it has none
+     * @throws RestException as {@link ConsumerService#poll} and 429 when the bulkhead stays full
+     */
+    private ConsumerService.Polled<Integer> pollInto(OutputStream out, String group, String name,
+                                                     KafkaIdentity caller, Optional<EmbeddedFormat> requested,
+                                                     Optional<Long> timeout, Optional<Long> maxBytes) {
+        RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
+        ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group, name, caller, requested,
+                timeout, maxBytes, format -> renderers.into(answer, format)));
+        if (!polled.records().isEmpty()) {
             try {
                 answer.finish();
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot serialise response", e);
             }
-            body.send(res, Status.OK_200, polled.format().mediaType());
-        } finally {
-            body.release();
         }
+        return polled;
     }
 
     /** @return whether {@code Accept} names {@code text/event-stream}, as a browser's EventSource sends */
@@ -356,18 +373,8 @@ final class ConsumersV2Service implements HttpService {
     private Optional<String> streamPoll(String group, String name, KafkaIdentity caller, Optional<Long> timeout,
                                         Optional<Long> maxBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
-        ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group, name, caller,
-                Optional.empty(), timeout, maxBytes, format -> renderers.into(answer, format)));
-        if (polled.records().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            answer.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Optional.of(out.toString(StandardCharsets.UTF_8));
+        return pollInto(out, group, name, caller, Optional.empty(), timeout, maxBytes).records().isEmpty()
+                ? Optional.empty() : Optional.of(out.toString(StandardCharsets.UTF_8));
     }
 
     private static SseEvent errorEvent(RuntimeException e) {
