@@ -180,8 +180,8 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
                 for (Throwable seed : e.getSuppressed()) {
                     reasons.append("; ").append(seed.getMessage());
                 }
-                connectFailure = new StateStoreUnavailableException((config.cluster() ? "Redis Cluster at "
-                        : "Redis at ") + config.describeNodes() + " could not be reached or refused krest: " + reasons, e);
+                connectFailure = new StateStoreUnavailableException(where()
+                        + " could not be reached or refused krest: " + reasons, e);
                 throw connectFailure;
             }
         }
@@ -493,12 +493,10 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             return operation.get();
         } catch (JedisConnectionException e) {
             discardIdleConnections();
-            throw new StateStoreUnavailableException((config.cluster() ? "Redis Cluster at " : "Redis at ")
-                    + config.describeNodes() + " is unreachable: " + e.getMessage(), e);
+            throw new StateStoreUnavailableException(where() + " is unreachable: " + e.getMessage(), e);
         } catch (JedisBroadcastException e) {
             // a command sent to every master (PING on a cluster) that some master did not answer
-            throw new StateStoreUnavailableException("Redis Cluster at " + config.describeNodes()
-                    + ": not every master answered: " + e.getMessage(), e);
+            throw new StateStoreUnavailableException(where() + ": not every master answered: " + e.getMessage(), e);
         } catch (JedisDataException e) {
             String message = String.valueOf(e.getMessage());
             if (TRANSIENT_ERRORS.stream().anyMatch(message::startsWith)) {
@@ -513,6 +511,11 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** @return {@code Redis at host:port} or {@code Redis Cluster at seed,seed}, for failure messages */
+    private String where() {
+        return (config.cluster() ? "Redis Cluster at " : "Redis at ") + config.describeNodes();
     }
 
     /** After a connection failure the idle connections are likely dead too (Redis restarted): do not reuse them. */
