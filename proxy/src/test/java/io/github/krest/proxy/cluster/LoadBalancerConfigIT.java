@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
@@ -202,10 +203,9 @@ class LoadBalancerConfigIT {
 
     /** @return the replicas nginx sent the record streams of {@code instance} to */
     private static Set<Integer> streamedBy(String instance) {
-        Set<Integer> replicas = new HashSet<>();
-        cluster.accessLog().stream().filter(e -> e.target().startsWith(instance + "/records"))
-                .forEach(e -> e.upstreams().forEach(u -> cluster.replicaIndex(u).ifPresent(replicas::add)));
-        return replicas;
+        return cluster.accessLog().stream().filter(e -> e.target().startsWith(instance + "/records"))
+                .flatMap(e -> e.servedBy().flatMap(cluster::replicaIndex).stream())
+                .collect(Collectors.toSet());
     }
 
     @Test
