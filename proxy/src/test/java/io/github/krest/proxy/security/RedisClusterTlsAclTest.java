@@ -111,17 +111,9 @@ class RedisClusterTlsAclTest {
         for (Map<String, String> props : List.of(store(wrongPassword, true), store(redis.tlsUrl(), false))) {
             try (ConsumerStateStore store = StateStores.create(new KrestConfig(props))) {
                 StateStoreException e = assertThrows(StateStoreException.class, store::ping, props.toString());
-                String text = messages(e);
+                String text = RedisTlsAclTest.messages(e);
                 assertFalse(text.contains("not-the-pw-123") || text.contains(PASSWORD), text);
             }
         }
-    }
-
-    private static String messages(Throwable t) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            text.append(c).append('\n');
-        }
-        return text.toString();
     }
 }

@@ -129,7 +129,8 @@ class RedisTlsAclTest {
         assertFalse(messages(e).contains(PASSWORD), messages(e));
     }
 
-    private static String messages(Throwable t) {
+    /** @return every message of {@code t} and its causes, one per line, to check none shows a password */
+    static String messages(Throwable t) {
         StringBuilder text = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
             text.append(c).append('\n');
