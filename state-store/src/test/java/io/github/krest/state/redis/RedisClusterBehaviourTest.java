@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -144,16 +145,10 @@ class RedisClusterBehaviourTest {
             }
             // Its data is gone (no persistence); the same store, without a restart, works again once it is back
             // (a call may first meet a connection to the stopped process, which fails and empties its pool).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try {
-                    store.createInstance(instance(onStopped, "after"), TTL);
-                    break;
-                } catch (StateStoreUnavailableException e) {
-                    assertTrue(System.nanoTime() < deadline, "the store did not recover: " + e.getMessage());
-                    Thread.sleep(100);
-                }
-            }
+            eventually("the store did not recover", () -> {
+                store.createInstance(instance(onStopped, "after"), TTL);
+                return true;
+            });
             assertTrue(store.instance(onStopped, "after", now).isPresent());
             assertFalse(store.instance(onStopped, "before", now).isPresent());
             assertTrue(store.instance(onOther, "before", now).isPresent());
@@ -182,16 +177,8 @@ class RedisClusterBehaviourTest {
                     awaitClusterState(replicated, n, "ok");
                 }
                 // The same store, without a restart: its calls for the group now reach the promoted replica.
-                Map<PartitionRef, Long> positions = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (positions == null) {
-                    try {
-                        positions = store.positions(group, "a", now);
-                    } catch (StateStoreUnavailableException e) {
-                        assertTrue(System.nanoTime() < deadline, "the store did not follow: " + e.getMessage());
-                        Thread.sleep(100);
-                    }
-                }
+                Map<PartitionRef, Long> positions = eventually("the store did not follow",
+                        () -> store.positions(group, "a", now));
                 assertEquals(Map.of(P0, 42L), positions);
                 assertEquals(List.of(P0), store.assignment(group).partitionsOf("a"));
                 assertEquals(Set.of("a"), store.membership(group).members().keySet());
@@ -220,18 +207,29 @@ class RedisClusterBehaviourTest {
                 for (int n = 0; n < later.size(); n++) {
                     awaitClusterState(later, n, "ok");
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (true) {
-                    try {
-                        store.createInstance(instance("g0", "a"), TTL);
-                        break;
-                    } catch (StateStoreUnavailableException e) {
-                        assertTrue(System.nanoTime() < deadline, "the store never connected: " + e.getMessage());
-                        Thread.sleep(100);
-                    }
-                }
+                eventually("the store never connected", () -> {
+                    store.createInstance(instance("g0", "a"), TTL);
+                    return true;
+                });
                 assertTrue(store.instance("g0", "a", now).isPresent());
                 store.ping();
+            }
+        }
+    }
+
+    /**
+     * Repeats {@code call} every 100 ms while it fails as unavailable, for at most 20 s.
+     *
+     * @return its first result
+     */
+    private static <T> T eventually(String failure, Supplier<T> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return call.get();
+            } catch (StateStoreUnavailableException e) {
+                assertTrue(System.nanoTime() < deadline, failure + ": " + e.getMessage());
+                Thread.sleep(100);
             }
         }
     }
