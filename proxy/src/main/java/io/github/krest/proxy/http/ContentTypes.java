@@ -1,5 +1,7 @@
 package io.github.krest.proxy.http;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,20 +63,26 @@ public final class ContentTypes {
     }
 
     /**
-     * Checks the request charset: Confluent accepts UTF-8 and ISO-8859-1 (and none given).
+     * Checks the request charset: Confluent accepts UTF-8 and ISO-8859-1 (and none given), on v2 and v3 alike.
      *
      * @param req the request
+     * @return the body's charset: ISO-8859-1 when named, else UTF-8
      * @throws RestException 400 for any other charset
      */
-    public static void requireSupportedCharset(ServerRequest req) {
+    public static Charset requireSupportedCharset(ServerRequest req) {
         Optional<String> charset = req.headers().contentType().flatMap(HttpMediaType::charset);
-        if (charset.isPresent()) {
-            String c = charset.get().toUpperCase(Locale.ROOT);
-            if (!c.equals("UTF-8") && !c.equals("UTF8") && !c.equals("ISO-8859-1")) {
-                throw RestException.badRequest("Unsupported charset " + charset.get()
-                        + ": only UTF-8 and ISO-8859-1 are accepted.");
-            }
+        if (charset.isEmpty()) {
+            return StandardCharsets.UTF_8;
         }
+        String c = charset.get().toUpperCase(Locale.ROOT);
+        if (c.equals("ISO-8859-1")) {
+            return StandardCharsets.ISO_8859_1;
+        }
+        if (!c.equals("UTF-8") && !c.equals("UTF8")) {
+            throw RestException.badRequest("Unsupported charset " + charset.get()
+                    + ": only UTF-8 and ISO-8859-1 are accepted.");
+        }
+        return StandardCharsets.UTF_8;
     }
 
     /** @return 415/415 as Jersey words it */

@@ -3,6 +3,8 @@ package io.github.krest.proxy.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.github.krest.proxy.error.ErrorCode;
@@ -15,6 +17,9 @@ import io.helidon.webserver.http.ServerRequest;
  * (a declared {@code Content-Length} is checked first; a chunked body is counted while read).
  *
  * <p>The listener itself has no payload limit because v3 streaming produce bodies are unbounded in total.
+ *
+ * <p>Every body read here is JSON: its {@code Content-Type} charset must be UTF-8 or ISO-8859-1 (Confluent's two),
+ * and an ISO-8859-1 body is handed on as UTF-8, so that parsers see one encoding.
  */
 public final class RequestBodies {
     /** Bodies that declare at most this many bytes are read into one array allocated up front. */
@@ -28,10 +33,28 @@ public final class RequestBodies {
      *
      * @param req the request
      * @param maxBytes the limit in bytes ({@code request.body.max.bytes})
-     * @return the body, empty array when there is none
-     * @throws RestException 413/413 when the body is larger than {@code maxBytes}
+     * @return the body in UTF-8, empty array when there is none
+     * @throws RestException 413/413 when the body is larger than {@code maxBytes}; 400 for a charset other than
+     *         UTF-8 and ISO-8859-1
      */
     public static byte[] read(ServerRequest req, long maxBytes) {
+        Charset charset = ContentTypes.requireSupportedCharset(req);
+        byte[] body = readBytes(req, maxBytes);
+        return charset.equals(StandardCharsets.UTF_8) ? body
+                : new String(body, charset).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(ServerRequest req, long maxBytes) {
+        try {
+            return readEntity(req, maxBytes);
+        } catch (IllegalArgumentException e) {
+            // Helidon 4.5.0 parses a chunk size while the handler reads, and a size that is not hex escapes as a
+            // NumberFormatException from the body stream
+            throw RestException.badRequest("Malformed chunked request body.");
+        }
+    }
+
+    private static byte[] readEntity(ServerRequest req, long maxBytes) {
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > maxBytes) {
             throw tooLarge(maxBytes);

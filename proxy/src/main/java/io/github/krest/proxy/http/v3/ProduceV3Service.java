@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +25,6 @@ import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
@@ -205,10 +203,7 @@ final class ProduceV3Service implements HttpService {
         if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
             throw ContentTypes.unsupportedMediaType();
         }
-        ContentTypes.requireSupportedCharset(req);
-        return req.headers().contentType().flatMap(HttpMediaType::charset)
-                .filter(c -> c.equalsIgnoreCase("ISO-8859-1"))
-                .map(c -> StandardCharsets.ISO_8859_1).orElse(StandardCharsets.UTF_8);
+        return ContentTypes.requireSupportedCharset(req);
     }
 
     private static RestException batchError(String message) {

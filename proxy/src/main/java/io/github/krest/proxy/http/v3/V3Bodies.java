@@ -29,7 +29,6 @@ final class V3Bodies {
         if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
             throw ContentTypes.unsupportedMediaType();
         }
-        ContentTypes.requireSupportedCharset(req);
         byte[] body = RequestBodies.read(req, maxBodyBytes);
         if (body.length == 0) {
             return Optional.empty();
