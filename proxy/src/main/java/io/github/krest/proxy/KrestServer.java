@@ -108,6 +108,10 @@ public final class KrestServer implements AutoCloseable {
             ConsumerStateStore rawStore = StateStores.create(config);
             store = metrics.<ConsumerStateStore>map(m -> new MeteredStateStore(rawStore, m)).orElse(rawStore);
             KafkaSessions sessions = new KafkaSessions(clients, store, config, traffic);
+            if (sessions.propagating()) {
+                // every request's credential is verified with Kafka before it acts, whatever route it is for
+                authentication = authentication.map(filter -> filter.verifyingWith(sessions::verify));
+            }
             readers = new ConsumerReaders(config, replicaId);
             ConsumerReaders cached = readers;
             metrics.ifPresent(m -> {

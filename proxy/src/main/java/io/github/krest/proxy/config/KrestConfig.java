@@ -98,6 +98,7 @@ public final class KrestConfig extends AbstractConfig {
     public static final String AUTHENTICATION_REALM = "authentication.realm";
     public static final String AUTHENTICATION_SKIP_PATHS = "authentication.skip.paths";
     public static final String AUTHENTICATION_BASIC_PASSWORD_FILE = "authentication.basic.password.file";
+    public static final String AUTHENTICATION_VERIFIED_CACHE_MS = "authentication.verified.cache.ms";
     public static final String BEARER_JWKS_ENDPOINT_URL = "authentication.bearer.jwks.endpoint.url";
     public static final String BEARER_JWKS_REFRESH_MS = "authentication.bearer.jwks.endpoint.refresh.ms";
     public static final String BEARER_PUBLIC_KEY_LOCATION = "authentication.bearer.public.key.location";
@@ -371,6 +372,11 @@ public final class KrestConfig extends AbstractConfig {
                             + "checks passwords against; re-read when it changes. Empty: BASIC checks nothing "
                             + "itself and passes the credentials on, for Kafka to verify under principal "
                             + "propagation. (Confluent uses a JAAS login module instead.)")
+            .define(AUTHENTICATION_VERIFIED_CACHE_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "krest: how long a verified credential is remembered, in ms: a password checked against "
+                            + AUTHENTICATION_BASIC_PASSWORD_FILE + " (bcrypt), or a credential Kafka accepted under "
+                            + "principal propagation (every request is verified before it acts; a credential "
+                            + "Kafka refused is remembered for at most 5 s). 0: verify every request.")
             .define(BEARER_JWKS_ENDPOINT_URL, Type.STRING, "", Importance.HIGH,
                     "krest: JWKS URL with the keys that sign bearer tokens (cached, refreshed as keys rotate); "
                             + "or set " + BEARER_PUBLIC_KEY_LOCATION + " or " + BEARER_SECRET + ".")

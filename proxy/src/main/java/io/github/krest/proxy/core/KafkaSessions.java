@@ -7,12 +7,16 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorTable;
+import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.proxy.kafka.PrincipalPropagation;
 import io.github.krest.state.ConsumerStateStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * Which {@link KafkaSession} serves a request ({@code kafka.principal.propagation}).
@@ -24,10 +28,21 @@ import org.apache.kafka.clients.producer.Producer;
  * clients. Entries
  * unused for {@code kafka.principal.cache.idle.ms} are evicted; evicted clients are closed on a virtual thread, off
  * the request thread. A session whose clients failed to authenticate is dropped at once ({@link #invalidate}).
+ *
+ * <p>With propagation on, {@link #verify} has Kafka check a caller's credential before any request of that caller
+ * acts (the authentication filter calls it for every request): a credential Kafka accepted is remembered for
+ * {@code authentication.verified.cache.ms}, one it refused for at most {@value #REFUSED_TTL_MS} ms, both by
+ * {@link KafkaIdentity#cacheKey()}.
  */
 public final class KafkaSessions implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KafkaSessions.class.getName());
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a credential Kafka refused is answered 401 without asking Kafka again, in ms: a client retrying with
+     * a wrong password costs no new clients and handshakes, and a user Kafka learns of shortly after is not shut
+     * out for long.
+     */
+    static final long REFUSED_TTL_MS = 5_000;
 
     private final KafkaClients clients;
     private final ConsumerStateStore state;
@@ -36,6 +51,8 @@ public final class KafkaSessions implements AutoCloseable {
     private final TrafficMeter traffic;
     private final KafkaSession service;
     private final Cache<String, KafkaSession> callers;
+    private final Cache<String, Boolean> verified;
+    private final Cache<String, String> refused;
 
     /**
      * @param clients the replica's client factory and the service principal's shared clients
@@ -61,6 +78,11 @@ public final class KafkaSessions implements AutoCloseable {
                     }
                 })
                 .build();
+        long verifiedMs = config.getLong(KrestConfig.AUTHENTICATION_VERIFIED_CACHE_MS);
+        this.verified = Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfterWrite(Duration.ofMillis(verifiedMs)).build();
+        this.refused = Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfterWrite(Duration.ofMillis(Math.min(verifiedMs, REFUSED_TTL_MS))).build();
     }
 
     /** @return whether requests act as their callers in Kafka */
@@ -94,13 +116,49 @@ public final class KafkaSessions implements AutoCloseable {
     }
 
     /**
-     * Drops a caller's session, e.g. after Kafka refused its credentials; its clients are closed.
+     * Has Kafka verify a caller's credential, unless it did within {@code authentication.verified.cache.ms}: the
+     * caller's session (created on a miss) asks for the cluster id, which needs a completed SASL handshake as the
+     * caller and no ACL. A verified session's clients are those the caller's requests then use; Kafka
+     * re-authenticates their connections as its {@code connections.max.reauth.ms} says. Concurrent requests with the
+     * same credential share one check.
+     *
+     * @param identity the caller
+     * @throws RestException 401/40101 when Kafka refuses the credential (the caller's session is dropped), or when
+     *         the propagation mode cannot use the caller's kind of credential; a Kafka failure (unreachable cluster,
+     *         time-out) as the error table maps it. Nothing is checked, and nothing thrown, under NONE.
+     */
+    public void verify(KafkaIdentity identity) {
+        if (!propagating()) {
+            return;
+        }
+        String key = identity.cacheKey();
+        String refusal = refused.getIfPresent(key);
+        if (refusal != null) {
+            throw new RestException(ErrorCode.AUTHENTICATION_FAILED, refusal);
+        }
+        verified.get(key, k -> {
+            try {
+                session(identity).metadata().clusterId();
+                return Boolean.TRUE;
+            } catch (AuthenticationException e) {
+                callers.invalidate(k); // not invalidate(): this runs inside verified's computation of k
+                String message = ErrorTable.toResponse(e).message();
+                refused.put(k, message);
+                throw new RestException(ErrorCode.AUTHENTICATION_FAILED, message);
+            }
+        });
+    }
+
+    /**
+     * Drops a caller's session, e.g. after Kafka refused its credentials; its clients are closed, and the next
+     * request with that credential is verified again.
      *
      * @param identity the caller
      */
     public void invalidate(KafkaIdentity identity) {
         if (propagating()) {
             callers.invalidate(identity.cacheKey());
+            verified.invalidate(identity.cacheKey());
         }
     }
 

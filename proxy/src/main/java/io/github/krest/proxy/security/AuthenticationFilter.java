@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
+import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.HttpErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -28,26 +29,45 @@ import io.helidon.webserver.http.RoutingResponse;
  *       client certificate only secures the connection.</li>
  *   <li>Paths of {@code authentication.skip.paths} and {@code OPTIONS} requests (CORS preflights, as Confluent's
  *       {@code access.control.skip.options=true}) pass without credentials, as {@link Caller#ANONYMOUS}.</li>
+ *   <li>With a {@link CredentialVerifier} ({@code kafka.principal.propagation} on), the credential is also verified
+ *       with Kafka before the request goes on, whatever route it is for: a credential Kafka refuses answers
+ *       401/40101 on every route, never only on those that happen to reach Kafka as the caller.</li>
  * </ul>
+ *
+ * <p>Every 401 of an authenticated route carries the challenge, also one that a later step answers (Kafka refusing
+ * a credential it accepted before, say): the filter adds it before the response is sent.
  */
 public final class AuthenticationFilter implements Filter {
     private final Optional<HttpAuthenticator> authenticator;
     private final Optional<CertificatePrincipals> certificates;
     private final List<String> skipPaths;
     private final String realm;
+    private final Optional<CredentialVerifier> verifier;
 
     /**
      * @param authenticator the scheme of {@code authentication.method}, empty for NONE
      * @param certificates  principals of TLS client certificates (used with NONE)
      * @param skipPaths     exact paths and prefixes ending in {@code /*} served without authentication
      * @param realm         the challenge's realm
+     * @param verifier      verifies each accepted credential with Kafka before the request acts; empty: the scheme's
+     *                      own check is all
      */
     public AuthenticationFilter(Optional<HttpAuthenticator> authenticator,
-                                Optional<CertificatePrincipals> certificates, List<String> skipPaths, String realm) {
+                                Optional<CertificatePrincipals> certificates, List<String> skipPaths, String realm,
+                                Optional<CredentialVerifier> verifier) {
         this.authenticator = authenticator;
         this.certificates = certificates;
         this.skipPaths = List.copyOf(skipPaths);
         this.realm = realm;
+        this.verifier = verifier;
+    }
+
+    /**
+     * @param kafka verifies each credential with Kafka ({@code kafka.principal.propagation} on)
+     * @return this filter, verifying credentials with {@code kafka} too once the scheme accepted them
+     */
+    public AuthenticationFilter verifyingWith(CredentialVerifier kafka) {
+        return new AuthenticationFilter(authenticator, certificates, skipPaths, realm, Optional.of(kafka));
     }
 
     /**
@@ -70,7 +90,8 @@ public final class AuthenticationFilter implements Filter {
             return Optional.empty();
         }
         return Optional.of(new AuthenticationFilter(authenticator, certificates,
-                config.getList(KrestConfig.AUTHENTICATION_SKIP_PATHS), config.getString(KrestConfig.AUTHENTICATION_REALM)));
+                config.getList(KrestConfig.AUTHENTICATION_SKIP_PATHS), config.getString(KrestConfig.AUTHENTICATION_REALM),
+                Optional.empty()));
     }
 
     @Override
@@ -105,13 +126,42 @@ public final class AuthenticationFilter implements Filter {
                     + scheme.scheme() + " header.");
             return;
         }
+        Caller caller;
         try {
-            Caller.set(req, scheme.authenticate(value.substring(space + 1)));
+            caller = scheme.authenticate(value.substring(space + 1));
         } catch (AuthenticationException e) {
             reject(res, scheme, Optional.of(e), e.getMessage());
             return;
         }
+        if (verifier.isPresent() && !verified(caller, scheme, res)) {
+            return;
+        }
+        Caller.set(req, caller);
+        // a 401 answered after this point (Kafka refusing the credential later) challenges like the ones above
+        res.beforeSend(() -> {
+            if (res.status().code() == 401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, scheme.challenge(realm,
+                        Optional.of(new AuthenticationException("Kafka refused the credential."))));
+            }
+        });
         chain.proceed();
+    }
+
+    /** Asks Kafka; answers the request and returns false when the credential cannot be used. */
+    private boolean verified(Caller caller, HttpAuthenticator scheme, RoutingResponse res) {
+        try {
+            verifier.orElseThrow().verify(caller.kafkaIdentity());
+            return true;
+        } catch (RestException e) {
+            if (e.errorCode() == ErrorCode.AUTHENTICATION_FAILED) {
+                reject(res, scheme, Optional.of(new AuthenticationException(e.getMessage())), e.getMessage());
+            } else {
+                HttpErrors.send(res, ErrorResponse.of(e.errorCode(), e.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            HttpErrors.send(res, HttpErrors.toResponse(e));
+        }
+        return false;
     }
 
     private void reject(RoutingResponse res, HttpAuthenticator scheme, Optional<AuthenticationException> failure,

@@ -2,6 +2,7 @@ package io.github.krest.proxy.security;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -17,10 +18,11 @@ public final class BasicAuthenticator implements HttpAuthenticator {
         /** Against {@code authentication.basic.password.file} (bcrypt hashes). */
         PASSWORD_FILE,
         /**
-         * Not by krest: any user name and password are accepted as sent and passed on in the {@link Caller}, so that
-         * Kafka verifies them when krest connects as the caller ({@code kafka.principal.propagation} SASL PLAIN or
-         * SCRAM). Selected when {@code authentication.basic.password.file} is empty. Without propagation this
-         * would let anyone in under any name, so start-up must refuse that combination.
+         * By Kafka: the user name and password are passed on in the {@link Caller}, and the
+         * {@link AuthenticationFilter}'s {@link CredentialVerifier} has Kafka verify them (a SASL PLAIN or SCRAM
+         * handshake as the caller, {@code kafka.principal.propagation}) before the request goes on. Selected when
+         * {@code authentication.basic.password.file} is empty. Without propagation nothing would check the
+         * password, so start-up refuses that combination.
          */
         DELEGATED_TO_KAFKA;
 
@@ -60,7 +62,8 @@ public final class BasicAuthenticator implements HttpAuthenticator {
     public static BasicAuthenticator of(KrestConfig config) {
         return switch (Verification.of(config)) {
             case PASSWORD_FILE -> checking(new PasswordFile(
-                    Path.of(config.getString(KrestConfig.AUTHENTICATION_BASIC_PASSWORD_FILE).strip())));
+                    Path.of(config.getString(KrestConfig.AUTHENTICATION_BASIC_PASSWORD_FILE).strip()),
+                    Duration.ofMillis(config.getLong(KrestConfig.AUTHENTICATION_VERIFIED_CACHE_MS))));
             case DELEGATED_TO_KAFKA -> delegatingToKafka();
         };
     }

@@ -30,20 +30,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * <p>Read at start-up (an unreadable or malformed file stops start-up), then re-read when its modification time
  * changes, checked at most every {@value #RELOAD_CHECK_MS} ms on a request; a re-read that fails keeps the previous
  * users and logs a warning. A bcrypt check costs tens of milliseconds by design, so a successful check is
- * remembered for {@value #VERIFIED_TTL_MS} ms as an HMAC of user, password and hash under a key that lives only in
- * this process.
+ * remembered for {@code authentication.verified.cache.ms} as an HMAC of user, password and hash under a key that
+ * lives only in this process.
  */
 public final class PasswordFile {
     static final long RELOAD_CHECK_MS = 2_000;
-    static final long VERIFIED_TTL_MS = 300_000;
     private static final System.Logger LOG = System.getLogger(PasswordFile.class.getName());
     /** bcrypt cost of {@code bin/krest-passwd}. */
     public static final int DEFAULT_COST = 12;
 
     private final Path path;
     private final byte[] cacheKey = new byte[32];
-    private final Cache<String, Boolean> verified = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(Duration.ofMillis(VERIFIED_TTL_MS)).build();
+    private final Cache<String, Boolean> verified;
     private volatile Map<String, String> hashes;
     private volatile FileTime modified;
     private volatile long lastCheck;
@@ -52,11 +50,13 @@ public final class PasswordFile {
      * Reads the file.
      *
      * @param path the file
+     * @param verifiedTtl how long a successful check is remembered ({@code authentication.verified.cache.ms})
      * @throws IllegalArgumentException when it cannot be read or has a malformed line (the message names the line
      *                                  number, never its content)
      */
-    public PasswordFile(Path path) {
+    public PasswordFile(Path path, Duration verifiedTtl) {
         this.path = path;
+        this.verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(verifiedTtl).build();
         new SecureRandom().nextBytes(cacheKey);
         try {
             this.modified = Files.getLastModifiedTime(path);

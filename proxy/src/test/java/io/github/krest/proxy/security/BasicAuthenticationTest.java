@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +192,7 @@ class BasicAuthenticationTest {
         assertTrue(line.startsWith("erin:$2a$04$"), line);
         Path file = Files.createTempFile("krest-passwd", ".txt");
         Files.writeString(file, line + "\n");
-        PasswordFile parsed = new PasswordFile(file);
+        PasswordFile parsed = new PasswordFile(file, Duration.ofMinutes(1));
         assertTrue(parsed.verify("erin", "erin's secret"));
         assertFalse(parsed.verify("erin", "erin's secreT"));
         assertFalse(parsed.verify("nobody", "erin's secret"));

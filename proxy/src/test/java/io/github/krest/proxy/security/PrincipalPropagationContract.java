@@ -234,6 +234,37 @@ abstract class PrincipalPropagationContract {
     }
 
     @Test
+    void aWrongPasswordIsRefusedWithAChallengeAlsoWhereNoKafkaCallIsMadeAsTheCaller() {
+        String group = "alice-verified-" + System.nanoTime();
+        String path = "/consumers/" + group + "/instances/c";
+        assertEquals(200, replica(0).post("/consumers/" + group, V2, "{\"name\":\"c\"}", as(ALICE)).status());
+        assertEquals(204, replica(0).post(path + "/subscription", V2, "{\"topics\":[\"" + TOPIC_A + "\"]}",
+                as(ALICE)).status());
+        for (int i = 0; i < 3; i++) {
+            String[] wrong = basic(ALICE, "not-" + passwords.apply(ALICE));
+            List<KrestHttp.Response> answers = List.of(replica(i).get("/", wrong),
+                    replica(i).get("/v3/clusters", wrong), replica(i).get(path + "/subscription", wrong),
+                    replica(i).post("/consumers/" + group, V2, "{\"name\":\"x\"}", wrong),
+                    delete(replica(i), path + "/subscription", wrong), delete(replica(i), path, wrong),
+                    replica(i).get("/openapi", wrong), replica(i).get("/observe/metrics", wrong));
+            for (KrestHttp.Response r : answers) {
+                assertEquals(401, r.status(), r.body());
+                assertEquals(40101, r.errorCode(), r.body());
+                assertTrue(r.headers().firstValue("WWW-Authenticate").isPresent(), r.body());
+            }
+        }
+        assertEquals(List.of(TOPIC_A), names(replica(1).get(path + "/subscription", as(ALICE)).json().get("topics"),
+                null), "alice's instance was not touched");
+        assertEquals(200, replica(2).post("/consumers/" + group, V2, "{\"name\":\"x\"}", as(ALICE)).status(),
+                "no instance x was created with the wrong password");
+        KrestHttp.Response bobs = replica(0).post("/consumers/" + group, V2, "{\"name\":\"y\"}", as(BOB));
+        assertEquals(403, bobs.status(), "bob may not read alice's groups: " + bobs.body());
+        assertEquals(40301, bobs.errorCode());
+        assertEquals(204, delete(replica(0), "/consumers/" + group + "/instances/x", as(ALICE)).status());
+        assertEquals(204, delete(replica(0), path, as(ALICE)).status());
+    }
+
+    @Test
     void aPatternSubscriptionShowsAndReadsOnlyTopicsTheCallerMaySee() {
         String group = "bob-pattern-" + System.nanoTime();
         String path = "/consumers/" + group + "/instances/p";

@@ -147,7 +147,8 @@ public final class ConsumerService {
      * @param request creation settings
      * @param caller the creating caller: its principal owns the instance (empty without authentication)
      * @return the instance name
-     * @throws RestException 409/40902 duplicate, 422 invalid settings
+     * @throws RestException 409/40902 duplicate, 422 invalid settings, 403/40301 when propagation is on and Kafka's
+     *         ACLs do not let the caller read the group
      */
     public String create(String group, CreateRequest request, KafkaIdentity caller) {
         requireGroup(group);
@@ -183,6 +184,11 @@ public final class ConsumerService {
         }
         InstanceConfig config = new InstanceConfig(format.formatName(), reset, autoCommit, fetchMinBytes,
                 requestTimeout);
+        if (sessions.propagating()) {
+            // a group the caller may not read is refused now, not at the first commit; and another principal's
+            // instance names in it stay unseen (409 below is only for groups the caller may read)
+            sessions.session(caller).offsets().requireGroupRead(group);
+        }
         store.createInstance(new ConsumerInstance(group, name, config, caller.principal(), clock.getAsLong(),
                 Subscription.none()), settings.instanceTimeoutMs());
         return name;

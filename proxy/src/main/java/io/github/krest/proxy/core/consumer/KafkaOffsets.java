@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +14,16 @@ import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.state.PartitionRef;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
@@ -42,6 +47,37 @@ public final class KafkaOffsets {
 
     /** A committed offset: the next offset to consume, and its metadata (empty string when none). */
     public record Committed(long offset, String metadata) {
+    }
+
+    /**
+     * Checks that this identity may read a consumer group, and so commit under it, as Kafka's ACLs say: the group's
+     * authorized operations must include {@code READ}. A group Kafka does not know yet passes once Kafka found its
+     * coordinator, which needs {@code DESCRIBE} on it: Kafka cannot tell more without a commit.
+     *
+     * <p>Under {@code kafka.principal.propagation}, {@code POST /consumers/{group}} asks this first (Confluent v2
+     * creates the instance and fails at the first commit instead).
+     *
+     * @param group group id
+     * @throws RestException 403/40301 when the identity may not read the group; Kafka failures as Kafka exceptions
+     */
+    public void requireGroupRead(String group) {
+        try {
+            Set<AclOperation> allowed = KafkaFutures.get(admin.describeConsumerGroups(List.of(group),
+                    new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                    .describedGroups().get(group)).authorizedOperations();
+            if (allowed != null && !allowed.contains(AclOperation.READ) && !allowed.contains(AclOperation.ALL)) {
+                throw groupForbidden(group);
+            }
+        } catch (GroupIdNotFoundException unknownToKafka) {
+            // DESCRIBE was allowed (FindCoordinator); READ shows at the first commit
+        } catch (GroupAuthorizationException e) {
+            throw groupForbidden(group);
+        }
+    }
+
+    private static RestException groupForbidden(String group) {
+        return new RestException(ErrorCode.KAFKA_AUTHORIZATION, "Not authorized to read consumer group " + group
+                + ".");
     }
 
     /**
