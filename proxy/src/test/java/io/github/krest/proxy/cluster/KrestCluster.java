@@ -31,7 +31,8 @@ import io.github.krest.testing.FreePorts;
  *
  * <p>Each replica gets {@code bootstrap.servers}, {@code listeners=http://127.0.0.1:<port>}, {@code id=replica-<n>},
  * {@code consumer.state.store=redis}, {@code redis.url}, {@code consumer.request.timeout.ms=1000} and
- * {@code producer.linger.ms=0} as {@code KAFKA_REST_*} environment variables, plus {@link Options#env}. Output goes
+ * {@code producer.linger.ms=0} as {@code KAFKA_REST_*} environment variables, plus {@link Options#env} (which may
+ * name another Kafka in {@code KAFKA_REST_BOOTSTRAP_SERVERS}; {@link TestKafka} is then not started). Output goes
  * to {@code proxy/target/cluster-it/<name>/}: {@code replica-<n>.log} and {@code nginx/} (configuration, logs).
  * {@link #close()} stops everything; a JVM shutdown hook kills whatever a failed or interrupted run left.
  * Replica indexes are 0-based; replica {@code i} has {@code id=replica-<i+1>}.
@@ -103,7 +104,9 @@ public final class KrestCluster implements AutoCloseable {
      */
     public static KrestCluster start(String name, Options options) {
         Path workDir = ClusterProcesses.workDir(name);
-        String bootstrap = TestKafka.bootstrapServers();
+        // a test that brings its own Kafka names it; the others share TestKafka's
+        String bootstrap = options.env().containsKey("KAFKA_REST_BOOTSTRAP_SERVERS")
+                ? options.env().get("KAFKA_REST_BOOTSTRAP_SERVERS") : TestKafka.bootstrapServers();
         RedisServerProcess redis = options.redisAppendOnly() ? RedisServerProcess.startWithAppendOnlyFile()
                 : RedisServerProcess.start();
         // replicas and nginx are reaped by ClusterProcesses; Redis is started by the state-store's own launcher

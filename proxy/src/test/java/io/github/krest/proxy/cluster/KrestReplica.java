@@ -112,7 +112,7 @@ final class KrestReplica {
         }
     }
 
-    /** Waits until the replica answers {@code GET /} with 200; fails with its log's tail if it exits or times out. */
+    /** Waits until the replica answers {@code GET /} with 200 (or 401 behind authentication); fails with its log's tail if it exits or times out. */
     void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -123,7 +123,8 @@ final class KrestReplica {
             try {
                 HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                // 401: it serves, behind authentication (the security tests' clusters)
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
                     return;
                 }
             } catch (IOException notYetListening) {
