@@ -77,6 +77,8 @@ public final class KrestConfig extends AbstractConfig {
     public static final String REDIS_URL = "redis.url";
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
     public static final String REDIS_CLUSTER = "redis.cluster";
+    public static final String REDIS_SENTINEL_MASTER = "redis.sentinel.master";
+    public static final String REDIS_SENTINEL_PASSWORD = "redis.sentinel.password";
     public static final String SHUTDOWN_GRACEFUL_MS = "shutdown.graceful.ms";
     public static final String METRICS_ENABLE = "metrics.enable";
     public static final String OBSERVE_LISTENERS = "observe.listeners";
@@ -265,10 +267,18 @@ public final class KrestConfig extends AbstractConfig {
             .define(REDIS_URL, Type.PASSWORD, null, Importance.HIGH,
                     "krest: the state store's Redis, redis://[user:password@]host:port[/db] or rediss://... "
                             + "(TLS); with redis.cluster, one or more of the cluster's nodes, comma-separated, with "
-                            + "the same scheme and credentials.")
+                            + "the same scheme and credentials; with redis.sentinel.master, the Sentinels "
+                            + "(host:26379), comma-separated, with the master's credentials and database.")
             .define(REDIS_CLUSTER, Type.BOOLEAN, false, Importance.MEDIUM,
                     "krest: whether redis.url names nodes of a Redis Cluster: the store then routes each group's "
                             + "calls to the master of its slot and follows failovers and resharding.")
+            .define(REDIS_SENTINEL_MASTER, Type.STRING, "", Importance.MEDIUM,
+                    "krest: the name of the master that Redis Sentinel monitors (sentinel monitor <name> ...); "
+                            + "when set, redis.url names the Sentinels, and the store asks them for the master and "
+                            + "follows it through a failover. Empty: no Sentinel.")
+            .define(REDIS_SENTINEL_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "krest: the Sentinels' own password (requirepass in sentinel.conf), if they have one; the "
+                            + "master's is in redis.url.")
             .define(REDIS_TIMEOUT_MS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
                     "krest: Redis socket timeout in ms; connecting times out after a quarter of it.")
             .define(SHUTDOWN_GRACEFUL_MS, Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
@@ -439,11 +449,15 @@ public final class KrestConfig extends AbstractConfig {
                 throw new ConfigException(REDIS_URL, null, "required when consumer.state.store=redis");
             }
             try {
-                RedisStateStoreConfig.checkUrl(getPassword(REDIS_URL).value(), getBoolean(REDIS_CLUSTER));
+                RedisStateStoreConfig.checkUrl(getPassword(REDIS_URL).value(), redisTopology());
             } catch (IllegalArgumentException e) {
                 // the value is a secret: ConfigException prints "[hidden]" for a password
                 throw new ConfigException(REDIS_URL, getPassword(REDIS_URL), e.getMessage());
             }
+        }
+        if (getBoolean(REDIS_CLUSTER) && !getString(REDIS_SENTINEL_MASTER).isBlank()) {
+            throw new ConfigException(REDIS_SENTINEL_MASTER, getString(REDIS_SENTINEL_MASTER),
+                    "a Redis Cluster has no Sentinels: set " + REDIS_CLUSTER + "=false or leave this empty");
         }
         if (java.util.stream.Stream.concat(listeners.stream(), observeListeners.stream()).anyMatch(Listener::tls)
                 && getString(SSL_KEYSTORE_LOCATION).isEmpty()) {
@@ -576,6 +590,22 @@ public final class KrestConfig extends AbstractConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key, value, "not a valid URL: " + e.getMessage());
         }
+    }
+
+    /**
+     * @return what {@code redis.url} names: a Redis Cluster ({@code redis.cluster}), Sentinels
+     *         ({@code redis.sentinel.master}) or one server
+     */
+    public RedisStateStoreConfig.Topology redisTopology() {
+        if (getBoolean(REDIS_CLUSTER)) {
+            return RedisStateStoreConfig.Topology.CLUSTER;
+        }
+        String master = getString(REDIS_SENTINEL_MASTER).strip();
+        if (master.isEmpty()) {
+            return RedisStateStoreConfig.Topology.SERVER;
+        }
+        return new RedisStateStoreConfig.Topology.Sentinel(master,
+                java.util.Optional.ofNullable(getPassword(REDIS_SENTINEL_PASSWORD)).map(p -> p.value()));
     }
 
     /** @return the listeners to bind, at least one */

@@ -9,7 +9,8 @@ import io.github.krest.state.redis.RedisStateStoreConfig;
 
 /**
  * Creates the configured consumer state store: {@code consumer.state.store=memory} (one replica) or {@code redis}
- * ({@code redis.url}, one server or with {@code redis.cluster=true} a Redis Cluster's seed nodes, with
+ * ({@code redis.url}, one server, with {@code redis.cluster=true} a Redis Cluster's seed nodes, or with
+ * {@code redis.sentinel.master} the Sentinels that watch the master; with
  * {@code rediss://} trusting {@code redis.ssl.truststore.*} when set), the latter behind a circuit breaker.
  */
 public final class StateStores {
@@ -28,7 +29,7 @@ public final class StateStores {
         }
         int timeout = config.getInt(KrestConfig.REDIS_TIMEOUT_MS);
         RedisStateStoreConfig redis = new RedisStateStoreConfig(config.getPassword(KrestConfig.REDIS_URL).value(),
-                config.getBoolean(KrestConfig.REDIS_CLUSTER), Math.max(100, timeout / 4), timeout,
+                config.redisTopology(), Math.max(100, timeout / 4), timeout,
                 RedisStateStoreConfig.DEFAULT_MAX_CONNECTIONS, RedisStateStoreConfig.DEFAULT_EXPIRY_GRACE_MS);
         String trustStore = config.getString(KrestConfig.REDIS_SSL_TRUSTSTORE_LOCATION).strip();
         java.util.Optional<javax.net.ssl.SSLContext> tls = trustStore.isEmpty() ? java.util.Optional.empty()

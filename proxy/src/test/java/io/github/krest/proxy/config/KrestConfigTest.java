@@ -98,6 +98,17 @@ class KrestConfigTest {
                 KrestConfig.REDIS_URL, nodes, KrestConfig.REDIS_CLUSTER, "true"));
         assertTrue(cluster.getBoolean(KrestConfig.REDIS_CLUSTER));
         assertFalse(new KrestConfig(Map.of()).getBoolean(KrestConfig.REDIS_CLUSTER));
+
+        KrestConfig sentinels = new KrestConfig(Map.of(KrestConfig.CONSUMER_STATE_STORE, "redis",
+                KrestConfig.REDIS_URL, nodes, KrestConfig.REDIS_SENTINEL_MASTER, "mymaster",
+                KrestConfig.REDIS_SENTINEL_PASSWORD, "sentinel-secret"));
+        assertEquals(new io.github.krest.state.redis.RedisStateStoreConfig.Topology.Sentinel("mymaster",
+                java.util.Optional.of("sentinel-secret")), sentinels.redisTopology());
+        assertFalse(sentinels.redisTopology().toString().contains("sentinel-secret"));
+        ConfigException both = assertThrows(ConfigException.class, () -> new KrestConfig(Map.of(
+                KrestConfig.CONSUMER_STATE_STORE, "redis", KrestConfig.REDIS_URL, nodes, KrestConfig.REDIS_CLUSTER,
+                "true", KrestConfig.REDIS_SENTINEL_MASTER, "mymaster")));
+        assertTrue(both.getMessage().contains(KrestConfig.REDIS_SENTINEL_MASTER), both.getMessage());
     }
 
     @Test

@@ -12,57 +12,34 @@ import io.github.krest.state.LeaseBusyException;
 import io.github.krest.state.PartitionRef;
 import io.github.krest.state.PollLease;
 import io.github.krest.state.RemovedInstance;
-import io.github.krest.state.StateStoreException;
-import io.github.krest.state.StateStoreUnavailableException;
 import io.github.krest.state.Subscription;
 import io.github.krest.state.SubscriptionConflictException;
 import io.github.krest.state.SubscriptionMode;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.ConnectionPool;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisBroadcastException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.resps.Tuple;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
- * A {@link ConsumerStateStore} in Redis, shared by all proxy replicas (design note, "State").
+ * A {@link ConsumerStateStore} in Redis, shared by all proxy replicas (docs/architecture.md, "Redis data model").
  *
  * <p>Every update is one Lua script run atomically by Redis (see the resources next to this class; the key
  * layout is in {@link RedisKeys}). All keys of a group share the hash tag {@code {G}}, and the two global keys have
- * scripts of their own, so every script touches one slot and runs on a Redis Cluster as well as on one server:
- * with {@link RedisStateStoreConfig#cluster()} the store is a cluster client (Jedis {@link RedisClusterClient},
- * which routes each call to the master of its slot and follows MOVED and ASK), else it connects to one server.
+ * scripts of their own, so every script touches one slot and runs on a Redis Cluster as well as on one server or a
+ * Sentinel-watched master. How calls reach Redis, and how their failures map to
+ * {@link io.github.krest.state.StateStoreUnavailableException} and {@link io.github.krest.state.StateStoreException},
+ * is {@link RedisConnection}'s part.
  *
  * <p>Expiry: an instance is gone for every operation once the caller's {@code nowMs} reaches its deadline (a hash
  * field, mirrored in the group's instance index). Its keys expire in Redis {@code ttlMs + expiryGraceMs} after its
  * last use, so nothing leaks even if no sweep runs; the grace lets a sweep commit the positions of expired
  * instances first. Leases and the sweep lock are also checked against {@code nowMs} and expire in Redis after their
  * duration.
- *
- * <p>Failures: connection problems, timeouts, an exhausted pool and transient server states (LOADING, BUSY, ...)
- * throw {@link StateStoreUnavailableException} within the configured timeouts; the pool is then emptied, so stale
- * connections (for example after a Redis restart) are not reused. On a cluster a call is retried on the slot's new
- * master (after a failover or resharding) for at most the socket timeout in all. Scripts are sent as EVALSHA with
- * an EVAL fallback on NOSCRIPT, so a restarted or flushed Redis (or a node new to a slot) needs no reload step.
  *
  * <p>Thread-safe: the connection pool serves concurrent callers.
  */
@@ -83,19 +60,8 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     private static final LuaScript SWEEP_LOCK = LuaScript.standalone("sweep_lock");
     private static final LuaScript UNINDEX_GROUP = LuaScript.standalone("unindex_group");
 
-    /** Server errors that mean "not now" rather than "wrong": retriable. */
-    private static final List<String> TRANSIENT_ERRORS =
-            List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM");
-
     private final RedisStateStoreConfig config;
-    /** Builds the client; a cluster client connects while it is built (it reads the slots from a seed). */
-    private final Supplier<UnifiedJedis> connect;
-    private final Object connectLock = new Object();
-    private volatile UnifiedJedis client;
-    /** Guarded by connectLock: builds begun, and how the last one failed. */
-    private volatile long connectAttempts;
-    private StateStoreUnavailableException connectFailure;
-    private volatile boolean closed;
+    private final RedisConnection redis;
 
     /**
      * Creates the store. Does not connect: the first operation does, so the proxy can start while Redis is down.
@@ -115,95 +81,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
      */
     public RedisConsumerStateStore(RedisStateStoreConfig config, Optional<javax.net.ssl.SSLContext> tls) {
         this.config = Objects.requireNonNull(config, "config");
-        DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(config.connectTimeoutMs())
-                .socketTimeoutMillis(config.socketTimeoutMs())
-                .database(config.database())
-                .clientName("krest");
-        if (config.tls() && tls.isPresent()) {
-            javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            clientConfig.ssl(true).sslSocketFactory(tls.get().getSocketFactory()).sslParameters(parameters);
-        } else if (config.tls()) {
-            // SslOptions.defaults(): the JVM's default trust store (javax.net.ssl.trustStore) and full host name
-            // verification, the same as the deprecated ssl(true).
-            clientConfig.sslOptions(SslOptions.defaults());
-        }
-        config.user().ifPresent(clientConfig::user);
-        config.password().ifPresent(clientConfig::password);
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(config.maxConnections());
-        pool.setMaxIdle(config.maxConnections());
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        JedisClientConfig built = clientConfig.build();
-        this.connect = config.cluster() ? () -> cluster(config, built, pool)
-                : () -> RedisClient.builder()
-                        .hostAndPort(config.host(), config.port())
-                        .clientConfig(built)
-                        .poolConfig(pool)
-                        .build();
-    }
-
-    /**
-     * The client, built by the first call that needs it. Building a cluster client connects to the seeds, so it
-     * waits for the first call (the proxy starts while the cluster is down, as with one server) and is tried again
-     * by a later call when it fails. Callers that waited while another built it take that build's failure rather
-     * than each trying in turn, so an outage costs one connect attempt per wave of calls.
-     *
-     * @throws StateStoreUnavailableException if no seed node answered (unreachable, TLS or login refused)
-     */
-    private UnifiedJedis client() {
-        UnifiedJedis current = client;
-        if (current != null) {
-            return current;
-        }
-        long attemptsBefore = connectAttempts;
-        synchronized (connectLock) {
-            if (client != null) {
-                return client;
-            }
-            if (connectAttempts != attemptsBefore) {
-                throw connectFailure;
-            }
-            connectAttempts++;
-            try {
-                UnifiedJedis built = connect.get();
-                if (closed) {
-                    built.close();
-                    throw new IllegalStateException("state store is closed");
-                }
-                client = built;
-                return built;
-            } catch (JedisException e) {
-                StringBuilder reasons = new StringBuilder(String.valueOf(e.getMessage()));
-                for (Throwable seed : e.getSuppressed()) {
-                    reasons.append("; ").append(seed.getMessage());
-                }
-                connectFailure = new StateStoreUnavailableException(where()
-                        + " could not be reached or refused krest: " + reasons, e);
-                throw connectFailure;
-            }
-        }
-    }
-
-    /**
-     * A cluster client that fails within the socket timeout like the single-server one: Jedis retries a call on
-     * another node (MOVED, ASK, a connection failure) up to 5 times, for at most the socket timeout in all, instead
-     * of its default of 5 socket timeouts. Building it connects: it reads the slots from the first seed node that
-     * answers (see {@link #client()}).
-     */
-    private static UnifiedJedis cluster(RedisStateStoreConfig config, JedisClientConfig clientConfig,
-                                        ConnectionPoolConfig pool) {
-        LinkedHashSet<HostAndPort> seeds = new LinkedHashSet<>();
-        config.nodes().forEach(n -> seeds.add(new HostAndPort(n.getHostString(), n.getPort())));
-        return RedisClusterClient.builder()
-                .nodes(seeds)
-                .clientConfig(clientConfig)
-                .poolConfig(pool)
-                .maxAttempts(5)
-                .maxTotalRetriesDuration(Duration.ofMillis(config.socketTimeoutMs()))
-                .build();
+        this.redis = new RedisConnection(config, tls);
     }
 
     /** @return the configuration this store was created with */
@@ -219,7 +97,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
      */
     @Override
     public void ping() {
-        call(() -> client().ping());
+        redis.ping();
     }
 
     @Override
@@ -237,12 +115,12 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         }
         // Indexed after the create: a sweep that found the group empty just before re-reads a changed score and
         // keeps the group (see unindex_group.lua).
-        call(() -> client().zadd(RedisKeys.GROUPS, now, instance.group()));
+        redis.call(c -> c.zadd(RedisKeys.GROUPS, now, instance.group()));
     }
 
     @Override
     public Optional<ConsumerInstance> instance(String group, String name, long nowMs) {
-        Map<String, String> fields = call(() -> client().hgetAll(RedisKeys.scriptKeys(group, name).get(0)));
+        Map<String, String> fields = redis.call(c -> c.hgetAll(RedisKeys.scriptKeys(group, name).get(0)));
         String expires = fields.get("expires.ms");
         if (expires == null || Long.parseLong(expires) <= nowMs) {
             return Optional.empty();
@@ -337,7 +215,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public GroupAssignment assignment(String group) {
-        Map<String, String> fields = call(() -> client().hgetAll(RedisKeys.assignment(group)));
+        Map<String, String> fields = redis.call(c -> c.hgetAll(RedisKeys.assignment(group)));
         if (!fields.containsKey("generation")) {
             return GroupAssignment.EMPTY;
         }
@@ -387,7 +265,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public List<String> groups() {
-        return call(() -> client().zrange(RedisKeys.GROUPS, 0, -1)).stream().sorted().toList();
+        return redis.call(c -> c.zrange(RedisKeys.GROUPS, 0, -1)).stream().sorted().toList();
     }
 
     @Override
@@ -415,7 +293,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             return List.of();
         }
         List<RemovedInstance> removed = new ArrayList<>();
-        for (Tuple entry : call(() -> client().zrangeWithScores(RedisKeys.GROUPS, 0, -1))) {
+        for (Tuple entry : redis.call(c -> c.zrangeWithScores(RedisKeys.GROUPS, 0, -1))) {
             String group = entry.getElement();
             List<?> reply = RedisCodec.list(eval(SWEEP_GROUP, group, "",
                     args(group, "", nowMs, nowMs - sessionTimeoutMs)));
@@ -432,14 +310,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            synchronized (connectLock) {
-                if (client != null) {
-                    client.close();
-                }
-            }
-        }
+        redis.close();
     }
 
     private static RemovedInstance removed(List<?> pair) {
@@ -469,66 +340,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     }
 
     private Object evalScript(LuaScript script, List<String> keys, List<String> args) {
-        return call(() -> {
-            try {
-                return client().evalsha(script.sha(), keys, args);
-            } catch (JedisNoScriptException e) {
-                return client().eval(script.source(), keys, args);
-            }
-        });
-    }
-
-    /**
-     * Runs one Redis call with its failures mapped. A caller's pending interrupt is set aside for the call and
-     * restored after it: a virtual thread's socket I/O fails at once while the flag is set ("Closed by interrupt"),
-     * which would break the pooled connection and could lose the reply of a script Redis already ran (a poll
-     * interrupted at shutdown could not end its lease). The call is bounded by the socket timeout anyway.
-     */
-    private <T> T call(Supplier<T> operation) {
-        if (closed) {
-            throw new IllegalStateException("state store is closed");
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            return operation.get();
-        } catch (JedisConnectionException e) {
-            discardIdleConnections();
-            throw new StateStoreUnavailableException(where() + " is unreachable: " + e.getMessage(), e);
-        } catch (JedisBroadcastException e) {
-            // a command sent to every master (PING on a cluster) that some master did not answer
-            throw new StateStoreUnavailableException(where() + ": not every master answered: " + e.getMessage(), e);
-        } catch (JedisDataException e) {
-            String message = String.valueOf(e.getMessage());
-            if (TRANSIENT_ERRORS.stream().anyMatch(message::startsWith)) {
-                throw new StateStoreUnavailableException("Redis is temporarily unavailable: " + message, e);
-            }
-            throw new StateStoreException("Redis error: " + message, e);
-        } catch (JedisException e) {
-            // Pool exhausted (no connection within connectTimeoutMs) and other client-side failures.
-            throw new StateStoreUnavailableException("Redis client failure: " + e.getMessage(), e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** @return {@code Redis at host:port} or {@code Redis Cluster at seed,seed}, for failure messages */
-    private String where() {
-        return (config.cluster() ? "Redis Cluster at " : "Redis at ") + config.describeNodes();
-    }
-
-    /** After a connection failure the idle connections are likely dead too (Redis restarted): do not reuse them. */
-    private void discardIdleConnections() {
-        try {
-            if (client instanceof RedisClient single) {
-                single.getPool().clear();
-            } else if (client instanceof RedisClusterClient cluster) {
-                cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
-            }
-        } catch (RuntimeException ignored) {
-            // best effort; a dead connection still fails and is discarded on its next use
-        }
+        return redis.eval(script, keys, args);
     }
 
     private static void requirePositive(long value, String name) {

@@ -80,6 +80,16 @@ public final class RedisServerProcess implements AutoCloseable {
         return start(options, FreePorts.nextWith(CLUSTER_BUS_OFFSET));
     }
 
+    /**
+     * Starts a server without persistence that replicates {@code master} ({@code --replicaof}), for
+     * {@link RedisSentinelProcess}; it answers PING before it has synced.
+     *
+     * @param master the master's port on loopback
+     */
+    static RedisServerProcess startReplicaOf(int master) {
+        return start(List.of("--appendonly", "no", "--replicaof", "127.0.0.1", Integer.toString(master)));
+    }
+
     private static RedisServerProcess start(List<String> options) {
         return start(options, FreePorts.next());
     }
@@ -115,6 +125,19 @@ public final class RedisServerProcess implements AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** SIGKILLs the server (no shutdown at all: no final write, no goodbye to replicas) and waits until it is gone. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -180,7 +203,8 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private static synchronized Path executable() throws IOException {
+    /** @return the redis-server binary the tests run (see the class description) */
+    static synchronized Path executable() throws IOException {
         if (executable == null) {
             Optional<String> configured = Optional.ofNullable(System.getenv("KREST_REDIS_SERVER"));
             executable = configured.filter(c -> c.equals("embedded")).isPresent() ? extractEmbedded()

@@ -56,7 +56,7 @@ class RedisStateStoreConfigTest {
         for (String url : new String[] {"http://h", "redis://", "redis://h/x", "redis://h:1/-1", "h:6379", "redis://h p"}) {
             assertThrows(IllegalArgumentException.class, () -> RedisStateStoreConfig.of(url), url);
         }
-        assertThrows(IllegalArgumentException.class, () -> new RedisStateStoreConfig("redis://h", false, 0, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RedisStateStoreConfig("redis://h", RedisStateStoreConfig.Topology.SERVER, 0, 1, 1, 0));
     }
 
     @Test
@@ -85,5 +85,25 @@ class RedisStateStoreConfigTest {
                 () -> RedisStateStoreConfig.of("redis://h1:7000,redis://h2:7000"));
         assertTrue(e.getMessage().contains("cluster mode"), e.getMessage());
         assertEquals(1, RedisStateStoreConfig.of("redis://h1:7000").nodes().size());
+    }
+
+    @Test
+    void sentinelUrlsNameSentinelsWithTheMastersCredentialsAndDatabase() {
+        RedisStateStoreConfig.Topology sentinel = new RedisStateStoreConfig.Topology.Sentinel("m",
+                Optional.of("sentinel-secret"));
+        RedisStateStoreConfig config = RedisStateStoreConfig.of("redis://:pw@s1:26379/3,redis://:pw@s2:26379/3",
+                sentinel);
+        assertEquals("s1:26379,s2:26379", config.describeNodes());
+        assertEquals(3, config.database());
+        assertEquals(Optional.of("pw"), config.password());
+        assertFalse(config.cluster());
+        String text = config.toString();
+        assertFalse(text.contains("sentinel-secret") || text.contains(":pw@"), text);
+        for (String url : new String[] {"redis://s1/1,redis://s2/2", "redis://:a@s1,redis://:b@s2",
+                "redis://s1,rediss://s2"}) {
+            assertThrows(IllegalArgumentException.class, () -> RedisStateStoreConfig.of(url, sentinel), url);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new RedisStateStoreConfig.Topology.Sentinel(" ", Optional.empty()));
     }
 }
