@@ -28,6 +28,7 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
+import io.github.krest.proxy.http.OptionsService;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
@@ -288,11 +289,12 @@ public final class KrestServer implements AutoCloseable {
         // keep retrying, then answer 401/40101 as any other error
         routing.error(org.apache.kafka.common.errors.AuthenticationException.class, (req, res, t) -> {
             services.kafka().sessions().invalidate(Caller.of(req).kafkaIdentity());
-            HttpErrors.send(res, HttpErrors.toResponse(t));
+            HttpErrors.send(req, res, HttpErrors.toResponse(t));
         });
         if (CorsSettings.enabled(config)) {
             CorsSettings.answerPreflights(routing);
         }
+        routing.register(new OptionsService());
         HttpErrors.register(routing);
     }
 

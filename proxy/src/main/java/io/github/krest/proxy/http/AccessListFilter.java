@@ -41,7 +41,7 @@ public final class AccessListFilter implements Filter {
         if (!method.equals(Method.OPTIONS.text())) {
             Optional<String> name = ResourceNames.of(req);
             if (name.isPresent() && !allowed(name.get())) {
-                HttpErrors.send(res, method.equals(Method.GET.text())
+                HttpErrors.send(req, res, method.equals(Method.GET.text())
                         ? ErrorResponse.of(ErrorCode.NOT_FOUND, "HTTP 404 Not Found")
                         : ErrorResponse.of(ErrorCode.METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed"));
                 return;

@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.github.krest.proxy.format.EmbeddedFormat;
@@ -15,7 +17,8 @@ import io.helidon.webserver.http.ServerRequest;
  * Confluent's resource name of every endpoint (shared/reference/confluent-api.md §1.2 and §2.2, the names
  * {@code api.endpoints.allowlist} / {@code blocklist} use), resolved from a request's method and path. v2 produce and
  * consume names end in the embedded format, taken from {@code Content-Type} / {@code Accept}
- * (e.g. {@code api.v2.produce-to-topic.binary}).
+ * (e.g. {@code api.v2.produce-to-topic.binary}); a consume request whose {@code Accept} names none is named for the
+ * instance's format once its poll knows it ({@link #consumedAs}).
  */
 public final class ResourceNames {
     private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
@@ -119,8 +122,19 @@ public final class ResourceNames {
         return List.copyOf(list);
     }
 
-    /** A request's resolved name, kept in its context so filters resolve each request once. */
-    private record Resolved(Optional<String> name) {
+    /** The name of a v2 consume request, without its format. */
+    private static final String CONSUME = "api.v2.consumers.consume-";
+
+    /**
+     * A request's resolved name, kept in its context so filters resolve each request once; a consume request's
+     * format may be settled later ({@link #consumedAs}).
+     */
+    private static final class Resolved {
+        private Optional<String> name;
+
+        Resolved(Optional<String> name) {
+            this.name = name;
+        }
     }
 
     /**
@@ -130,14 +144,33 @@ public final class ResourceNames {
      * @return the resource name, empty for a path krest does not serve
      */
     public static Optional<String> of(ServerRequest req) {
+        return resolved(req).name;
+    }
+
+    /**
+     * Settles the format of a v2 consume request ({@code GET .../records}) once the poll knows the instance's: a
+     * request whose {@code Accept} names no embedded format (a record stream, {@code *}{@code /*}) is named for
+     * the format it is answered in, not for binary, in the access log and metrics from then on.
+     *
+     * @param req the request
+     * @param format the instance's format
+     */
+    public static void consumedAs(ServerRequest req, EmbeddedFormat format) {
+        Resolved resolved = resolved(req);
+        if (resolved.name.filter(n -> n.startsWith(CONSUME)).isPresent()) {
+            resolved.name = Optional.of(CONSUME + format.resourceSuffix());
+        }
+    }
+
+    private static Resolved resolved(ServerRequest req) {
         Optional<Resolved> cached = req.context().get(Resolved.class);
         if (cached.isPresent()) {
-            return cached.get().name();
+            return cached.get();
         }
         Resolved resolved = new Resolved(resolve(req.prologue().method().text(), req.path().path(),
                 parsedContentType(req), parsedAccept(req)));
         req.context().register(resolved);
-        return resolved.name();
+        return resolved;
     }
 
     /**
@@ -185,6 +218,22 @@ public final class ResourceNames {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The methods krest serves at a path, for {@code OPTIONS}.
+     *
+     * @param path request path (decoded), with or without a trailing {@code /}
+     * @return e.g. {@code [GET, POST]}, sorted; empty for a path krest does not serve
+     */
+    public static Set<String> methods(String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : ROUTES) {
+            if (route.pattern().matcher(path).matches()) {
+                methods.add(route.method());
+            }
+        }
+        return methods;
     }
 
     /**

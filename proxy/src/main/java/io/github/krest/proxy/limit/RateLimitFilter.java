@@ -126,7 +126,7 @@ public final class RateLimitFilter implements Filter {
             if (name.isPresent() && !EXEMPT.contains(name.get())) {
                 int cost = cost(name.get());
                 if (cost > 0 && !Limiters.acquire(limiter, cost)) {
-                    HttpErrors.send(res, ErrorResponse.of(ErrorCode.TOO_MANY_REQUESTS, MESSAGE));
+                    HttpErrors.send(req, res, ErrorResponse.of(ErrorCode.TOO_MANY_REQUESTS, MESSAGE));
                     return;
                 }
             }

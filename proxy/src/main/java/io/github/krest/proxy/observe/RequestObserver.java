@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.ResourceNames;
 import io.github.krest.proxy.security.Caller;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -16,7 +17,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * with Confluent's resource name ({@link ResourceNames}), never the raw path: a path krest does not serve is
  * {@value #UNKNOWN}. The {@code error_code} is the one {@link HttpErrors#send} answered (any other status of 400 or
  * more counts with the status as its code). {@code /observe/*} (metrics scrapes, health probes) is neither measured
- * nor logged.
+ * nor logged. A client that goes away while its answer is written (a record stream it closes, a poll it stopped
+ * waiting for) is no server error: the request counts with the status it was answered with, not as a 500.
  */
 public final class RequestObserver implements Filter {
     /** The resource label of paths krest does not serve. */
@@ -53,6 +55,10 @@ public final class RequestObserver implements Filter {
         try {
             chain.proceed();
             failed = false;
+        } catch (ServerConnectionException clientGone) {
+            // Helidon could not write to the client's connection: the client left, the server did not fail
+            failed = false;
+            throw clientGone;
         } finally {
             long nanos = System.nanoTime() - start;
             Optional<Integer> sent = HttpErrors.takeSentErrorCode();

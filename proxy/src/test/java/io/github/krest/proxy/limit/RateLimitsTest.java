@@ -75,7 +75,9 @@ class RateLimitsTest {
 
     private static void assertRateLimited(KrestHttp.Response r) {
         assertEquals(429, r.status(), r.body());
-        assertTrue(r.contentType().startsWith("application/json"), r.contentType());
+        // JSON, typed as the endpoint answers errors (v2: application/vnd.kafka.v2+json or the records' format)
+        assertTrue(r.contentType().matches("application/(json|vnd\\.kafka\\.([a-z]+\\.)?v2\\+json)(;.*)?"),
+                r.contentType());
         assertEquals(429, r.errorCode(), r.body());
         assertEquals("1", r.headers().firstValue("retry-after").orElse(null));
     }

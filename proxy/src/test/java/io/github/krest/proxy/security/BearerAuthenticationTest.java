@@ -28,6 +28,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.testing.AccessLogCapture;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKrest;
 import org.junit.jupiter.api.AfterAll;

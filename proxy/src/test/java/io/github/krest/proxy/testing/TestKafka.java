@@ -82,6 +82,30 @@ public final class TestKafka {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * A single-node cluster of its own with KRaft's {@code StandardAuthorizer}, whose PLAINTEXT clients are the
+     * super user {@code User:ANONYMOUS} (so krest may create and delete ACLs); for ACL tests. Close it when done.
+     *
+     * @return the started cluster
+     */
+    public static KafkaClusterTestKit startWithAuthorizer() {
+        try {
+            KafkaExitTrap.install();
+            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(singleNode().build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .setConfigProp("super.users", "User:ANONYMOUS")
+                    .setConfigProp("allow.everyone.if.no.acl.found", "true")
+                    .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            return kit;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start a test Kafka cluster with an authorizer", e);
+        }
+    }
+
     /** @return an admin client of the shared cluster */
     public static synchronized Admin admin() {
         bootstrapServers();

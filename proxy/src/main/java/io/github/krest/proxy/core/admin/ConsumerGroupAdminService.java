@@ -39,8 +39,10 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * offsets) and what krest's {@link ConsumerStateStore} knows: live krest v2 consumer instances are shown as
  * consumers of their group (consumer id and instance id = instance name, client id {@value #KREST_CLIENT_ID}) with
  * the partitions they own, so an operator sees REST consumers like native ones. A group with live krest instances
- * and no native members is reported {@code STABLE}; a group known only to the state store (no commits yet) is
- * listed too, as a {@code CLASSIC} group without coordinator.
+ * and no native members is reported {@code STABLE}, not simple, with krest's {@value #KREST_ASSIGNOR} assignor (a
+ * Confluent v2 instance is a member of its group, which Kafka reports with its assignor; krest's instances commit
+ * without joining, which Kafka alone would report as a simple group); a group known only to the state store (no
+ * commits yet) is listed too, as a {@code CLASSIC} group without coordinator.
  *
  * <p>Lags are computed per committed partition: {@code lag = log end offset - committed offset}, with the native
  * member or krest instance that owns the partition (empty strings when none does).
@@ -51,6 +53,8 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 public final class ConsumerGroupAdminService {
     /** The {@code client_id} shown for krest consumer instances. */
     public static final String KREST_CLIENT_ID = "krest";
+    /** The {@code partition_assignor} shown for groups of krest consumer instances: krest's sticky assignment. */
+    public static final String KREST_ASSIGNOR = "sticky";
     private static final long TIMEOUT_S = 60;
 
     private final Admin admin;
@@ -104,8 +108,10 @@ public final class ConsumerGroupAdminService {
      * A consumer group.
      *
      * @param groupId group id
-     * @param simple whether Kafka reports it as a simple group (no protocol type)
-     * @param partitionAssignor assignor name, empty when none
+     * @param simple whether it is a simple group: Kafka reports no protocol type, and it is no group of live krest
+     *               instances
+     * @param partitionAssignor assignor name ({@value #KREST_ASSIGNOR} for a group of krest instances), empty when
+     *                          none
      * @param state e.g. {@code STABLE}, {@code EMPTY}
      * @param type {@code CLASSIC}, {@code CONSUMER}, ...
      * @param mixed whether a {@code CONSUMER} group has members still on the classic protocol
@@ -251,14 +257,15 @@ public final class ConsumerGroupAdminService {
 
     /**
      * @param groupId group id
-     * @return max and total lag; zeros (and no max-lag partition) when nothing is committed
-     * @throws RestException 404 for an unknown group
+     * @return max and total lag
+     * @throws RestException 404 for an unknown group; 404 when the group has no committed offsets (as its
+     *                       {@link #lags} and Confluent's {@code ConsumerGroupLagSummariesResource})
      */
     public LagSummary lagSummary(String groupId) {
         Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(groupId);
         if (committed.isEmpty()) {
             group(groupId);
-            return new LagSummary(groupId, 0, 0, Optional.empty());
+            throw new RestException(ErrorCode.NOT_FOUND, "Consumer group lag summary not found.");
         }
         List<Lag> lags = lags(groupId, committed);
         long total = lags.stream().mapToLong(Lag::lag).sum();
@@ -285,12 +292,13 @@ public final class ConsumerGroupAdminService {
 
     private Group group(String groupId, Optional<ConsumerGroupDescription> described, boolean hasInstances) {
         if (described.isEmpty()) {
-            return new Group(groupId, false, "", GroupState.STABLE.name(), GroupType.CLASSIC.name(), false,
-                    Optional.empty());
+            return new Group(groupId, false, KREST_ASSIGNOR, GroupState.STABLE.name(), GroupType.CLASSIC.name(),
+                    false, Optional.empty());
         }
         ConsumerGroupDescription d = described.get();
         String groupState = d.groupState() == null ? GroupState.UNKNOWN.name() : d.groupState().name();
-        if (hasInstances && d.members().isEmpty()) {
+        boolean krestGroup = hasInstances && d.members().isEmpty();
+        if (krestGroup) {
             groupState = GroupState.STABLE.name();
         }
         GroupType type = d.type() == null ? GroupType.UNKNOWN : d.type();
@@ -298,8 +306,8 @@ public final class ConsumerGroupAdminService {
                 && d.members().stream().anyMatch(m -> m.upgraded().map(u -> !u).orElse(false));
         Optional<Integer> coordinator = d.coordinator() == null || d.coordinator().isEmpty()
                 ? Optional.empty() : Optional.of(d.coordinator().id());
-        return new Group(groupId, d.isSimpleConsumerGroup(),
-                d.partitionAssignor() == null ? "" : d.partitionAssignor(), groupState, type.name(), mixed,
+        String assignor = krestGroup ? KREST_ASSIGNOR : d.partitionAssignor() == null ? "" : d.partitionAssignor();
+        return new Group(groupId, !krestGroup && d.isSimpleConsumerGroup(), assignor, groupState, type.name(), mixed,
                 coordinator);
     }
 

@@ -231,8 +231,11 @@ public final class TopicAdminService {
      */
     public ConfigInfo describeConfig(String topic, String name) {
         return describeConfigs(topic).stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND,
-                        "Config " + name + " cannot be found for topic " + topic + "."));
+                .orElseThrow(() -> configNotFound(topic, name));
+    }
+
+    private static RestException configNotFound(String topic, String name) {
+        return new RestException(ErrorCode.NOT_FOUND, "Config " + name + " cannot be found for topic " + topic + ".");
     }
 
     /**
@@ -288,13 +291,34 @@ public final class TopicAdminService {
     }
 
     /**
-     * Changes configs of several topics in one Kafka request; each topic succeeds or fails on its own.
+     * Changes configs of several topics in one Kafka request once every topic and every config name is known to
+     * exist; each topic then succeeds or fails on its own (Confluent's "safe" multi-topic alter,
+     * {@code AbstractConfigManager.safeAlterMultipleConfigs}).
      *
      * @param changes topic name to its changes
      * @param validateOnly whether Kafka should only validate
-     * @return topic name to its failure, in request order; empty when all succeeded
+     * @return topic name to its failure (e.g. a value Kafka refuses), in request order; empty when all succeeded
+     * @throws UnknownTopicOrPartitionException (404/40403) when a topic does not exist, and nothing is changed
+     * @throws RestException 404/404 when a topic has no config of a given name, and nothing is changed
      */
-    public Map<String, RuntimeException> alterConfigs(Map<String, List<ConfigChange>> changes, boolean validateOnly) {
+    public Map<String, RuntimeException> alterExistingConfigs(Map<String, List<ConfigChange>> changes,
+                                                              boolean validateOnly) {
+        Map<ConfigResource, Config> existing = KafkaFutures.get(admin.describeConfigs(
+                changes.keySet().stream().map(TopicAdminService::resource).toList()).all());
+        changes.forEach((topic, list) -> {
+            Config config = existing.get(resource(topic));
+            for (ConfigChange change : list) {
+                if (config == null || config.get(change.name()) == null) {
+                    throw configNotFound(topic, change.name());
+                }
+            }
+        });
+        return alterConfigs(changes, validateOnly);
+    }
+
+    /** Changes configs of several topics in one Kafka request. @return topic name to its failure, in order */
+    private Map<String, RuntimeException> alterConfigs(Map<String, List<ConfigChange>> changes,
+                                                       boolean validateOnly) {
         Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
         changes.forEach((topic, list) -> ops.put(resource(topic), list.stream()
                 .map(c -> new AlterConfigOp(new ConfigEntry(c.name(), c.value().orElse(null)),
@@ -316,21 +340,13 @@ public final class TopicAdminService {
     /**
      * Ongoing partition reassignments.
      *
-     * @param topic only this topic's (checked to exist), or all when empty
+     * @param topic only this topic's, or all when empty; a topic that does not exist has none (Confluent
+     *              {@code ReassignmentManagerImpl} filters the cluster's list too, so its search answers 200 empty)
      * @return reassignments sorted by topic and partition
      */
     public List<Reassignment> listPartitionReassignments(Optional<String> topic) {
-        Map<TopicPartition, PartitionReassignment> all;
-        if (topic.isPresent()) {
-            TopicInfo info = describeTopic(topic.get(), false);
-            Set<TopicPartition> partitions = new java.util.HashSet<>();
-            for (int p = 0; p < info.partitionsCount(); p++) {
-                partitions.add(new TopicPartition(info.name(), p));
-            }
-            all = KafkaFutures.get(admin.listPartitionReassignments(partitions).reassignments());
-        } else {
-            all = KafkaFutures.get(admin.listPartitionReassignments().reassignments());
-        }
+        Map<TopicPartition, PartitionReassignment> all =
+                KafkaFutures.get(admin.listPartitionReassignments().reassignments());
         return all.entrySet().stream()
                 .filter(e -> topic.map(t -> t.equals(e.getKey().topic())).orElse(true))
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::topic)

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -29,6 +30,8 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.RequestFields;
+import io.github.krest.proxy.http.ResourceNames;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
 import io.github.krest.proxy.limit.PollBulkhead;
@@ -67,6 +70,18 @@ final class ConsumersV2Service implements HttpService {
      * is still accepted by the kernel), before the stream's polls take records nobody reads.
      */
     static final long STREAM_KEEP_ALIVE_MS = 1_000;
+
+    // the fields of each request body (Confluent's v2 entities): anything else is refused, see RequestFields
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "format", "auto.offset.reset",
+            "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms",
+            "requestWaitMs");
+    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("topics", "topic_pattern");
+    private static final Set<String> PARTITIONS_FIELDS = Set.of("partitions");
+    private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
+    private static final Set<String> SEEK_FIELDS = Set.of("offsets", "timestamps");
+    private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
+    private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
+    private static final Set<String> COMMIT_FIELDS = Set.of("offsets");
 
     private final ConsumerService consumers;
     private final BaseUrls urls;
@@ -133,7 +148,7 @@ final class ConsumersV2Service implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         MediaType type = controlRequest(req);
         String group = group(req);
-        JsonNode body = body(req, true);
+        JsonNode body = body(req, true, CREATE_FIELDS);
         ConsumerService.CreateRequest request = new ConsumerService.CreateRequest(
                 text(body, "name"), text(body, "id"), text(body, "format"), text(body, "auto.offset.reset"),
                 text(body, "auto.commit.enable"),
@@ -154,7 +169,7 @@ final class ConsumersV2Service implements HttpService {
 
     private void subscribe(ServerRequest req, ServerResponse res) {
         controlRequest(req);
-        JsonNode body = body(req, false);
+        JsonNode body = body(req, false, SUBSCRIBE_FIELDS);
         List<String> topics = new ArrayList<>();
         JsonNode list = body.get("topics");
         if (list != null && !list.isNull()) {
@@ -186,7 +201,8 @@ final class ConsumersV2Service implements HttpService {
 
     private void assign(ServerRequest req, ServerResponse res) {
         controlRequest(req);
-        consumers.assign(group(req), instance(req), caller(req), partitions(body(req, false), "partitions"));
+        consumers.assign(group(req), instance(req), caller(req),
+                partitions(body(req, false, PARTITIONS_FIELDS), "partitions"));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -198,13 +214,13 @@ final class ConsumersV2Service implements HttpService {
 
     private void seek(ServerRequest req, ServerResponse res) {
         controlRequest(req);
-        JsonNode body = body(req, false);
+        JsonNode body = body(req, false, SEEK_FIELDS);
         Map<PartitionRef, Long> offsets = new HashMap<>();
-        for (JsonNode o : array(body, "offsets")) {
+        for (JsonNode o : array(body, "offsets", OFFSET_FIELDS)) {
             offsets.put(partition(o), longField(o, "offset"));
         }
         Map<PartitionRef, Instant> timestamps = new HashMap<>();
-        for (JsonNode t : array(body, "timestamps")) {
+        for (JsonNode t : array(body, "timestamps", TIMESTAMP_FIELDS)) {
             JsonNode ts = t.get("timestamp");
             if (ts == null || !ts.isTextual()) {
                 throw RestException.badRequest("timestamps[].timestamp must be an ISO-8601 date-time string.");
@@ -224,7 +240,7 @@ final class ConsumersV2Service implements HttpService {
 
     private void seekTo(ServerRequest req, ServerResponse res, boolean beginning) {
         controlRequest(req);
-        List<PartitionRef> partitions = partitions(body(req, false), "partitions");
+        List<PartitionRef> partitions = partitions(body(req, false, PARTITIONS_FIELDS), "partitions");
         consumers.seek(group(req), instance(req), caller(req), Map.of(), Map.of(),
                 beginning ? partitions : List.of(), beginning ? List.of() : partitions);
         res.status(Status.NO_CONTENT_204).send();
@@ -243,8 +259,7 @@ final class ConsumersV2Service implements HttpService {
         // reused chunks), not thousands of records that outlive young collections
         Responses.Body body = new Responses.Body(Responses.Body.UNKNOWN_SIZE);
         try {
-            ConsumerService.Polled<Integer> polled = pollInto(body, group(req), instance(req), caller(req),
-                    requested, timeout, maxBytes);
+            ConsumerService.Polled<Integer> polled = pollInto(req, body, requested, timeout, maxBytes);
             if (polled.records().isEmpty()) {
                 // none arrived, or they were read under a lease that lapsed: not this request's to give
                 Responses.json(res, Status.OK_200, polled.format().mediaType(), List.of());
@@ -257,18 +272,20 @@ final class ConsumersV2Service implements HttpService {
     }
 
     /**
-     * One poll (through the {@code consumer.max.concurrent.polls} bulkhead) whose records are rendered into
-     * {@code out} as the JSON array of a GET's answer, as they are read.
+     * One poll of the request's instance (through the {@code consumer.max.concurrent.polls} bulkhead) whose records
+     * are rendered into {@code out} as the JSON array of a GET's answer, as they are read. The request's resource
+     * name ends in the instance's format from then on, whatever {@code Accept} named.
      *
      * @return the poll; {@code out} holds the whole array when it has records, nothing usable when it has none
      * @throws RestException as {@link ConsumerService#poll} and 429 when the bulkhead stays full
      */
-    private ConsumerService.Polled<Integer> pollInto(OutputStream out, String group, String name,
-                                                     KafkaIdentity caller, Optional<EmbeddedFormat> requested,
-                                                     Optional<Long> timeout, Optional<Long> maxBytes) {
+    private ConsumerService.Polled<Integer> pollInto(ServerRequest req, OutputStream out,
+                                                     Optional<EmbeddedFormat> requested, Optional<Long> timeout,
+                                                     Optional<Long> maxBytes) {
         RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
-        ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group, name, caller, requested,
-                timeout, maxBytes, format -> renderers.into(answer, format)));
+        ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(group(req), instance(req),
+                caller(req), requested, timeout, maxBytes, format -> renderers.into(answer, format)));
+        ResourceNames.consumedAs(req, polled.format());
         if (!polled.records().isEmpty()) {
             try {
                 answer.finish();
@@ -303,9 +320,6 @@ final class ConsumersV2Service implements HttpService {
      * 429 (the replica's polls are all busy), after which the stream polls again.
      */
     private void stream(ServerRequest req, ServerResponse res) {
-        String group = group(req);
-        String name = instance(req);
-        KafkaIdentity caller = caller(req);
         Optional<Long> timeout = queryLong(req, "timeout");
         Optional<Long> maxBytes = queryLong(req, "max_bytes");
         Optional<Long> duration = queryLong(req, "duration");
@@ -314,10 +328,10 @@ final class ConsumersV2Service implements HttpService {
         }
         long durationMs = Math.min(duration.orElse(streamMaxDurationMs), streamMaxDurationMs);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
-        Optional<String> next = streamPoll(group, name, caller, timeout, maxBytes);
+        Optional<String> next = streamPoll(req, timeout, maxBytes);
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass each event on at once
         SseSink sink = res.sink(SseSink.TYPE);
-        String stream = group + "/" + name;
+        String stream = group(req) + "/" + instance(req);
         long lastWrite = System.nanoTime();
         while (true) {
             if (next.isPresent()) {
@@ -335,7 +349,7 @@ final class ConsumersV2Service implements HttpService {
                 break;
             }
             try {
-                next = streamPoll(group, name, caller, timeout, maxBytes);
+                next = streamPoll(req, timeout, maxBytes);
             } catch (RestException e) {
                 if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) {
                     next = Optional.empty();
@@ -370,10 +384,9 @@ final class ConsumersV2Service implements HttpService {
     }
 
     /** One poll of a record stream: the records as the JSON array of a GET's answer, or empty when none came. */
-    private Optional<String> streamPoll(String group, String name, KafkaIdentity caller, Optional<Long> timeout,
-                                        Optional<Long> maxBytes) {
+    private Optional<String> streamPoll(ServerRequest req, Optional<Long> timeout, Optional<Long> maxBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        return pollInto(out, group, name, caller, Optional.empty(), timeout, maxBytes).records().isEmpty()
+        return pollInto(req, out, Optional.empty(), timeout, maxBytes).records().isEmpty()
                 ? Optional.empty() : Optional.of(out.toString(StandardCharsets.UTF_8));
     }
 
@@ -385,12 +398,12 @@ final class ConsumersV2Service implements HttpService {
     private void commit(ServerRequest req, ServerResponse res) {
         MediaType type = controlRequest(req);
         boolean async = req.query().first("async").map(Boolean::parseBoolean).orElse(false);
-        JsonNode body = body(req, true);
+        JsonNode body = body(req, true, COMMIT_FIELDS);
         Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit = Optional.empty();
         JsonNode offsets = body.get("offsets");
         if (offsets != null && !offsets.isNull()) {
             Map<PartitionRef, KafkaOffsets.Committed> map = new HashMap<>();
-            for (JsonNode o : array(body, "offsets")) {
+            for (JsonNode o : array(body, "offsets", OFFSET_FIELDS)) {
                 map.put(partition(o), new KafkaOffsets.Committed(longField(o, "offset"),
                         text(o, "metadata").orElse("")));
             }
@@ -402,7 +415,7 @@ final class ConsumersV2Service implements HttpService {
 
     private void committed(ServerRequest req, ServerResponse res) {
         MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
-        JsonNode body = body(req, true);
+        JsonNode body = body(req, true, PARTITIONS_FIELDS);
         List<PartitionRef> partitions = body.has("partitions") ? partitions(body, "partitions") : List.of();
         List<CommittedOffset> offsets = consumers.committed(group(req), instance(req), caller(req), partitions)
                 .stream().map(c -> new CommittedOffset(c.partition().topic(), c.partition().partition(), c.offset(),
@@ -453,7 +466,11 @@ final class ConsumersV2Service implements HttpService {
         throw ContentTypes.notAcceptable();
     }
 
-    private JsonNode body(ServerRequest req, boolean mayBeEmpty) {
+    /**
+     * The body as a JSON object whose fields are all {@code known} (else 400 naming the first other one, as
+     * Confluent's Jackson mapping answers).
+     */
+    private JsonNode body(ServerRequest req, boolean mayBeEmpty, Set<String> known) {
         byte[] bytes = RequestBodies.read(req, maxBodyBytes);
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             if (mayBeEmpty) {
@@ -466,6 +483,7 @@ final class ConsumersV2Service implements HttpService {
             if (node == null || !node.isObject()) {
                 throw RestException.badRequest("The request body must be a JSON object.");
             }
+            RequestFields.requireKnown(node, "", known);
             return node;
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
@@ -475,7 +493,8 @@ final class ConsumersV2Service implements HttpService {
         }
     }
 
-    private static List<JsonNode> array(JsonNode body, String field) {
+    /** The elements of array {@code field}; those that are objects may have only {@code known} fields. */
+    private static List<JsonNode> array(JsonNode body, String field, Set<String> known) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return List.of();
@@ -485,12 +504,15 @@ final class ConsumersV2Service implements HttpService {
         }
         List<JsonNode> items = new ArrayList<>();
         node.forEach(items::add);
+        for (int i = 0; i < items.size(); i++) {
+            RequestFields.requireKnown(items.get(i), field + "[" + i + "]", known);
+        }
         return items;
     }
 
     private static List<PartitionRef> partitions(JsonNode body, String field) {
         List<PartitionRef> partitions = new ArrayList<>();
-        for (JsonNode p : array(body, field)) {
+        for (JsonNode p : array(body, field, PARTITION_FIELDS)) {
             partitions.add(partition(p));
         }
         return partitions;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,6 +15,7 @@ import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.DataReaders;
 import io.github.krest.proxy.format.EmbeddedFormat;
+import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.json.Json;
 
 /**
@@ -23,13 +25,21 @@ import io.github.krest.proxy.http.json.Json;
  * {@code headers} is a krest extension (Confluent v2 has none). {@code key_schema} / {@code value_schema} (schema
  * text), {@code key_schema_id} / {@code value_schema_id} and krest's {@code key_message_name} /
  * {@code value_message_name} (the protobuf message to write) are read for the schema formats, whose key and value
- * data is kept as compact JSON text for the caller to convert; binary and json ignore them. Unknown fields are
- * ignored.
+ * data is kept as compact JSON text for the caller to convert; binary and json ignore them. A field of none of these
+ * names is refused ({@link RequestFields}), as Confluent's Jackson mapping refuses it.
  *
- * <p>Errors: empty body 422/42206, malformed JSON or wrongly typed fields 400/400, no records 422/422, more than
- * the limit 422/42206.
+ * <p>Errors: empty body 422/42206, malformed JSON, wrongly typed or unknown fields 400/400, no records 422/422, more
+ * than the limit 422/42206.
  */
 final class ProduceRequestReader {
+    /** The fields of the body. */
+    private static final Set<String> REQUEST_FIELDS = Set.of("records", "key_schema", "key_schema_id",
+            "value_schema", "value_schema_id", "key_message_name", "value_message_name");
+    /** The fields of one record ({@code partition} is overridden by the path's, as in Confluent). */
+    private static final Set<String> RECORD_FIELDS = Set.of("key", "value", "partition", "headers");
+    /** The fields of one header. */
+    private static final Set<String> HEADER_FIELDS = Set.of("name", "value");
+
     private ProduceRequestReader() {
     }
 
@@ -84,7 +94,7 @@ final class ProduceRequestReader {
                     case "value_schema_id" -> valueSchemaId = schemaId(p, field);
                     case "key_message_name" -> keyMessageName = schemaText(p, field);
                     case "value_message_name" -> valueMessageName = schemaText(p, field);
-                    default -> p.skipChildren();
+                    default -> throw RequestFields.unrecognized(field, REQUEST_FIELDS);
                 }
             }
             if (p.nextToken() != null) {
@@ -143,7 +153,7 @@ final class ProduceRequestReader {
                 case "value" -> value = data(p, body, format, at + ".value");
                 case "partition" -> partition = partition(p, at);
                 case "headers" -> headers = headers(p, body, at);
-                default -> p.skipChildren();
+                default -> throw RequestFields.unrecognized(RequestFields.path(at, field), RECORD_FIELDS);
             }
         }
         Optional<Integer> effective = pathPartition.isPresent() ? pathPartition : partition;
@@ -219,7 +229,7 @@ final class ProduceRequestReader {
                 } else if (field.equals("value")) {
                     value = DataReaders.binary(p, body, where + ".value");
                 } else {
-                    p.skipChildren();
+                    throw RequestFields.unrecognized(RequestFields.path(where, field), HEADER_FIELDS);
                 }
             }
             if (name == null) {

@@ -2,7 +2,6 @@ package io.github.krest.proxy.http.v3;
 
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -27,7 +26,6 @@ final class AclsV3Json {
     }
 
     /** {@code POST .../acls} body, and one entry of {@code POST .../acls:batch}. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record CreateAclRequest(@JsonProperty("resource_type") String resourceType,
                             @JsonProperty("resource_name") String resourceName,
                             @JsonProperty("pattern_type") String patternType,
@@ -38,7 +36,6 @@ final class AclsV3Json {
     }
 
     /** {@code POST .../acls:batch} body: {@code {"data": [...]}}. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record CreateAclBatchRequest(@JsonProperty("data") List<CreateAclRequest> data) {
     }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.krest.proxy.core.admin.AclAdminService;
@@ -36,7 +37,8 @@ import io.helidon.webserver.http.ServerResponse;
  *       required, not UNKNOWN, else 400) and answers {@code {"data": [deleted ACLs]}}.</li>
  * </ul>
  * Bodies must be {@code application/json} (415 otherwise), at most {@code request.body.max.bytes} (413);
- * malformed JSON is 400. Without an authorizer on the brokers Kafka answers SecurityDisabled: 400/40002.
+ * malformed JSON or an unknown field is 400; no body, or a batch without {@code data}, is 422/42206 (Confluent's
+ * payload error). Without an authorizer on the brokers Kafka answers SecurityDisabled: 400/40002.
  */
 final class AclsV3Service implements HttpService {
     private static final String ACLS = "/v3/clusters/{cluster_id}/acls";
@@ -65,12 +67,14 @@ final class AclsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         AclFilter filter = filter(req);
         List<AclsV3Json.Acl> data = acls(req).search(filter).stream().map(a -> acl(ctx, a)).toList();
-        Responses.json(res, Status.OK_200, type, ctx.list("KafkaAclList", searchUrl(ctx, filter), data));
+        Responses.json(res, Status.OK_200, type, ctx.list("KafkaAclList", searchSelf(ctx, filter), data));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
-        Acl acl = acls(req).create(List.of(toAcl(V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclRequest.class)))).getFirst();
+        AclsV3Json.CreateAclRequest body = V3Bodies.read(req, maxBodyBytes, AclsV3Json.CreateAclRequest.class)
+                .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
+        Acl acl = acls(req).create(List.of(toAcl(body))).getFirst();
         res.status(Status.CREATED_201);
         res.header(HeaderNames.LOCATION, searchUrl(ctx, new AclFilter(acl.resourceType(), acl.resourceName(),
                 acl.patternType(), acl.principal(), acl.host(), acl.operation(), acl.permission())));
@@ -79,9 +83,11 @@ final class AclsV3Service implements HttpService {
 
     private void createBatch(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        AclsV3Json.CreateAclBatchRequest batch = V3Bodies.require(req, maxBodyBytes, AclsV3Json.CreateAclBatchRequest.class);
+        AclsV3Json.CreateAclBatchRequest batch = V3Bodies.read(req, maxBodyBytes,
+                        AclsV3Json.CreateAclBatchRequest.class)
+                .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
         if (batch.data() == null) {
-            throw RestException.badRequest("data is required.");
+            throw RestException.payload("Empty input provided. Data is required.");
         }
         for (AclsV3Json.CreateAclRequest r : batch.data()) {
             if (r == null) {
@@ -120,6 +126,28 @@ final class AclsV3Service implements HttpService {
                 a.operation(), "permission", a.permission());
         return new AclsV3Json.Acl("KafkaAcl", ctx.metadata(self, crn), ctx.clusterId(), a.resourceType(),
                 a.resourceName(), a.patternType(), a.principal(), a.host(), a.operation(), a.permission());
+    }
+
+    /**
+     * The {@code self} of a search, as Confluent renders it: every parameter, the enums upper case and {@code ANY}
+     * when not given, e.g. {@code ...?resource_type=TOPIC&resource_name=t&pattern_type=MATCH&principal=&host=
+     * &operation=ANY&permission=ANY}.
+     */
+    private static String searchSelf(V3Context ctx, AclFilter f) {
+        String[][] params = {{"resource_type", anyIfBlank(f.resourceType())}, {"resource_name", f.resourceName()},
+            {"pattern_type", anyIfBlank(f.patternType())}, {"principal", f.principal()}, {"host", f.host()},
+            {"operation", anyIfBlank(f.operation())}, {"permission", anyIfBlank(f.permission())}};
+        StringBuilder sb = new StringBuilder(ctx.url("acls"));
+        char sep = '?';
+        for (String[] p : params) {
+            sb.append(sep).append(p[0]).append('=').append(URLEncoder.encode(p[1], StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    private static String anyIfBlank(String enumValue) {
+        return enumValue.isBlank() ? "ANY" : enumValue.trim().toUpperCase(Locale.ROOT);
     }
 
     /** @return {@code <base>/v3/clusters/<id>/acls?...} with the filter's non-empty fields, URL-encoded */

@@ -27,7 +27,9 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions} — api.v3.partitions.list, KafkaPartitionList;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/{p}} — api.v3.partitions.get;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/{p}/offset?offset_type=earliest_and_latest} —
- *       api.v3.partitions.list.offsets, KafkaPartitionWithOffsets (any other {@code offset_type} 400);</li>
+ *       api.v3.partitions.list.offsets, KafkaPartitionWithOffsets whose {@code resource_name} ends in
+ *       {@code /offset_type=earliest_and_latest}; {@code offset_type} defaults to {@code earliest_and_latest} (any
+ *       other value 400), as Confluent's {@code ListPartitionOffsetsAction};</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/{p}/replicas} — api.v3.replicas.list;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/{p}/replicas/{broker_id}} — api.v3.replicas.get;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/{p}/reassignment} — api.v3.partition-reassignments.get,
@@ -82,8 +84,8 @@ final class PartitionsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Service.topicName(req);
-        Optional<String> offsetType = req.query().first("offset_type").asOptional();
-        if (offsetType.isEmpty() || !offsetType.get().equalsIgnoreCase(EARLIEST_AND_LATEST)) {
+        String offsetType = req.query().first("offset_type").orElse(EARLIEST_AND_LATEST);
+        if (!offsetType.equalsIgnoreCase(EARLIEST_AND_LATEST)) {
             throw RestException.badRequest("offset_type must be " + EARLIEST_AND_LATEST + ".");
         }
         int partition = PathParams.partition(req, topic);
@@ -91,7 +93,7 @@ final class PartitionsV3Service implements HttpService {
         String p = String.valueOf(partition);
         Responses.json(res, Status.OK_200, type, new TopicsV3Json.PartitionWithOffsets("KafkaPartitionWithOffsets",
                 ctx.metadata(ctx.url("topics", topic, "partitions", p, "offset"),
-                        ctx.crn("topic", topic, "partition", p) + "/offset"),
+                        ctx.crn("topic", topic, "partition", p, "offset_type", EARLIEST_AND_LATEST)),
                 ctx.clusterId(), topic, partition, offsets.beginningOffset(), offsets.endOffset()));
     }
 
@@ -131,6 +133,7 @@ final class PartitionsV3Service implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Service.topicName(req);
+        // an unknown topic has no reassignments: 200 with none, as Confluent answers
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReassignmentList",
                 ctx.url("topics", topic, "partitions", "-", "reassignment"),
                 reassignments(ctx, topics(req).listPartitionReassignments(Optional.of(topic)))));

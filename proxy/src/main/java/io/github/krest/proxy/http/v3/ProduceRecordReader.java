@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -23,13 +24,15 @@ import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.format.ParsedSchema;
 import io.github.krest.proxy.format.SchemaFormat;
 import io.github.krest.proxy.format.SchemaFormats;
+import io.github.krest.proxy.http.RequestFields;
 
 /**
  * Converts one v3 produce request record (Confluent {@code ProduceRequest}, shared/reference/confluent-api.md §3.1)
  * into a {@link ProduceRecord}:
  * <pre>{"partition_id": 1, "headers": [{"name": "h", "value": "base64"}],
  *  "key": {"type": "BINARY|JSON|STRING", "data": ...}, "value": {...}, "timestamp": "2021-02-05T19:14:42Z"}</pre>
- * Every field is optional; a missing key or value is null. Errors: wrongly typed data 400, a negative
+ * Every field is optional; a missing key or value is null. Errors: wrongly typed data 400, a field of another name
+ * (at any level) 400 naming it ({@link RequestFields}, never a record the client did not describe), a negative
  * {@code partition_id} 404/40402, a partition the topic does not have 404/40403.
  *
  * <p>AVRO, JSONSCHEMA and PROTOBUF keys and values (and those with data but no {@code type}, whose format is then
@@ -46,6 +49,14 @@ import io.github.krest.proxy.format.SchemaFormats;
  * another (fully qualified or relative to the package; nested too), which the record strategies then use.
  */
 final class ProduceRecordReader {
+    /** The fields of a record (Confluent {@code ProduceRequest}). */
+    static final Set<String> RECORD_FIELDS = Set.of("partition_id", "headers", "key", "value", "timestamp");
+    /** The fields of a key or value (Confluent {@code ProduceRequestData}, and krest's {@code message_name}). */
+    static final Set<String> DATA_FIELDS = Set.of("type", "subject", "subject_name_strategy", "schema_id",
+            "schema_version", "schema", "data", "message_name");
+    /** The fields of a header. */
+    static final Set<String> HEADER_FIELDS = Set.of("name", "value");
+
     private final Optional<SchemaFormats> schemas;
 
     ProduceRecordReader(Optional<SchemaFormats> schemas) {
@@ -78,9 +89,22 @@ final class ProduceRecordReader {
      * @throws RestException for invalid input, as described on the class
      */
     Parsed read(JsonNode node, String topic, Optional<Integer> partitionCount) {
+        return read(node, topic, partitionCount, RECORD_FIELDS);
+    }
+
+    /**
+     * As {@link #read(JsonNode, String, Optional)} for a record object that has more fields of its own, e.g. the
+     * {@code id} of a batch entry.
+     *
+     * @param recordFields the fields of the object: {@link #RECORD_FIELDS} and its own
+     */
+    Parsed read(JsonNode node, String topic, Optional<Integer> partitionCount, Set<String> recordFields) {
         if (!node.isObject()) {
             throw RestException.badRequest("A produce request record must be a JSON object.");
         }
+        unknownField(node, recordFields).ifPresent(path -> {
+            throw RequestFields.unrecognized(path, knownAt(path, recordFields));
+        });
         Optional<Integer> partition = Optional.empty();
         JsonNode partitionNode = node.get("partition_id");
         if (partitionNode != null && !partitionNode.isNull()) {
@@ -98,14 +122,54 @@ final class ProduceRecordReader {
         return new Parsed(record, key.echo(), value.echo());
     }
 
+    /**
+     * The first field of a record object, or of its key, value or headers, that a record does not have.
+     *
+     * @param node the record object
+     * @param recordFields the fields of the object itself
+     * @return its path, e.g. {@code records} or {@code key.dta} or {@code headers[0].nmae}; empty when there is none
+     */
+    static Optional<String> unknownField(JsonNode node, Set<String> recordFields) {
+        Optional<String> top = RequestFields.firstUnknown(node, recordFields);
+        if (top.isPresent()) {
+            return top;
+        }
+        for (String field : List.of("key", "value")) {
+            JsonNode data = node.get(field);
+            if (data != null && data.isObject()) {
+                Optional<String> inner = RequestFields.firstUnknown(data, DATA_FIELDS);
+                if (inner.isPresent()) {
+                    return Optional.of(field + "." + inner.get());
+                }
+            }
+        }
+        JsonNode headers = node.get("headers");
+        if (headers != null && headers.isArray()) {
+            for (int i = 0; i < headers.size(); i++) {
+                Optional<String> inner = RequestFields.firstUnknown(headers.get(i), HEADER_FIELDS);
+                if (inner.isPresent()) {
+                    return Optional.of("headers[" + i + "]." + inner.get());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the fields known where {@link #unknownField} found {@code path} */
+    static Set<String> knownAt(String path, Set<String> recordFields) {
+        return path.startsWith("headers[") ? HEADER_FIELDS
+                : path.startsWith("key.") || path.startsWith("value.") ? DATA_FIELDS : recordFields;
+    }
+
     private static final Optional<Echo> BINARY = Optional.of(Echo.of("BINARY"));
     private static final Optional<Echo> STRING = Optional.of(Echo.of("STRING"));
 
     /**
      * {@link #read} for the common record, straight from its UTF-8 bytes: {@code partition_id}, {@code timestamp},
      * null {@code headers}, and a key and value that are null or {@code {"type":"BINARY"|"STRING","data":...}}
-     * ({@code type} first), base64 decoded from {@code source} itself (no {@code String}, no tree). Unknown fields
-     * are skipped, as {@link #read} ignores them; a repeated field counts as its last value, as in a tree.
+     * ({@code type} first), base64 decoded from {@code source} itself (no {@code String}, no tree). A record with
+     * any other field is left to {@link #read}, which refuses it; a repeated field counts as its last value, as in
+     * a tree.
      *
      * @param factory the parser factory (its stream constraints apply)
      * @param source the bytes holding the record
@@ -158,7 +222,9 @@ final class ProduceRecordReader {
                             return null;
                         }
                     }
-                    default -> p.skipChildren();
+                    default -> {
+                        return null;
+                    }
                 }
                 if (key == null || value == null) {
                     return null;

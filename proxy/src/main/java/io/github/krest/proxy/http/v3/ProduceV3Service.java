@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +23,7 @@ import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.http.json.Json;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
@@ -42,12 +45,19 @@ import io.helidon.webserver.http.ServerResponse;
  *
  * <p>Checked before the stream opens (so they answer with a real HTTP status): the cluster id 404, the
  * {@code Content-Type} {@code application/json} 415 (charset UTF-8 or ISO-8859-1, else 400), {@code Accept} 406,
- * the topic 400/40002 or 404/40401. Batch validation errors are 422/42208. With
+ * the topic 400/40002 or 404/40401. Batch validation errors are 422/42208; a field a batch body, entry, key, value or
+ * header does not have refuses the whole batch with 422/422 {@code Unrecognized field: <path>} (Confluent's answer;
+ * nothing of it is produced), where a stream gets a 400 receipt for that record and goes on. With
  * {@code api.v3.produce.rate.limit.enabled} every record (stream) or entry (batch) is counted; one over the limits
  * gets a 429 receipt (a 429 entry in {@code failures}) and is not produced.
  */
 final class ProduceV3Service implements HttpService {
     private static final int MAX_ID_LENGTH = 80;
+    /** The fields of a batch body. */
+    private static final Set<String> BATCH_FIELDS = Set.of("entries");
+    /** The fields of a batch entry: a record's and its {@code id}. */
+    private static final Set<String> ENTRY_FIELDS = Stream.concat(ProduceRecordReader.RECORD_FIELDS.stream(),
+            Stream.of("id")).collect(Collectors.toUnmodifiableSet());
 
     private final Clusters clusters;
     private final CallerSessions kafka;
@@ -130,7 +140,7 @@ final class ProduceV3Service implements HttpService {
         for (JsonNode entry : entries) {
             try {
                 limits.acquire(limits == ProduceRateLimiter.UNLIMITED ? 0 : jsonSize(entry));
-                ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount);
+                ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount, ENTRY_FIELDS);
                 produce.checkSize(p.record());
                 parsed.add(p);
                 sent.add(produce.send(p.record()));
@@ -173,12 +183,23 @@ final class ProduceV3Service implements HttpService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (root != null && root.isObject()) {
+            RequestFields.firstUnknown(root, BATCH_FIELDS).ifPresent(field -> {
+                throw unrecognized(field);
+            });
+        }
         JsonNode entries = root == null ? null : root.get("entries");
         if (root == null || root.isNull() || entries == null || entries.isNull()) {
             throw batchError("Request body is empty. Data is required.");
         }
         if (!entries.isArray()) {
             throw RestException.badRequest("entries must be an array.");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            String at = "entries[" + i + "].";
+            ProduceRecordReader.unknownField(entries.get(i), ENTRY_FIELDS).ifPresent(path -> {
+                throw unrecognized(at + path);
+            });
         }
         if (entries.isEmpty()) {
             throw batchError("Empty batch.");
@@ -208,6 +229,11 @@ final class ProduceV3Service implements HttpService {
 
     private static RestException batchError(String message) {
         return new RestException(ErrorCode.BATCH_ERROR, message);
+    }
+
+    /** @return 422/422 {@code Unrecognized field: <path>}, as Confluent answers a batch with an unknown field */
+    private static RestException unrecognized(String path) {
+        return new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "Unrecognized field: " + path);
     }
 
     static ObjectMapper streamMapper(long recordMaxBytes) {

@@ -31,7 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code POST /v3/clusters/{C}/topics/-/configs:alter}
  *       {@code {"data":[{"topic_name","configs":[{"name","value","operation"}]}],"validate_only"}} —
  *       api.v3.topic-configs.alter-multi: 204, or 207 {@code {"failures":[{"topic_name","error_code","message"}]}}
- *       when some topics failed;</li>
+ *       when Kafka refused some topics' changes; an unknown topic (404/40403) or config name (404/404) fails the
+ *       whole request before anything is changed;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/configs} — api.v3.topic-configs.list, KafkaTopicConfigList;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/configs/{name}} — api.v3.topic-configs.get (unknown name 404);</li>
  *   <li>{@code PUT /v3/clusters/{C}/topics/{t}/configs/{name}} {@code {"value"}} — api.v3.topic-configs.update,
@@ -136,7 +137,8 @@ final class TopicConfigsV3Service implements HttpService {
             TopicNames.requireValid(entry.topicName());
             changes.computeIfAbsent(entry.topicName(), t -> new ArrayList<>()).addAll(changes(entry.configs()));
         }
-        Map<String, RuntimeException> failed = topics(req).alterConfigs(changes, Boolean.TRUE.equals(body.validateOnly()));
+        Map<String, RuntimeException> failed = topics(req).alterExistingConfigs(changes,
+                Boolean.TRUE.equals(body.validateOnly()));
         if (failed.isEmpty()) {
             res.status(Status.NO_CONTENT_204).send();
             return;

@@ -31,7 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code GET /v3/clusters/{C}/topics?includeAuthorizedOperations=} — api.v3.topics.list, KafkaTopicList
  *       sorted by name, internal topics left out;</li>
  *   <li>{@code POST /v3/clusters/{C}/topics} — api.v3.topics.create, 201 + {@code Location} (200 with
- *       {@code validate_only}); invalid name or empty body 422/42206, existing topic 400/40002;</li>
+ *       {@code validate_only}); no {@code topic_name} (e.g. {@code {}}) 400/400, as Confluent's mapping of its
+ *       required field; invalid name or empty body 422/42206, existing topic 400/40002;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}?include_authorized_operations=} — api.v3.topics.get;</li>
  *   <li>{@code PATCH /v3/clusters/{C}/topics/{t}} {@code {"partitions_count": N}} — api.v3.topics.partitions,
  *       increase only (else 400/40002);</li>
@@ -75,6 +76,9 @@ final class TopicsV3Service implements HttpService {
         TopicsV3Json.CreateTopicRequest body = V3Bodies.read(req, maxBodyBytes, TopicsV3Json.CreateTopicRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
         String name = body.topicName();
+        if (name == null) {
+            throw RestException.badRequest("Missing required field topic_name.");
+        }
         try {
             TopicNames.requireValid(name);
         } catch (RestException invalid) {

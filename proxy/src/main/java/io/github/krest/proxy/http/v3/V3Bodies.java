@@ -5,13 +5,20 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.json.Json;
 import io.helidon.webserver.http.ServerRequest;
 
-/** Reads the JSON request bodies of the v3 admin endpoints. */
+/**
+ * Reads the JSON request bodies of the v3 admin endpoints into their records; a field a record does not have is
+ * refused with 400/400 naming it ({@link RequestFields}), as Confluent's Jackson mapping refuses it.
+ */
 final class V3Bodies {
     private V3Bodies() {
     }
@@ -22,8 +29,8 @@ final class V3Bodies {
      * @param type the body record
      * @param <T> its type
      * @return the body, empty when there is none or it is JSON {@code null}
-     * @throws RestException 415 unless {@code Content-Type: application/json}; 400 for an unsupported charset or
-     *         malformed or mistyped JSON; 413 when larger than {@code maxBodyBytes}
+     * @throws RestException 415 unless {@code Content-Type: application/json}; 400 for an unsupported charset,
+     *         malformed or mistyped JSON or an unknown field; 413 when larger than {@code maxBodyBytes}
      */
     static <T> Optional<T> read(ServerRequest req, long maxBodyBytes, Class<T> type) {
         if (!ContentTypes.contentType(req).map(t -> t.equals(ContentTypes.JSON.text())).orElse(false)) {
@@ -34,13 +41,30 @@ final class V3Bodies {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(Json.mapper().readValue(body, type));
+            return Optional.ofNullable(Json.mapper().readerFor(type)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body));
+        } catch (UnrecognizedPropertyException e) {
+            throw RequestFields.unrecognized(path(e), e.getKnownPropertyIds().stream().map(String::valueOf)
+                    .toList());
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
             throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return where the unknown field is, e.g. {@code data[0].nmae} */
+    private static String path(UnrecognizedPropertyException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? e.getPropertyName() : path.toString();
     }
 
     /**

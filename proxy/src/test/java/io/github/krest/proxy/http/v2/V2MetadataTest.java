@@ -123,7 +123,7 @@ class V2MetadataTest {
             KrestHttp.Response r = http.get(path);
             assertEquals(404, r.status(), path);
             assertEquals(40403, r.errorCode(), path);
-            assertEquals("application/json", r.contentType());
+            assertEquals("application/vnd.kafka.v2+json", r.contentType());
         }
     }
 

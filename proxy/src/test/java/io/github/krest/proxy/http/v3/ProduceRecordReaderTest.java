@@ -4,18 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.json.Json;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link ProduceRecordReader#readFast} must read a plain record exactly as {@link ProduceRecordReader#read} reads
- * its tree, and give up (null) on everything else, valid or not, so that {@code read} answers for it.
+ * its tree, and give up (null) on everything else, valid or not, so that {@code read} answers for it; {@code read}
+ * refuses a field a record does not have, at any level, naming it.
  */
 class ProduceRecordReaderTest {
     private static final ProduceRecordReader READER = new ProduceRecordReader(Optional.empty());
@@ -32,8 +39,7 @@ class ProduceRecordReaderTest {
                 "{\"value\":{\"type\":\"BINARY\"},\"timestamp\":\"2021-02-05T19:14:42+01:00\"}",
                 "{\"value\":{\"type\":\"BINARY\",\"data\":\"YQ\"}}",
                 "{\"value\":{\"type\":\"BINARY\",\"data\":\"a\\u0032V5\"}}",
-                "{\"value\":{\"type\":\"STRING\",\"data\":\"1\"},\"value\":{\"type\":\"BINARY\",\"data\":\"dg==\"}}",
-                "{\"extra\":{\"nested\":[1,{\"x\":\"}\"}]},\"value\":{\"type\":\"STRING\",\"data\":\"\"}}")) {
+                "{\"value\":{\"type\":\"STRING\",\"data\":\"1\"},\"value\":{\"type\":\"BINARY\",\"data\":\"dg==\"}}")) {
             ProduceRecordReader.Parsed fast = fast(record);
             assertNotNull(fast, record);
             assertSame(READER.read(tree(record), "t", PARTITIONS), fast, record);
@@ -59,9 +65,32 @@ class ProduceRecordReaderTest {
                 "{\"timestamp\":\"yesterday\"}",
                 "{\"timestamp\":5}",
                 "{\"value\":{\"type\":\"BINARY\",\"data\":\"dg==\"}",
-                "{\"value\":}")) {
+                "{\"value\":}",
+                "{\"extra\":{\"nested\":[1,{\"x\":\"}\"}]},\"value\":{\"type\":\"STRING\",\"data\":\"\"}}",
+                "{\"value\":{\"type\":\"STRING\",\"data\":\"\",\"extra\":1}}")) {
             assertNull(fast(record), record);
         }
+    }
+
+    @Test
+    void fieldsARecordDoesNotHaveAreRefusedNamingThem() {
+        Map<String, String> records = Map.of(
+                "{\"records\":{\"subject\":\"foobar\"}}", "\"records\"",
+                "{\"extra\":{\"nested\":[1]},\"value\":{\"type\":\"STRING\",\"data\":\"\"}}", "\"extra\"",
+                "{\"value\":{\"type\":\"STRING\",\"dat\":\"x\"}}", "\"value.dat\"",
+                "{\"key\":{\"type\":\"BINARY\",\"data\":null,\"schemaId\":1}}", "\"key.schemaId\"",
+                "{\"headers\":[{\"name\":\"h\"},{\"name\":\"h\",\"vaule\":\"dg==\"}]}", "\"headers[1].vaule\"");
+        records.forEach((record, field) -> {
+            RestException e = assertThrows(RestException.class, () -> READER.read(tree(record), "t", PARTITIONS),
+                    record);
+            assertEquals(ErrorCode.BAD_REQUEST, e.errorCode(), record);
+            assertTrue(e.getMessage().startsWith("Unrecognized field " + field), e.getMessage());
+        });
+        // a batch entry's own id is known there, and only there
+        String entry = "{\"id\":\"1\",\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}";
+        assertEquals(1, READER.read(tree(entry), "t", PARTITIONS, Set.of("id", "value")).record().value()
+                .orElseThrow().length);
+        assertThrows(RestException.class, () -> READER.read(tree(entry), "t", PARTITIONS));
     }
 
     private static ProduceRecordReader.Parsed fast(String record) {

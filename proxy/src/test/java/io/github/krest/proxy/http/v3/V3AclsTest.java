@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.testing.KafkaExitTrap;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
@@ -41,16 +40,7 @@ class V3AclsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        KafkaExitTrap.install();
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(TestKafka.singleNode().build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
-                .setConfigProp("super.users", "User:ANONYMOUS")
-                .setConfigProp("allow.everyone.if.no.acl.found", "true")
-                .build();
-        kit.format();
-        kit.startup();
-        kit.waitForReadyBrokers();
+        KafkaClusterTestKit kit = TestKafka.startWithAuthorizer();
         cluster = kit;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()))) {
             clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);

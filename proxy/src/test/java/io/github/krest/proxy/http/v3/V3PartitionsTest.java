@@ -153,7 +153,7 @@ class V3PartitionsTest {
         JsonNode o = r.json();
         assertEquals("KafkaPartitionWithOffsets", o.get("kind").asText(), r.body());
         assertEquals(self("topics", topic, "partitions", "0", "offset"), o.at("/metadata/self").asText());
-        assertEquals("crn:///kafka=" + clusterId + "/topic=" + topic + "/partition=0/offset",
+        assertEquals("crn:///kafka=" + clusterId + "/topic=" + topic + "/partition=0/offset_type=earliest_and_latest",
                 o.at("/metadata/resource_name").asText());
         assertEquals(clusterId, o.get("cluster_id").asText());
         assertEquals(topic, o.get("topic_name").asText());
@@ -169,7 +169,10 @@ class V3PartitionsTest {
         assertEquals(0, upper.json().get("latest_offset").longValue());
 
         assertError(http.get(prefix + "/topics/" + topic + "/partitions/0/offset?offset_type=earliest"), 400, 400);
-        assertError(http.get(prefix + "/topics/" + topic + "/partitions/0/offset"), 400, 400);
+        // no offset_type: earliest_and_latest, as Confluent defaults it
+        KrestHttp.Response defaulted = http.get(prefix + "/topics/" + topic + "/partitions/0/offset");
+        assertEquals(200, defaulted.status(), defaulted.body());
+        assertEquals(5, defaulted.json().get("latest_offset").longValue());
         assertError(http.get(prefix + "/topics/" + unique("missing") + "/partitions/0/offset"
                 + "?offset_type=earliest_and_latest"), 404, 40403);
     }
@@ -201,7 +204,10 @@ class V3PartitionsTest {
         assertEmptyReassignments(http.get(prefix + "/topics/" + topic + "/partitions/-/reassignment"),
                 self("topics", topic, "partitions", "-", "reassignment"));
         assertError(http.get(prefix + "/topics/" + topic + "/partitions/0/reassignment"), 404, 404);
-        assertError(http.get(prefix + "/topics/" + unique("missing") + "/partitions/-/reassignment"), 404, 40403);
+        // a topic that does not exist has no reassignments (Confluent answers the same)
+        String missing = unique("missing");
+        assertEmptyReassignments(http.get(prefix + "/topics/" + missing + "/partitions/-/reassignment"),
+                self("topics", missing, "partitions", "-", "reassignment"));
         assertError(http.get("/v3/clusters/no-such-cluster/topics/-/partitions/-/reassignment"), 404, 404);
         assertError(http.get("/v3/clusters/no-such-cluster/topics/" + topic + "/partitions/-/reassignment"),
                 404, 404);

@@ -243,7 +243,8 @@ class V3TopicsTest {
         KrestHttp.Response invalid = postJson(prefix + "/topics", "{\"topic_name\":\"bad name!\"}");
         assertError(invalid, 422, 42206);
         assertEquals("Invalid topic name.", invalid.json().get("message").asText());
-        assertError(postJson(prefix + "/topics", "{}"), 422, 42206);
+        // no topic_name: 400, as Confluent's mapping of its required field
+        assertError(postJson(prefix + "/topics", "{}"), 400, 400);
         assertError(postJson(prefix + "/topics", ""), 422, 42206);
         assertError(postJson(prefix + "/topics", "{\"topic_name\":"), 400, 400);
         assertError(postJson(prefix + "/topics", "{\"topic_name\":\"x\",\"partitions_count\":\"many\"}"), 400, 400);
@@ -443,16 +444,26 @@ class V3TopicsTest {
         assertEquals(204, validate.status(), validate.body());
         assertEquals("111111", config(a, "retention.ms").get("value").asText());
 
-        String missing = unique("missing");
+        // a value Kafka refuses fails its topic only: 207, the other topic's change is made
         KrestHttp.Response partial = postJson(prefix + "/topics/-/configs:alter", "{\"data\":["
                 + "{\"topic_name\":\"" + a + "\",\"configs\":[{\"name\":\"retention.ms\",\"operation\":\"DELETE\"}]},"
-                + "{\"topic_name\":\"" + missing + "\",\"configs\":[{\"name\":\"retention.ms\",\"value\":\"1\"}]}]}");
+                + "{\"topic_name\":\"" + b + "\",\"configs\":[{\"name\":\"retention.ms\",\"value\":\"soon\"}]}]}");
         assertEquals(207, partial.status(), partial.body());
         assertEquals(1, partial.json().get("failures").size(), partial.body());
         JsonNode failure = partial.json().at("/failures/0");
-        assertEquals(missing, failure.get("topic_name").asText());
-        assertEquals(40403, failure.get("error_code").intValue());
+        assertEquals(b, failure.get("topic_name").asText());
+        assertEquals(40002, failure.get("error_code").intValue());
         assertTrue(failure.get("message").isTextual(), partial.body());
+        assertEquals("604800000", config(a, "retention.ms").get("value").asText());
+        assertEquals("222222", config(b, "retention.ms").get("value").asText());
+
+        // an unknown topic or config name fails the whole request before anything changes (Confluent's safe alter)
+        String missing = unique("missing");
+        String setA = "{\"topic_name\":\"" + a + "\",\"configs\":[{\"name\":\"retention.ms\",\"value\":\"333333\"}]}";
+        assertError(postJson(prefix + "/topics/-/configs:alter", "{\"data\":[" + setA + ",{\"topic_name\":\""
+                + missing + "\",\"configs\":[{\"name\":\"retention.ms\",\"value\":\"1\"}]}]}"), 404, 40403);
+        assertError(postJson(prefix + "/topics/-/configs:alter", "{\"data\":[" + setA + ",{\"topic_name\":\""
+                + b + "\",\"configs\":[{\"name\":\"retention.mss\",\"value\":\"1\"}]}]}"), 404, 404);
         assertEquals("604800000", config(a, "retention.ms").get("value").asText());
 
         assertError(postJson(prefix + "/topics/-/configs:alter", "{}"), 422, 42206);

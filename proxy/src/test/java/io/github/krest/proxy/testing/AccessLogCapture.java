@@ -1,4 +1,4 @@
-package io.github.krest.proxy.security;
+package io.github.krest.proxy.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,15 +9,17 @@ import java.util.logging.Logger;
 import io.github.krest.proxy.observe.AccessLog;
 
 /** Collects the access log lines written while it is open. */
-final class AccessLogCapture extends Handler implements AutoCloseable {
+public final class AccessLogCapture extends Handler implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger logger = Logger.getLogger(AccessLog.LOGGER);
 
-    AccessLogCapture() {
+    /** Starts collecting. */
+    public AccessLogCapture() {
         logger.addHandler(this);
     }
 
-    List<String> lines() {
+    /** @return the lines written so far */
+    public List<String> lines() {
         return lines;
     }
 
@@ -27,7 +29,7 @@ final class AccessLogCapture extends Handler implements AutoCloseable {
      * @param test what the line must satisfy
      * @return whether such a line was written
      */
-    boolean await(java.util.function.Predicate<String> test) {
+    public boolean await(java.util.function.Predicate<String> test) {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             if (lines.stream().anyMatch(test)) {
