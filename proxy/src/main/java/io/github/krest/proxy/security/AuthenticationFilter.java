@@ -101,7 +101,7 @@ public final class AuthenticationFilter implements Filter {
                 certificates.flatMap(c -> c.caller(req)).ifPresent(caller -> Caller.set(req, caller));
             } catch (IllegalArgumentException noRuleApplies) {
                 // as Kafka: a certificate no rule maps fails authentication (it must not pass as anonymous)
-                HttpErrors.send(res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED,
+                HttpErrors.send(req, res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED,
                         "The client certificate's subject matches no ssl.principal.mapping.rules."));
                 return;
             }
@@ -115,14 +115,14 @@ public final class AuthenticationFilter implements Filter {
         HttpAuthenticator scheme = authenticator.get();
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty()) {
-            reject(res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
+            reject(req, res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
                     + scheme.scheme() + " header.");
             return;
         }
         String value = header.get();
         int space = value.indexOf(' ');
         if (space < 0 || !value.substring(0, space).equalsIgnoreCase(scheme.scheme())) {
-            reject(res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
+            reject(req, res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
                     + scheme.scheme() + " header.");
             return;
         }
@@ -130,10 +130,10 @@ public final class AuthenticationFilter implements Filter {
         try {
             caller = scheme.authenticate(value.substring(space + 1));
         } catch (AuthenticationException e) {
-            reject(res, scheme, Optional.of(e), e.getMessage());
+            reject(req, res, scheme, Optional.of(e), e.getMessage());
             return;
         }
-        if (verifier.isPresent() && !verified(caller, scheme, res)) {
+        if (verifier.isPresent() && !verified(caller, scheme, req, res)) {
             return;
         }
         Caller.set(req, caller);
@@ -148,26 +148,26 @@ public final class AuthenticationFilter implements Filter {
     }
 
     /** Asks Kafka; answers the request and returns false when the credential cannot be used. */
-    private boolean verified(Caller caller, HttpAuthenticator scheme, RoutingResponse res) {
+    private boolean verified(Caller caller, HttpAuthenticator scheme, RoutingRequest req, RoutingResponse res) {
         try {
             verifier.orElseThrow().verify(caller.kafkaIdentity());
             return true;
         } catch (RestException e) {
             if (e.errorCode() == ErrorCode.AUTHENTICATION_FAILED) {
-                reject(res, scheme, Optional.of(new AuthenticationException(e.getMessage())), e.getMessage());
+                reject(req, res, scheme, Optional.of(new AuthenticationException(e.getMessage())), e.getMessage());
             } else {
-                HttpErrors.send(res, ErrorResponse.of(e.errorCode(), e.getMessage()));
+                HttpErrors.send(req, res, ErrorResponse.of(e.errorCode(), e.getMessage()));
             }
         } catch (RuntimeException e) {
-            HttpErrors.send(res, HttpErrors.toResponse(e));
+            HttpErrors.send(req, res, HttpErrors.toResponse(e));
         }
         return false;
     }
 
-    private void reject(RoutingResponse res, HttpAuthenticator scheme, Optional<AuthenticationException> failure,
+    private void reject(RoutingRequest req, RoutingResponse res, HttpAuthenticator scheme, Optional<AuthenticationException> failure,
                         String message) {
         res.header(HeaderNames.WWW_AUTHENTICATE, scheme.challenge(realm, failure));
-        HttpErrors.send(res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED, message));
+        HttpErrors.send(req, res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED, message));
     }
 
     /**
