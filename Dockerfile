@@ -49,7 +49,8 @@ WORKDIR /opt/krest
 COPY --from=build /src/proxy/target/libs/ /opt/krest/libs/
 COPY --from=build /src/proxy/target/krest-proxy.jar /opt/krest/krest-proxy.jar
 USER 10001:10001
-ENV KAFKA_REST_LISTENERS=http://0.0.0.0:8082
+# No KAFKA_REST_* variables here: they would win over a --config file's settings. krest listens on 0.0.0.0:8082 by
+# default.
 EXPOSE 8082
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:8082/observe/health/ready || exit 1

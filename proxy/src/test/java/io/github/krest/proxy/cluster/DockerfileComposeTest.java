@@ -168,6 +168,8 @@ class DockerfileComposeTest {
             last = user.group(1);
         }
         assertFalse(last == null || Set.of("root", "0", "0:0").contains(last), "runs as " + last);
+        assertFalse(Pattern.compile("(?m)^ENV .*KAFKA_REST_").matcher(dockerfile).find(),
+                "the image sets no KAFKA_REST_* variable: it would win over the settings of a --config file");
         // java is PID 1 (exec) so that docker stop's SIGTERM reaches krest's graceful shutdown
         assertTrue(dockerfile.contains("\"exec java ${KAFKAREST_HEAP_OPTS:-"), "ENTRYPOINT execs java");
         assertTrue(dockerfile.contains("${KAFKAREST_HEAP_OPTS:--XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=75}"),
