@@ -374,7 +374,7 @@ class KubernetesManifestsTest {
 
     private static void assertSelects(String what, JsonNode selector, JsonNode labels) {
         assertFalse(selector.isEmpty(), what + " has a selector");
-        selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), labels.path(e.getKey()),
+        selector.properties().forEach(e -> assertEquals(e.getValue(), labels.path(e.getKey()),
                 what + " selects the krest pods by " + e.getKey()));
     }
 
