@@ -26,14 +26,14 @@ import org.apache.kafka.common.errors.UnknownProducerIdException;
  *
  * <p>Why: krest's producers are idempotent (Kafka's default since 3.0), so that the producer's own retries after a
  * broker dies or a leader moves write each record once and keep a partition's order. The 4.x clients recover from
- * the sequence errors that once ended an idempotent producer (since 2.5 they bump the producer epoch on
- * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} and {@code UNKNOWN_PRODUCER_ID}, KIP-360) and from an authorization failure
- * of the producer-id request (KAFKA-13668: the batches fail, the producer asks again). Two ways to an unusable
- * producer remain (checked in the 4.3.1 client):
+ * the sequence errors that once ended an idempotent producer (since 2.6 they bump the producer epoch on
+ * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} and {@code UNKNOWN_PRODUCER_ID}, KIP-360 and KAFKA-8805) and from an
+ * authorization failure of the producer-id request (since 3.6, KAFKA-13668: the batches fail, the producer asks
+ * again). Two ways to an unusable producer remain (checked in the 4.3.1 client):
  * <ul>
  *   <li>the fatal state, after a protocol version the broker lacks, an unexpected answer to the producer-id request,
- *       or (on older brokers) a cluster authorization failure of a produce request: every later {@code send} throws
- *       at once and nothing more is sent ({@link #refusedToSend}, {@link #producerFailure}); the producer is
+ *       or (on brokers before 2.8) a cluster authorization failure of a produce request: every later {@code send}
+ *       throws at once and nothing more is sent ({@link #refusedToSend}, {@link #producerFailure}); the producer is
  *       replaced at once ({@link #replace});</li>
  *   <li>an authentication failure (SASL, or a TLS handshake) while the producer asks for its producer id leaves it
  *       waiting for an id it never asks for again (KAFKA-20237, open for 4.3.1): sends are accepted and expire after

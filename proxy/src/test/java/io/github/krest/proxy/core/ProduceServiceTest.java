@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What produce requests see when the producer under them fails, driven through Kafka's own test double of its
  * {@code Producer}, failing sends the way a real producer does: one in Kafka's fatal state throws a
- * {@code KafkaException} from {@code send}, pending sends fail through their callbacks. The real fatal state on a real broker is in
- * {@code kafka.ProducerRecoveryTest}.
+ * {@code KafkaException} from {@code send}, pending sends fail through their callbacks. A producer stuck for real, on a
+ * real broker, is in {@code kafka.ProducerRecoveryTest}.
  */
 class ProduceServiceTest {
     private final List<MockProducer<byte[], byte[]>> created = new ArrayList<>();

@@ -103,7 +103,8 @@ class ProducerRecoveryTest {
 
     private static Map<String, Object> adminProperties() {
         SecuredKafka.bootstrapServers();
-        return SecuredKafka.clientProperties("PLAIN", SecuredKafka.ADMIN, SecuredKafka.plainPassword(SecuredKafka.ADMIN));
+        return SecuredKafka.clientProperties("PLAIN", SecuredKafka.ADMIN,
+                SecuredKafka.plainPassword(SecuredKafka.ADMIN));
     }
 
     private static AclBinding allow(String topic, AclOperation operation) {
