@@ -151,20 +151,8 @@ final class KafkaProcessCluster implements AutoCloseable {
      * @throws IllegalStateException if it still runs after 60 s (it is then SIGKILLed)
      */
     int stop(int id) {
-        Process process = process(id);
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                ClusterProcesses.kill(process);
-                throw new IllegalStateException("node " + id + " did not stop within 60 s of SIGTERM");
-            }
-        } catch (InterruptedException e) {
-            ClusterProcesses.kill(process);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        ClusterProcesses.stopped(process);
-        return process.exitValue();
+        return ClusterProcesses.stopGracefully(process(id), Duration.ofSeconds(60), "node " + id,
+                () -> "; see " + dir.resolve("node-" + id + ".log"));
     }
 
     /** Starts a stopped or killed node again on its ports and data, and waits until its broker is live. */
@@ -227,7 +215,7 @@ final class KafkaProcessCluster implements AutoCloseable {
             } catch (Exception notYet) {
                 // the cluster is still starting
             }
-            sleep(250);
+            ClusterProcesses.sleep(250);
         }
         throw new IllegalStateException("brokers " + ids + " not all live after " + timeout + ": " + live);
     }
@@ -276,14 +264,5 @@ final class KafkaProcessCluster implements AutoCloseable {
 
     private static Path properties(Path dir, int id) {
         return dir.resolve("node-" + id + ".properties");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
