@@ -3,6 +3,7 @@ package io.github.krest.proxy.kafka;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -38,9 +39,9 @@ import org.apache.kafka.common.errors.UnknownProducerIdException;
  *   <li>an authentication failure (SASL, or a TLS handshake) while the producer asks for its producer id leaves it
  *       waiting for an id it never asks for again (KAFKA-20237, open for 4.3.1): sends are accepted and expire after
  *       {@code delivery.timeout.ms}, even once the credential works. A producer whose send failed to authenticate,
- *       or whose batch expired unanswered, is therefore replaced too ({@link #suspect}), but at most once per
- *       {@value #SUSPECT_MIN_AGE_MS} ms of its life, so a credential that stays wrong does not cost a producer per
- *       request.</li>
+ *       or whose batch expired unanswered, is therefore replaced too ({@link #suspect}), but not before it has lived
+ *       {@value #SUSPECT_MIN_AGE_MS} ms (sends meanwhile wait for the replacement), so a credential that stays
+ *       wrong does not cost a producer per request.</li>
  * </ul>
  * A replaced producer is closed in the background, letting what it still has in flight finish; its successor is
  * created on the next {@link #get}. See {@code core.ProduceService} for what requests see.
@@ -55,6 +56,7 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
     private final Supplier<Producer<byte[], byte[]>> factory;
     private final String name;
     private final LongSupplier clock;
+    private final LongConsumer sleeper;
     private final AtomicLong replacements = new AtomicLong();
     private volatile Producer<byte[], byte[]> current;
     /** The current producer, when a suspicion against it waits for it to reach {@link #SUSPECT_MIN_AGE_MS}. */
@@ -63,10 +65,12 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
     private long createdMs;
     private boolean closed;
 
-    private RenewableProducer(Supplier<Producer<byte[], byte[]>> factory, String name, LongSupplier clock) {
+    private RenewableProducer(Supplier<Producer<byte[], byte[]>> factory, String name, LongSupplier clock,
+                              LongConsumer sleeper) {
         this.factory = factory;
         this.name = name;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /**
@@ -77,7 +81,8 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
      * @return the holder
      */
     public static RenewableProducer of(Supplier<Producer<byte[], byte[]>> factory, String name) {
-        RenewableProducer producer = new RenewableProducer(factory, name, System::currentTimeMillis);
+        RenewableProducer producer = new RenewableProducer(factory, name, System::currentTimeMillis,
+                RenewableProducer::sleep);
         producer.get();
         return producer;
     }
@@ -90,40 +95,53 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
      * @return the holder
      */
     public static RenewableProducer lazy(Supplier<Producer<byte[], byte[]>> factory, String name) {
-        return lazy(factory, name, System::currentTimeMillis);
+        return lazy(factory, name, System::currentTimeMillis, RenewableProducer::sleep);
     }
 
-    /** As {@link #lazy(Supplier, String)}, with a clock for the suspicion's minimum age (tests). */
-    static RenewableProducer lazy(Supplier<Producer<byte[], byte[]>> factory, String name, LongSupplier clock) {
-        return new RenewableProducer(factory, name, clock);
+    /** As {@link #lazy(Supplier, String)}, with the clock and the wait of the suspicion's minimum age (tests). */
+    static RenewableProducer lazy(Supplier<Producer<byte[], byte[]>> factory, String name, LongSupplier clock,
+                                  LongConsumer sleeper) {
+        return new RenewableProducer(factory, name, clock, sleeper);
     }
 
     /**
-     * @return the current producer, created if there is none yet (first use, or after a replacement); a suspected
-     *         producer old enough is replaced first
+     * @return the current producer, created if there is none yet (first use, or after a replacement). A suspected
+     *         producer is not handed out again: it is replaced, after waiting until it has lived
+     *         {@value #SUSPECT_MIN_AGE_MS} ms (if the caller is interrupted meanwhile, it gets the suspect)
      * @throws KafkaException (500/50002) after {@link #close}
      */
     @Override
     public Producer<byte[], byte[]> get() {
-        Producer<byte[], byte[]> producer = current;
-        if (producer != null && suspected == null) {
-            return producer;
-        }
-        synchronized (this) {
-            if (closed) {
-                if (current != null) {
+        while (true) {
+            Producer<byte[], byte[]> producer = current;
+            if (producer != null && suspected == null) {
+                return producer;
+            }
+            long wait = 0;
+            synchronized (this) {
+                if (closed) {
+                    if (current != null) {
+                        return current;
+                    }
+                    throw new KafkaException("The " + name + " was closed; retry.");
+                }
+                if (suspected != null && suspected == current) {
+                    wait = createdMs + SUSPECT_MIN_AGE_MS - clock.getAsLong();
+                    if (wait <= 0) {
+                        retire(suspicion);
+                    } else if (Thread.currentThread().isInterrupted()) {
+                        return current;
+                    }
+                }
+                if (wait <= 0) {
+                    if (current == null) {
+                        current = factory.get();
+                        createdMs = clock.getAsLong();
+                    }
                     return current;
                 }
-                throw new KafkaException("The " + name + " was closed; retry.");
             }
-            if (suspected != null && suspected == current && clock.getAsLong() - createdMs >= SUSPECT_MIN_AGE_MS) {
-                retire(suspicion);
-            }
-            if (current == null) {
-                current = factory.get();
-                createdMs = clock.getAsLong();
-            }
-            return current;
+            sleeper.accept(wait);
         }
     }
 
@@ -150,7 +168,8 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
 
     /**
      * Replaces {@code failed} if it may be stuck ({@link #mayBeStuck}) and is still the current producer: at once
-     * when it has lived {@value #SUSPECT_MIN_AGE_MS} ms, else on the first {@link #get} after that.
+     * when it has lived {@value #SUSPECT_MIN_AGE_MS} ms, else by the next {@link #get}, which waits for that age
+     * rather than hand out a producer that may take a record and never send it.
      *
      * @param failed the producer a send failed on
      * @param cause the failure
@@ -235,6 +254,15 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
         }
         return failure instanceof TimeoutException && !(failure instanceof BufferExhaustedException)
                 && failure.getMessage() != null && failure.getMessage().contains("since batch creation");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // get() sees the flag and hands out the producer it has
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Closes the current producer, waiting until it has sent what it holds. Idempotent. */

@@ -39,9 +39,10 @@ import org.junit.jupiter.api.Test;
  * An idempotent shared producer in Kafka's fatal state, on a real broker, and its replacement. The way there that an
  * operator meets: the producer's credential is not valid yet when the replica starts (a secret rotated a moment
  * later, a SCRAM user created after the deployment). The producer fails to authenticate while it asks for its
- * producer id, which leaves a Kafka 4 idempotent producer unusable for good: every later send throws, even once the
- * credential works. krest answers the records of that moment as Kafka's error says (401/40101), then replaces the
- * producer when it refuses a record, and that record is written, once.
+ * producer id, which leaves a Kafka 4.3 idempotent producer waiting for an id it never asks for again (KAFKA-20237):
+ * it takes records and never sends them, even once the credential works. krest answers the records of that moment as
+ * Kafka's error says (401/40101) and replaces the producer, so the first record after the credential works is
+ * written, once.
  */
 class ProducerRecoveryTest {
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
@@ -68,6 +69,9 @@ class ProducerRecoveryTest {
                 + "username=\"" + USER + "\" password=\"" + PASSWORD + "\";");
         props.put("producer.linger.ms", "0");
         props.put("producer.max.block.ms", "10000");
+        // a stuck producer's records then fail within 15 s instead of Kafka's 120 s
+        props.put("producer.request.timeout.ms", "10000");
+        props.put("producer.delivery.timeout.ms", "15000");
         try (KrestServer server = KrestServer.start(new KrestConfig(props))) {
             KrestHttp http = new KrestHttp("http://127.0.0.1:" + server.port());
             KrestHttp.Response before = http.post("/topics/" + topic, BINARY, body("before"));
@@ -79,21 +83,12 @@ class ProducerRecoveryTest {
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), PASSWORD)))
                         .all().get(30, TimeUnit.SECONDS);
             }
-            // the credential reaches the broker through its metadata log: until then the answer stays 40101;
-            // never the 50002 of a producer that can no longer send
-            List<String> acknowledged = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 30_000;
-            for (int i = 0; acknowledged.isEmpty() && System.currentTimeMillis() < deadline; i++) {
-                KrestHttp.Response after = http.post("/topics/" + topic, BINARY, body("after-" + i));
-                int code = after.json().get("offsets").get(0).path("error_code").asInt(0);
-                if (after.status() == 200 && code == 0) {
-                    acknowledged.add("after-" + i);
-                } else {
-                    assertEquals(40101, code, after.body());
-                    Thread.sleep(200);
-                }
-            }
-            assertEquals(1, acknowledged.size(), "a record was acknowledged once the credential worked");
+            awaitCredential();
+            // the producer that failed to authenticate would take this record and never send it
+            KrestHttp.Response after = http.post("/topics/" + topic, BINARY, body("after"));
+            assertEquals(200, after.status(), after.body());
+            assertTrue(after.json().get("offsets").get(0).get("error_code").isNull(), after.body());
+            List<String> acknowledged = List.of("after");
             String scrape = http.get("/observe/metrics").body();
             assertTrue(scrape.lines().anyMatch(l -> l.startsWith("krest_producer_replacements") && l.endsWith(" 1.0")),
                     "one replacement: " + scrape.lines().filter(l -> l.contains("replacements")).toList());
@@ -105,6 +100,21 @@ class ProducerRecoveryTest {
         SecuredKafka.bootstrapServers();
         return SecuredKafka.clientProperties("PLAIN", SecuredKafka.ADMIN,
                 SecuredKafka.plainPassword(SecuredKafka.ADMIN));
+    }
+
+    /** Waits until the broker accepts the new SCRAM credential (it arrives through the metadata log). */
+    private static void awaitCredential() throws InterruptedException {
+        Map<String, Object> props = SecuredKafka.clientProperties("SCRAM-SHA-256", USER, PASSWORD);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Admin admin = Admin.create(props)) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                assertTrue(System.currentTimeMillis() < deadline, "the credential never worked: " + notYet);
+                Thread.sleep(200);
+            }
+        }
     }
 
     private static AclBinding allow(String topic, AclOperation operation) {

@@ -29,7 +29,7 @@ class RenewableProducerTest {
                 new ByteArraySerializer());
         created.add(mock);
         return mock;
-    }, "test producer", now::get);
+    }, "test producer", now::get, now::addAndGet);
 
     @Test
     void createdOnFirstUseAndReplacedOncePerFailure() {
@@ -50,13 +50,16 @@ class RenewableProducerTest {
     @Test
     void aSuspectedProducerIsReplacedOnlyOnceItHasLivedTheMinimumAge() {
         Producer<byte[], byte[]> first = holder.get();
+        long created = now.get();
+        now.addAndGet(500);
         holder.suspect(first, new SaslAuthenticationException("invalid credentials"));
-        assertSame(first, holder.get(), "too young: kept for now");
+        assertEquals(0, holder.replacements(), "too young: not replaced yet");
+        assertSame(first, holder.created().orElseThrow());
 
-        now.addAndGet(RenewableProducer.SUSPECT_MIN_AGE_MS);
         Producer<byte[], byte[]> second = holder.get();
 
-        assertNotSame(first, second);
+        assertNotSame(first, second, "the next send does not get the suspect");
+        assertEquals(created + RenewableProducer.SUSPECT_MIN_AGE_MS, now.get(), "it waited for the minimum age");
         assertEquals(1, holder.replacements());
         now.addAndGet(RenewableProducer.SUSPECT_MIN_AGE_MS);
         holder.suspect(second, new SaslAuthenticationException("invalid credentials"));
