@@ -21,13 +21,12 @@ final class Kafka {
     private Kafka() {
     }
 
-    /** @return a producer with krest's shared-producer settings: acks=all, linger.ms=1, no idempotence */
+    /** @return a producer with krest's shared-producer settings: acks=all, linger.ms=1, idempotent (Kafka's default) */
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
                 ProducerConfig.CLIENT_ID_CONFIG, "perf-native-producer"),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }

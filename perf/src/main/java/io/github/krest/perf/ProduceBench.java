@@ -133,6 +133,6 @@ final class ProduceBench {
 
     /** Props beyond the defaults, for the report. */
     static Map<String, String> producerSettings() {
-        return Map.of("acks", "all", "linger.ms", "1", "enable.idempotence", "false");
+        return Map.of("acks", "all", "linger.ms", "1", "enable.idempotence", "true");
     }
 }

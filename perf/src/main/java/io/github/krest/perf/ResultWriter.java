@@ -113,7 +113,7 @@ public final class ResultWriter {
                 .put("latency_rate_per_s", st.latencyRate())
                 .put("latency_measure_s", st.latencyDuration().toSeconds())
                 .put("memory_instances", st.memoryInstances())
-                .put("producer", "acks=all, linger.ms=1, enable.idempotence=false (krest's shared producer defaults)")
+                .put("producer", "acks=all, linger.ms=1, enable.idempotence=true (krest's shared producer defaults)")
                 .put("consumer", "assign mode, fetch.max.wait.ms=100, receive.buffer.bytes=-1 (krest's reader defaults)");
         for (ThroughputResult t : report.throughput()) {
             root.put(t.key(), round(t.ratio(), 3));

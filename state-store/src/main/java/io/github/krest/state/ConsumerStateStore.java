@@ -23,6 +23,14 @@ import java.util.Optional;
  *   <li><b>Positions</b> are the next offsets to deliver per owned partition. They are written only under a
  *       <b>lease</b> ({@link #beginPoll} .. {@link #endPoll}), which makes one request at a time the user of an
  *       instance; a fencing token rejects the writes of a holder whose lease was taken over.</li>
+ *   <li>The <b>handover</b>: positions an instance with {@code auto.commit.enable} gives up (a rebalance revokes
+ *       its partitions, it changes its subscription, it is deleted or swept) are kept per group and partition in
+ *       the same atomic step that drops them, and {@link #beginPoll} offers them to the partition's next owner
+ *       that has no position of its own. The caller commits those positions to Kafka too, but the next owner may
+ *       start before that commit lands (or on another replica, or the commit may fail): the handover makes it
+ *       continue where the last owner stopped regardless. An entry ends when an owner stores a position for its
+ *       partition ({@link #endPoll}), when {@link #releaseHandover} learns that Kafka holds it as the committed
+ *       offset, or with the group.</li>
  * </ul>
  *
  * <h2>Time</h2>
@@ -80,7 +88,8 @@ public interface ConsumerStateStore extends AutoCloseable {
 
     /**
      * Deletes an instance with its membership, positions and lease (an outstanding {@link #endPoll} then returns
-     * false). Its entry in the assignment is removed; the group rebalances on its next poll.
+     * false). Its entry in the assignment is removed; the group rebalances on its next poll. An auto-commit
+     * instance's positions are handed over (see the class comment).
      *
      * @param group the group id
      * @param name  the instance name
@@ -101,6 +110,7 @@ public interface ConsumerStateStore extends AutoCloseable {
      *   <li>to ASSIGN: positions of partitions no longer assigned are dropped.</li>
      *   <li>to NONE: the instance leaves the membership and the assignment, all positions are dropped.</li>
      * </ul>
+     * Dropped positions of an auto-commit instance are handed over (see the class comment).
      *
      * @param group        the group id
      * @param name         the instance name
@@ -138,7 +148,8 @@ public interface ConsumerStateStore extends AutoCloseable {
      * @param leaseMs          how long the lease holds: the longest the request may take plus a margin; {@code > 0}
      * @param sessionTimeoutMs how old a member's heartbeat may get before it is dropped; {@code > 0}
      * @param ttlMs            the instance timeout, {@code > 0}
-     * @return the lease, or a {@code rebalanceNeeded} result without one
+     * @return the lease, or a {@code rebalanceNeeded} result without one; its positions are the instance's own,
+     *         else the group's handed-over ones, for the partitions it owns
      * @throws InstanceNotFoundException if the instance does not exist, has expired, or belongs to another
      *                                   principal
      * @throws LeaseBusyException        if another request holds the lease
@@ -150,7 +161,7 @@ public interface ConsumerStateStore extends AutoCloseable {
      * Ends a poll (or seek): if {@code fencingToken} is still the instance's lease, writes the positions and
      * releases the lease; otherwise writes nothing (design note, step 6: a record is returned only if its position
      * was stored first). Positions of partitions the instance no longer owns (a rebalance revoked them meanwhile)
-     * are not written.
+     * are not written. Writing a partition's position ends its handover entry, if any.
      *
      * <p>The token holds until another {@code beginPoll} takes the lease over after it lapsed, the instance is
      * deleted or swept, or (Redis) the lease key expires {@code leaseMs} after acquisition.
@@ -194,7 +205,8 @@ public interface ConsumerStateStore extends AutoCloseable {
     /**
      * Stores a new assignment if the membership is still the one it was computed from, is not empty, and no newer
      * assignment was stored meanwhile. On success, every member's positions for partitions it lost (including all
-     * partitions of members missing from {@code partitions}) are dropped and returned.
+     * partitions of members missing from {@code partitions}) are dropped and returned, and those of auto-commit
+     * members handed over (see the class comment), in the same atomic step.
      *
      * @param group               the group id
      * @param expectedFingerprint the {@link GroupMembership#fingerprint()} the assignment was computed from
@@ -204,6 +216,16 @@ public interface ConsumerStateStore extends AutoCloseable {
      */
     AssignmentUpdate storeAssignment(String group, String expectedFingerprint, long newGeneration,
                                      Map<String, List<PartitionRef>> partitions);
+
+    /**
+     * Ends the handover entries that Kafka now holds as the group's committed offsets: after a commit of handed-over
+     * positions succeeded, the next owner reads the same offsets from Kafka. An entry with another offset (a later
+     * owner gave the partition up further on) stays.
+     *
+     * @param group     the group id
+     * @param committed partition to the offset Kafka confirmed as committed, {@code >= 0}
+     */
+    void releaseHandover(String group, Map<PartitionRef, Long> committed);
 
     /**
      * Records that an instance's positions were committed to Kafka (auto-commit bookkeeping: the poll that finds
@@ -233,8 +255,8 @@ public interface ConsumerStateStore extends AutoCloseable {
     List<InstanceDescription> instances(String group, long nowMs);
 
     /**
-     * Removes expired instances (with their positions, lease and membership) and members whose heartbeat timed
-     * out, in every group, at most once per {@code lockMs} across all replicas: the caller takes a short lock,
+     * Removes expired instances (with their positions, lease and membership; an auto-commit instance's positions
+     * are handed over) and members whose heartbeat timed out, in every group, at most once per {@code lockMs} across all replicas: the caller takes a short lock,
      * and returns at once with nothing if another sweep holds it (design note, "Commit, seek, expiry").
      * Each expired instance is returned to exactly one sweeper.
      *

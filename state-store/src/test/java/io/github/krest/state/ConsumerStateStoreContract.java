@@ -66,6 +66,12 @@ public abstract class ConsumerStateStoreContract {
         return instance;
     }
 
+    /** Creates an instance with {@code auto.commit.enable=false}. */
+    private void createWithoutAutoCommit(String name) {
+        store.createInstance(new ConsumerInstance(G, name, new InstanceConfig("binary", "earliest", false, -1, 5_000),
+                "", t0, Subscription.none()), TTL);
+    }
+
     private PollLease begin(String name, long nowMs) {
         return store.beginPoll(G, name, "", "replica-a", nowMs, LEASE, SESSION, TTL);
     }
@@ -353,9 +359,75 @@ public abstract class ConsumerStateStoreContract {
 
         assertEquals(Map.of("a", Map.of(T0P1, 20L)), update.revokedPositions());
         assertEquals(Map.of(T0P0, 10L), store.positions(G, "a", t0 + 2));
+        assertEquals(Map.of(), store.positions(G, "b", t0 + 2), "a gained partition has no position of b's own");
         PollLease b = begin("b", t0 + 2);
         assertEquals(List.of(T0P1), b.partitions());
-        assertEquals(Map.of(), b.positions(), "a gained partition has no position");
+        assertEquals(Map.of(T0P1, 20L), b.positions(), "the auto-commit member handed its position over");
+    }
+
+    @Test
+    void handoverGoesToTheNextOwnerUntilItStoresAPositionAndOnlyFromAutoCommitInstances() {
+        create("a");
+        createWithoutAutoCommit("m");
+        store.updateSubscription(G, "a", Subscription.topics(List.of("t")), t0, TTL);
+        rebalance(Map.of("a", List.of(T0P0, T0P1)));
+        PollLease a = begin("a", t0);
+        store.endPoll(G, "a", a.fencingToken(), Map.of(T0P0, 10L, T0P1, 20L));
+
+        store.updateSubscription(G, "m", Subscription.topics(List.of("t")), t0 + 1, TTL);
+        rebalance(Map.of("a", List.of(T0P0), "m", List.of(T0P1)));
+        PollLease m = begin("m", t0 + 2);
+        assertEquals(Map.of(T0P1, 20L), m.positions());
+        assertTrue(store.endPoll(G, "m", m.fencingToken(), Map.of()), "releasing without positions");
+        PollLease again = begin("m", t0 + 3);
+        assertEquals(Map.of(T0P1, 20L), again.positions(), "a lease released without positions keeps the handover");
+        assertTrue(store.endPoll(G, "m", again.fencingToken(), Map.of(T0P1, 23L)));
+
+        AssignmentUpdate back = store.storeAssignment(G, store.membership(G).fingerprint(), 3,
+                Map.of("a", List.of(T0P0, T0P1), "m", List.of()));
+        assertEquals(Map.of("m", Map.of(T0P1, 23L)), back.revokedPositions());
+        PollLease returned = begin("a", t0 + 4);
+        assertEquals(Map.of(T0P0, 10L), returned.positions(),
+                "m stored its own position, which ended the handover, and m does not auto-commit: T0P1 resolves "
+                        + "from Kafka's committed offset");
+    }
+
+    @Test
+    void releaseHandoverEndsOnlyTheEntriesKafkaHolds() {
+        PollLease a = assigned("a", List.of(T0P0, T0P1), t0);
+        store.endPoll(G, "a", a.fencingToken(), Map.of(T0P0, 10L, T0P1, 20L));
+        store.deleteInstance(G, "a", t0 + 1);
+
+        store.releaseHandover(G, Map.of(T0P0, 9L, T0P1, 20L));
+        store.releaseHandover("unknown-group", Map.of(T0P0, 10L));
+        PollLease b = assigned("b", List.of(T0P0, T0P1), t0 + 2);
+        assertEquals(Map.of(T0P0, 10L), b.positions(), "T0P1 was committed; T0P0's entry holds another offset");
+    }
+
+    @Test
+    void deletedUnsubscribedAndSweptAutoCommitInstancesHandTheirPositionsOver() {
+        PollLease deleted = assigned("deleted", List.of(T0P0), t0);
+        store.endPoll(G, "deleted", deleted.fencingToken(), Map.of(T0P0, 7L));
+        PollLease unsubscribed = assigned("unsubscribed", List.of(T0P1), t0);
+        store.endPoll(G, "unsubscribed", unsubscribed.fencingToken(), Map.of(T0P1, 8L));
+        store.createInstance(instance(G, "expired", t0), 1_000);
+        store.updateSubscription(G, "expired", Subscription.partitions(List.of(T0P2)), t0, 1_000);
+        PollLease expired = store.beginPoll(G, "expired", "", "r", t0, LEASE, SESSION, 1_000);
+        store.endPoll(G, "expired", expired.fencingToken(), Map.of(T0P2, 9L));
+        createWithoutAutoCommit("manual");
+        store.updateSubscription(G, "manual", Subscription.partitions(List.of(new PartitionRef("u", 0))), t0, TTL);
+        PollLease manual = begin("manual", t0);
+        store.endPoll(G, "manual", manual.fencingToken(), Map.of(new PartitionRef("u", 0), 5L));
+
+        store.deleteInstance(G, "deleted", t0 + 1);
+        store.updateSubscription(G, "unsubscribed", Subscription.none(), t0 + 1, TTL);
+        store.deleteInstance(G, "manual", t0 + 1);
+        assertEquals(1, store.sweepExpired("r", t0 + 2_000, 1_000, SESSION).size());
+
+        store.createInstance(instance(G, "next", t0 + 2_000), TTL);
+        store.updateSubscription(G, "next", Subscription.partitions(List.of(T0P0, T0P1, T0P2,
+                new PartitionRef("u", 0))), t0 + 2_000, TTL);
+        assertEquals(Map.of(T0P0, 7L, T0P1, 8L, T0P2, 9L), begin("next", t0 + 2_000).positions());
     }
 
     @Test

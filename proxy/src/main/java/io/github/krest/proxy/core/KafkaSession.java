@@ -1,15 +1,14 @@
 package io.github.krest.proxy.core;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
 import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The core services of one Kafka identity, over that identity's producer and admin client: the service principal's
@@ -17,7 +16,7 @@ import org.apache.kafka.clients.producer.Producer;
  * own metadata caches, so one caller's view of the cluster never answers another caller's request.
  *
  * @param admin the identity's admin client
- * @param producer the identity's producer (a caller's is created on first use)
+ * @param producer the identity's producer (a caller's is created on first use), replaced when it fails
  * @param metadata metadata read with the identity's admin client, cached per session
  * @param produce produce through the identity's producer
  * @param offsets committed offsets and offset lookups as the identity
@@ -26,7 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
  * @param acls v3 ACL administration
  * @param groups v3 consumer groups
  */
-public record KafkaSession(Admin admin, Supplier<Producer<byte[], byte[]>> producer, MetadataService metadata,
+public record KafkaSession(Admin admin, RenewableProducer producer, MetadataService metadata,
                            ProduceService produce, KafkaOffsets offsets, TopicAdminService topics,
                            BrokerAdminService brokers, AclAdminService acls, ConsumerGroupAdminService groups) {
 
@@ -41,7 +40,7 @@ public record KafkaSession(Admin admin, Supplier<Producer<byte[], byte[]>> produ
      * @param traffic produce traffic counter
      * @return the session
      */
-    public static KafkaSession of(Admin admin, Supplier<Producer<byte[], byte[]>> producer,
+    public static KafkaSession of(Admin admin, RenewableProducer producer,
                                   ConsumerGroupAdminService groups,
                                   Duration metadataMaxAge, int recordMaxBytes, TrafficMeter traffic) {
         MetadataService metadata = new MetadataService(admin, metadataMaxAge);

@@ -13,9 +13,9 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.proxy.kafka.PrincipalPropagation;
+import io.github.krest.proxy.kafka.RenewableProducer;
 import io.github.krest.state.ConsumerStateStore;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
@@ -66,8 +66,7 @@ public final class KafkaSessions implements AutoCloseable {
         this.metadataMaxAge = Duration.ofMillis(config.getLong(KrestConfig.METADATA_MAX_AGE_MS));
         this.recordMaxBytes = config.getInt(KrestConfig.PRODUCE_RECORD_MAX_BYTES);
         this.traffic = traffic;
-        Producer<byte[], byte[]> shared = clients.producer();
-        this.service = KafkaSession.of(clients.admin(), () -> shared,
+        this.service = KafkaSession.of(clients.admin(), clients.producer(),
                 new ConsumerGroupAdminService(clients.admin(), state), metadataMaxAge, recordMaxBytes, traffic);
         this.callers = Caffeine.newBuilder()
                 .maximumSize(config.getInt(KrestConfig.KAFKA_PRINCIPAL_CACHE_MAX_SIZE))
@@ -170,16 +169,15 @@ public final class KafkaSessions implements AutoCloseable {
 
     private KafkaSession create(KafkaIdentity identity) {
         Admin admin = clients.createAdmin(identity);
-        return KafkaSession.of(admin, new LazyProducer(() -> clients.createProducer(identity)),
+        return KafkaSession.of(admin, RenewableProducer.lazy(() -> clients.createProducer(identity),
+                        "producer of " + identity.principal()),
                 new ConsumerGroupAdminService(admin, state, identity.principal()),
                 metadataMaxAge, recordMaxBytes, traffic);
     }
 
     private static void closeQuietly(KafkaSession session) {
         try {
-            if (session.producer() instanceof LazyProducer producer) {
-                producer.close(CLOSE_TIMEOUT);
-            }
+            session.producer().close(CLOSE_TIMEOUT);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Closing a caller's producer failed: " + e.getMessage());
         }

@@ -5,48 +5,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Produces records through the replica's one shared producer (Confluent: one {@code KafkaProducer} for all v2 and v3
- * produce). Transport-neutral: the v2 and v3 HTTP services parse requests into {@link ProduceRecord}s and render the
- * results.
+ * produce), or a caller's under {@code kafka.principal.propagation}. Transport-neutral: the v2 and v3 HTTP services
+ * parse requests into {@link ProduceRecord}s and render the results.
  *
  * <p>Requests are checked before anything is sent, so they fail fast instead of waiting {@code max.block.ms}:
  * a missing topic answers 404/40401 unless the brokers auto-create topics, a partition the topic does not have
  * 404/40402 (v2) or 404/40403 (v3), a record over {@code produce.record.max.bytes} 413/413.
+ *
+ * <p>A producer that can no longer send (see {@link RenewableProducer}) is replaced, and only the records it had in
+ * flight fail: those whose failure only says that the producer failed are answered 50003 (Confluent's retriable
+ * Kafka error: the client sends them again), the others as their error maps (e.g. 40101 for the authentication
+ * failure that left it stuck, 50003 for a batch that expired). A record that the failed producer refused outright
+ * is sent again on the new producer, once; the refusing producer had sent nothing, so it is not written twice.
  */
 public final class ProduceService {
-    private final Supplier<Producer<byte[], byte[]>> producer;
+    private final RenewableProducer producer;
     private final MetadataService metadata;
     private final int recordMaxBytes;
     private final TrafficMeter traffic;
-
-    /**
-     * @param producer the shared producer
-     * @param metadata metadata for validation
-     * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
-     */
-    public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes) {
-        this(producer, metadata, recordMaxBytes, TrafficMeter.NONE);
-    }
-
-    /**
-     * @param producer the shared producer
-     * @param metadata metadata for validation
-     * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
-     * @param traffic counts acknowledged records and bytes
-     */
-    public ProduceService(Producer<byte[], byte[]> producer, MetadataService metadata, int recordMaxBytes,
-                          TrafficMeter traffic) {
-        this(() -> producer, metadata, recordMaxBytes, traffic);
-    }
 
     /**
      * @param producer the producer, looked up on each send (a caller's is created on first use)
@@ -54,7 +41,7 @@ public final class ProduceService {
      * @param recordMaxBytes largest record accepted ({@code produce.record.max.bytes})
      * @param traffic counts acknowledged records and bytes
      */
-    public ProduceService(Supplier<Producer<byte[], byte[]>> producer, MetadataService metadata, int recordMaxBytes,
+    public ProduceService(RenewableProducer producer, MetadataService metadata, int recordMaxBytes,
                           TrafficMeter traffic) {
         this.producer = producer;
         this.metadata = metadata;
@@ -144,19 +131,63 @@ public final class ProduceService {
         CompletableFuture<ProduceResult> result = new CompletableFuture<>();
         // computed here, not in the callback: that runs on the producer's one I/O thread
         int size = record.sizeInBytes();
+        attempt(producerRecord, size, result, true);
+        return result;
+    }
+
+    /**
+     * Sends on the current producer. A producer that refuses the record at once is replaced and, on the first
+     * attempt, the record goes to the new one. Each attempt answers {@code result} once: a refused record's batch
+     * is also failed later by the refusing producer, and that late failure must not answer it.
+     */
+    private void attempt(ProducerRecord<byte[], byte[]> record, int size, CompletableFuture<ProduceResult> result,
+                         boolean first) {
+        Producer<byte[], byte[]> current;
         try {
-            producer.get().send(producerRecord, (md, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e);
-                } else {
+            current = producer.get();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        try {
+            current.send(record, (md, e) -> {
+                if (!answered.compareAndSet(false, true)) {
+                    return;
+                }
+                if (e == null) {
                     traffic.produced(1, size);
                     result.complete(new ProduceResult(md.partition(), md.offset(),
                             Instant.ofEpochMilli(md.timestamp())));
+                } else if (RenewableProducer.producerFailure(e)) {
+                    producer.replace(current, e);
+                    result.completeExceptionally(notAcknowledged(e));
+                } else {
+                    if (RenewableProducer.mayBeStuck(e)) {
+                        producer.suspect(current, e);
+                    }
+                    result.completeExceptionally(e);
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            if (!RenewableProducer.refusedToSend(e)) {
+                result.completeExceptionally(e);
+                return;
+            }
+            producer.replace(current, e);
+            if (first) {
+                attempt(record, size, result, false);
+            } else {
+                result.completeExceptionally(notAcknowledged(e));
+            }
         }
-        return result;
+    }
+
+    private static RestException notAcknowledged(Throwable producerFailure) {
+        return new RestException(ErrorCode.KAFKA_RETRIABLE, "The replica's producer failed (" + producerFailure
+                + ") and was replaced; this record was not acknowledged: send it again.");
     }
 }

@@ -20,16 +20,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that authenticate as a caller ({@link #createProducer(KafkaIdentity)}, {@link #createAdmin(KafkaIdentity)}; the
  * core's {@code KafkaSessions} caches them). This is the only package that creates Kafka clients.
  *
- * <p>Producer settings as Confluent's proxy: {@code enable.idempotence} is forced off (KREST-4606: an idempotent
- * producer can become unusable after some errors, which a shared producer cannot afford); everything else comes
- * from {@code client.*} and {@code producer.*}.
+ * <p>Producer settings: {@code acks=all} and {@code linger.ms=1} unless {@code producer.*} says otherwise, and
+ * Kafka's own default for {@code enable.idempotence} (true, unless {@code acks} or {@code retries} rule it out or
+ * {@code producer.enable.idempotence=false}), so the producer's retries neither duplicate nor reorder records.
+ * Confluent's proxy forces idempotence off (KREST-4606: an idempotent producer could become unusable after some
+ * errors); krest replaces a producer that does ({@link RenewableProducer}) instead.
  */
 public final class KafkaClients implements AutoCloseable {
     private final KrestConfig config;
     private final PrincipalPropagation propagation;
     private final String suffix;
     private final AtomicLong sequence = new AtomicLong();
-    private final Producer<byte[], byte[]> producer;
+    private final AtomicLong sharedGeneration = new AtomicLong();
+    private final RenewableProducer producer;
     private final Admin admin;
 
     /**
@@ -42,12 +45,12 @@ public final class KafkaClients implements AutoCloseable {
         this.propagation = PrincipalPropagation.of(config.getString(KrestConfig.KAFKA_PRINCIPAL_PROPAGATION));
         String id = config.getString(KrestConfig.ID);
         this.suffix = id.isEmpty() ? "" : "-" + id;
-        if (config.clientProperties("producer").containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
-            System.getLogger(KafkaClients.class.getName()).log(System.Logger.Level.WARNING,
-                    "producer enable.idempotence is ignored: the shared producer never uses idempotence");
-        }
-        this.producer = new KafkaProducer<>(producerProperties("krest-producer" + suffix),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        // a replacement gets a client id of its own, so that its metrics do not collide with the closing producer's
+        this.producer = RenewableProducer.of(() -> {
+            long generation = sharedGeneration.incrementAndGet();
+            return new KafkaProducer<>(producerProperties("krest-producer" + suffix
+                    + (generation == 1 ? "" : "-" + generation)), new ByteArraySerializer(), new ByteArraySerializer());
+        }, "shared producer");
         Map<String, Object> adminProps = config.clientProperties("admin");
         adminProps.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "krest-admin" + suffix);
         this.admin = Admin.create(adminProps);
@@ -58,8 +61,8 @@ public final class KafkaClients implements AutoCloseable {
         return propagation;
     }
 
-    /** @return the shared producer of the service principal */
-    public Producer<byte[], byte[]> producer() {
+    /** @return the shared producer of the service principal, replaced when it can no longer send */
+    public RenewableProducer producer() {
         return producer;
     }
 
@@ -137,7 +140,6 @@ public final class KafkaClients implements AutoCloseable {
 
     private Map<String, Object> producerProperties(String clientId) {
         Map<String, Object> props = config.clientProperties("producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -147,7 +149,6 @@ public final class KafkaClients implements AutoCloseable {
     /** Flushes and closes the producer, then closes the admin client. */
     @Override
     public void close() {
-        producer.flush();
         producer.close();
         admin.close();
     }

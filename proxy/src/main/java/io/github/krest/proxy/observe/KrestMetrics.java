@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.krest.proxy.core.TrafficMeter;
+import io.github.krest.proxy.kafka.RenewableProducer;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
@@ -192,17 +194,26 @@ public final class KrestMetrics implements TrafficMeter, AutoCloseable {
     }
 
     /**
-     * Exports selected metrics of the shared producer as gauges.
+     * Exports selected metrics of the shared producer as gauges, read from whichever producer is current, and how
+     * often it was replaced ({@code krest.producer.replacements}).
      *
      * @param producer the shared producer
      */
-    public void producer(Producer<?, ?> producer) {
+    public void producer(RenewableProducer producer) {
+        AtomicReference<Producer<?, ?>> seen = new AtomicReference<>();
         Map<String, Metric> found = new ConcurrentHashMap<>();
         PRODUCER_METRICS.forEach((kafkaName, name) -> gauge(name, "Shared producer's " + kafkaName, () -> {
-            Metric metric = found.computeIfAbsent(kafkaName, n -> find(producer, n));
+            Producer<byte[], byte[]> current = producer.created().orElse(null);
+            if (seen.getAndSet(current) != current) {
+                // replaced: the old producer's metrics are gone with it
+                found.clear();
+            }
+            Metric metric = current == null ? null : found.computeIfAbsent(kafkaName, n -> find(current, n));
             Object value = metric == null ? null : metric.metricValue();
             return value instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : 0.0;
         }, List.of()));
+        gauge("krest.producer.replacements", "Times the shared producer was replaced after it could no longer send",
+                () -> (double) producer.replacements(), List.of());
     }
 
     private static Metric find(Producer<?, ?> producer, String name) {

@@ -127,6 +127,11 @@ public final class MeteredStateStore implements ConsumerStateStore {
     }
 
     @Override
+    public void releaseHandover(String group, Map<PartitionRef, Long> committed) {
+        run("releaseHandover", () -> delegate.releaseHandover(group, committed));
+    }
+
+    @Override
     public void recordCommit(String group, String name, long commitMs) {
         run("recordCommit", () -> delegate.recordCommit(group, name, commitMs));
     }

@@ -132,6 +132,11 @@ public final class CircuitBreakingStateStore implements ConsumerStateStore {
     }
 
     @Override
+    public void releaseHandover(String group, Map<PartitionRef, Long> committed) {
+        run(() -> delegate.releaseHandover(group, committed));
+    }
+
+    @Override
     public void recordCommit(String group, String name, long commitMs) {
         run(() -> delegate.recordCommit(group, name, commitMs));
     }

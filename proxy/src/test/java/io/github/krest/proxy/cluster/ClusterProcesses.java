@@ -3,10 +3,12 @@ package io.github.krest.proxy.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Bookkeeping shared by the cluster fixtures: the repository root, the per-test output directory, and
@@ -67,6 +69,41 @@ final class ClusterProcesses {
             Thread.currentThread().interrupt();
         }
         stopped(process);
+    }
+
+    /**
+     * Stops a process as an orchestrator does: SIGTERM, then waits for it to exit on its own.
+     *
+     * @param name names it in the failure message
+     * @param detail more for the failure message (e.g. the tail of its log)
+     * @return the exit status
+     * @throws IllegalStateException if it still runs after {@code timeout} (it is then SIGKILLed)
+     */
+    static int stopGracefully(Process process, Duration timeout, String name, Supplier<String> detail) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new IllegalStateException(name + " did not exit within " + timeout + " of SIGTERM"
+                        + detail.get());
+            }
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        stopped(process);
+        return process.exitValue();
+    }
+
+    /** {@link Thread#sleep}, turning an interrupt into an {@link IllegalStateException} (interrupt flag kept). */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void killAll() {

@@ -17,7 +17,7 @@ import io.github.krest.testing.FreePorts;
  * krest deployed as the stateless-consumers issue intends, for one test class: a real {@code redis-server}, N krest
  * replica processes sharing it, and a real nginx running the shipped {@code loadbalancer-config/nginx.conf} in
  * front of them, all on free loopback ports, with Kafka from {@link TestKafka} (in the test JVM, reachable from
- * the child processes).
+ * the child processes) unless {@link Options#withKafka} names another.
  *
  * <pre>{@code
  * try (KrestCluster cluster = KrestCluster.start("MyIT", KrestCluster.options())) {
@@ -38,6 +38,8 @@ import io.github.krest.testing.FreePorts;
  * Replica indexes are 0-based; replica {@code i} has {@code id=replica-<i+1>}.
  */
 public final class KrestCluster implements AutoCloseable {
+    private static final String BOOTSTRAP_SERVERS = "KAFKA_REST_BOOTSTRAP_SERVERS";
+
     private final Path workDir;
     private final RedisServerProcess redis;
     private final List<KrestReplica> replicas;
@@ -86,6 +88,11 @@ public final class KrestCluster implements AutoCloseable {
             return new Options(replicas, true, env);
         }
 
+        /** @return these options with the replicas on another Kafka than {@link TestKafka} */
+        public Options withKafka(String bootstrapServers) {
+            return withEnv(BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+
         /** @return these options plus one {@code KAFKA_REST_*} variable */
         public Options withEnv(String name, String value) {
             Map<String, String> more = new HashMap<>(env);
@@ -104,9 +111,9 @@ public final class KrestCluster implements AutoCloseable {
      */
     public static KrestCluster start(String name, Options options) {
         Path workDir = ClusterProcesses.workDir(name);
-        // a test that brings its own Kafka names it; the others share TestKafka's
-        String bootstrap = options.env().containsKey("KAFKA_REST_BOOTSTRAP_SERVERS")
-                ? options.env().get("KAFKA_REST_BOOTSTRAP_SERVERS") : TestKafka.bootstrapServers();
+        // the in-JVM test cluster starts only for replicas that use it
+        String bootstrap = options.env().containsKey(BOOTSTRAP_SERVERS) ? options.env().get(BOOTSTRAP_SERVERS)
+                : TestKafka.bootstrapServers();
         RedisServerProcess redis = options.redisAppendOnly() ? RedisServerProcess.startWithAppendOnlyFile()
                 : RedisServerProcess.start();
         // replicas and nginx are reaped by ClusterProcesses; Redis is started by the state-store's own launcher
@@ -116,7 +123,7 @@ public final class KrestCluster implements AutoCloseable {
         NginxProcess nginx = null;
         try {
             Map<String, String> env = new HashMap<>();
-            env.put("KAFKA_REST_BOOTSTRAP_SERVERS", bootstrap);
+            env.put(BOOTSTRAP_SERVERS, bootstrap);
             env.put("KAFKA_REST_CONSUMER_STATE_STORE", "redis");
             env.put("KAFKA_REST_REDIS_URL", redis.url());
             env.put("KAFKA_REST_CONSUMER_REQUEST_TIMEOUT_MS", "1000");

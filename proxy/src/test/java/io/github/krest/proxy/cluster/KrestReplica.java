@@ -133,7 +133,7 @@ final class KrestReplica {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(100);
+            ClusterProcesses.sleep(100);
         }
         throw new IllegalStateException(id() + " did not answer GET / within " + START_TIMEOUT + ":\n" + tail());
     }
@@ -156,19 +156,7 @@ final class KrestReplica {
         if (!alive()) {
             throw new IllegalStateException(id() + " is not running");
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                ClusterProcesses.kill(process);
-                throw new IllegalStateException(id() + " did not exit within " + timeout + " of SIGTERM:\n" + tail());
-            }
-        } catch (InterruptedException e) {
-            ClusterProcesses.kill(process);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        ClusterProcesses.stopped(process);
-        return process.exitValue();
+        return ClusterProcesses.stopGracefully(process, timeout, id(), () -> ":\n" + tail());
     }
 
     /** SIGTERM, then SIGKILL after 15 s. */
@@ -185,15 +173,6 @@ final class KrestReplica {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -242,7 +242,7 @@ class LoadBalancerConfigIT {
             if (System.nanoTime() > deadline) {
                 fail("the restarted replica got no request within 30 s: " + log.subList(mark, log.size()));
             }
-            sleep(200);
+            ClusterProcesses.sleep(200);
         }
     }
 
@@ -283,15 +283,6 @@ class LoadBalancerConfigIT {
             return new Result(process.exitValue(), output);
         } finally {
             ClusterProcesses.kill(process);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -108,7 +108,7 @@ final class V2ConsumerClient {
             } else if (allowUnavailable && last.status() == 503) {
                 assertUnavailableError(last);
                 unavailable++;
-                sleep(200);
+                ClusterProcesses.sleep(200);
             } else {
                 fail(instance.id() + ": poll answered " + last.status() + " " + last.body());
             }
@@ -166,14 +166,5 @@ final class V2ConsumerClient {
             fail("40403 from " + what + " (a live instance was not found): " + r.body());
         }
         return r;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

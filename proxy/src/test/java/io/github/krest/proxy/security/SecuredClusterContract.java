@@ -60,7 +60,7 @@ abstract class SecuredClusterContract {
     static void start(String name, String propagation, Function<String, String> password) {
         passwords = password;
         cluster = KrestCluster.start(name, KrestCluster.options()
-                .withEnv("KAFKA_REST_BOOTSTRAP_SERVERS", SecuredKafka.bootstrapServers())
+                .withKafka(SecuredKafka.bootstrapServers())
                 .withEnv("KAFKA_REST_CLIENT_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
                 .withEnv("KAFKA_REST_CLIENT_SASL_MECHANISM", "PLAIN")
                 .withEnv("KAFKA_REST_CLIENT_SASL_JAAS_CONFIG", SecuredKafka.adminJaasConfig())

@@ -63,6 +63,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         /** Members to their subscription; same keys as {@code heartbeats}. */
         final Map<String, Subscription> subscriptions = new HashMap<>();
         GroupAssignment assignment = GroupAssignment.EMPTY;
+        /** Positions auto-commit instances gave up, for the partitions' next owners (see handOver). */
+        final Map<PartitionRef, Long> handover = new HashMap<>();
     }
 
     private static final class InstanceState {
@@ -124,7 +126,9 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     public RemovedInstance deleteInstance(String group, String name, long nowMs) {
         return locked(() -> {
             InstanceState state = live(group, name, nowMs);
-            remove(groups.get(group), name);
+            GroupState groupState = groups.get(group);
+            remove(groupState, name);
+            handOver(groupState, state.instance, state.positions);
             return new RemovedInstance(state.instance, state.positions);
         });
     }
@@ -159,6 +163,7 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
                     revoked.put(e.getKey(), e.getValue());
                     return true;
                 });
+                handOver(groupState, state.instance, revoked);
             }
             return Map.copyOf(revoked);
         });
@@ -188,8 +193,16 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
 
             GroupAssignment assignment = groupState.assignment;
             List<PartitionRef> partitions = owned(groupState, name, subscription);
-            Map<PartitionRef, Long> positions = new HashMap<>(state.positions);
-            positions.keySet().retainAll(new HashSet<>(partitions));
+            Map<PartitionRef, Long> positions = new HashMap<>();
+            for (PartitionRef partition : partitions) {
+                Long position = state.positions.get(partition);
+                if (position == null) {
+                    position = groupState.handover.get(partition);
+                }
+                if (position != null) {
+                    positions.put(partition, position);
+                }
+            }
             boolean rebalanceNeeded = subscription.mode() == SubscriptionMode.SUBSCRIBE
                     && !fingerprint(groupState).equals(assignment.fingerprint());
             if (rebalanceNeeded) {
@@ -217,10 +230,12 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             }
             state.leaseToken = 0;
             state.leaseHolder = "";
-            Set<PartitionRef> owned = new HashSet<>(owned(groups.get(group), name, state.instance.subscription()));
+            GroupState groupState = groups.get(group);
+            Set<PartitionRef> owned = new HashSet<>(owned(groupState, name, state.instance.subscription()));
             positions.forEach((partition, offset) -> {
                 if (owned.contains(partition)) {
                     state.positions.put(partition, offset);
+                    groupState.handover.remove(partition);
                 }
             });
             return true;
@@ -278,10 +293,24 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
                 }
                 if (!lost.isEmpty()) {
                     revoked.put(member, lost);
+                    handOver(state, instance.instance, lost);
                 }
             });
             state.assignment = proposed;
             return new AssignmentUpdate(true, revoked);
+        });
+    }
+
+    @Override
+    public void releaseHandover(String group, Map<PartitionRef, Long> committed) {
+        Objects.requireNonNull(group, "group");
+        requireOffsets(committed);
+        locked(() -> {
+            GroupState state = groups.get(group);
+            if (state != null) {
+                committed.forEach(state.handover::remove);
+            }
+            return null;
         });
     }
 
@@ -327,6 +356,7 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
                 for (InstanceState expired : state.instances.values().stream()
                         .filter(s -> !s.aliveAt(nowMs)).toList()) {
                     remove(state, expired.instance.name());
+                    handOver(state, expired.instance, expired.positions);
                     removed.add(new RemovedInstance(expired.instance, expired.positions));
                 }
                 dropTimedOutMembers(state, nowMs - sessionTimeoutMs);
@@ -388,6 +418,16 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             rest.remove(name);
             group.assignment = new GroupAssignment(group.assignment.generation(), group.assignment.fingerprint(),
                     rest);
+        }
+    }
+
+    /**
+     * Keeps the positions an auto-commit instance gives up (revoked, unsubscribed, deleted, expired) for the
+     * partitions' next owner, who then starts there even while the commit of them is still on its way to Kafka.
+     */
+    private static void handOver(GroupState group, ConsumerInstance instance, Map<PartitionRef, Long> dropped) {
+        if (instance.config().autoCommitEnable()) {
+            group.handover.putAll(dropped);
         }
     }
 

@@ -55,6 +55,7 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     private static final LuaScript MEMBERSHIP = LuaScript.groupScoped("membership");
     private static final LuaScript STORE_ASSIGNMENT = LuaScript.groupScoped("store_assignment");
     private static final LuaScript RECORD_COMMIT = LuaScript.groupScoped("record_commit");
+    private static final LuaScript RELEASE_HANDOVER = LuaScript.groupScoped("release_handover");
     private static final LuaScript DESCRIBE_GROUP = LuaScript.groupScoped("describe_group");
     private static final LuaScript SWEEP_GROUP = LuaScript.groupScoped("sweep_group");
     private static final LuaScript SWEEP_LOCK = LuaScript.standalone("sweep_lock");
@@ -254,6 +255,15 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
                             RedisCodec.number(triples.get(i + 2)));
         }
         return new AssignmentUpdate(true, revoked);
+    }
+
+    @Override
+    public void releaseHandover(String group, Map<PartitionRef, Long> committed) {
+        List<String> args = args(group, "");
+        args.addAll(RedisCodec.positionArgs(committed));
+        if (!committed.isEmpty()) {
+            eval(RELEASE_HANDOVER, group, "", args);
+        }
     }
 
     @Override

@@ -30,7 +30,7 @@ final class RedisKeys {
     static List<String> scriptKeys(String group, String name) {
         String p = groupPrefix(group);
         return List.of(p + "i:" + name, p + "pos:" + name, p + "lease:" + name, p + "members", p + "subs",
-                p + "assignment", p + "instances", p + "seq");
+                p + "assignment", p + "instances", p + "seq", p + "handover");
     }
 
     static String assignment(String group) {

@@ -15,7 +15,8 @@ drop_timed_out(ARGV[10])
 touch_instance(ARGV[4], ARGV[5])
 local generation = redis.call('HGET', KEYS[6], 'generation') or '0'
 local owned = owned_csv(inst)
-local positions = owned_positions(set_of(split(owned)))
+local owned_list = split(owned)
+local positions = with_handover(owned_list, owned_positions(set_of(owned_list)))
 local flat = redis.call('HGETALL', KEYS[1])
 if subscribed and fingerprint() ~= (redis.call('HGET', KEYS[6], 'fingerprint') or '') then
   return {'REBALANCE', generation, owned, flat, positions, 0}

@@ -5,6 +5,7 @@
 --   5 krest:{G}:subs       hash member -> subscription descriptor
 --   6 krest:{G}:assignment hash generation, fingerprint, m:{member} -> partitions csv
 --   7 krest:{G}:instances  zset instance -> expires ms          8 krest:{G}:seq  fencing token counter
+--   9 krest:{G}:handover   hash partition -> offset an auto-commit instance gave up, for the next owner
 -- ARGV[1] = key prefix 'krest:{G}:' (to name other instances' keys, same slot), ARGV[2] = instance name.
 -- Times arrive as decimal strings from the caller's clock; scripts never read TIME.
 local PREFIX = ARGV[1]
@@ -37,7 +38,7 @@ end
 -- Group keys live as long as the longest-lived instance: only ever extend their TTL.
 local function extend_group(ttl)
   local t = tonumber(ttl)
-  for i = 4, 8 do
+  for i = 4, 9 do
     local p = redis.call('PTTL', KEYS[i])
     if p ~= -2 and p < t then redis.call('PEXPIRE', KEYS[i], ttl) end
   end
@@ -101,4 +102,27 @@ local function owned_positions(owned)
     if owned[all[i]] then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end
   end
   return out
+end
+
+-- Keeps the positions (flat {partition, offset, ...}) an auto-commit instance gives up for the partitions' next
+-- owner, who then starts there even while their commit is still on its way to Kafka. inst is the instance's hash as
+-- a map; ikey its key, whose TTL (or the group's, if longer) the handover key gets.
+local function hand_over(inst, flat, ikey)
+  if inst['auto.commit.enable'] ~= 'true' or #flat == 0 then return end
+  local ttl = redis.call('PTTL', ikey)
+  for i = 4, 9 do ttl = math.max(ttl, redis.call('PTTL', KEYS[i])) end
+  redis.call('HSET', KEYS[9], unpack(flat))
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[9], ttl) end
+end
+
+-- Adds the handed-over positions of owned partitions (list) missing from positions (flat); returns the flat list.
+local function with_handover(owned, positions)
+  if #owned == 0 or redis.call('EXISTS', KEYS[9]) == 0 then return positions end
+  local have = {}
+  for i = 1, #positions, 2 do have[positions[i]] = true end
+  local offsets = redis.call('HMGET', KEYS[9], unpack(owned))
+  for i, p in ipairs(owned) do
+    if offsets[i] and not have[p] then positions[#positions + 1] = p; positions[#positions + 1] = offsets[i] end
+  end
+  return positions
 end

@@ -11,6 +11,9 @@ for i = 4, #ARGV, 2 do
 end
 if #writes > 0 then
   redis.call('HSET', KEYS[2], unpack(writes))
+  local written = {}
+  for i = 1, #writes, 2 do written[#written + 1] = writes[i] end
+  redis.call('HDEL', KEYS[9], unpack(written))
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 end

@@ -18,12 +18,16 @@ for i = 1, #old, 2 do
     if #lost > 0 then
       local pos_key = PREFIX .. 'pos:' .. member
       local offsets = redis.call('HMGET', pos_key, unpack(lost))
+      local given_up = {}
       for j, p in ipairs(lost) do
         if offsets[j] then
           revoked[#revoked + 1] = member; revoked[#revoked + 1] = p; revoked[#revoked + 1] = offsets[j]
+          given_up[#given_up + 1] = p; given_up[#given_up + 1] = offsets[j]
         end
       end
       redis.call('HDEL', pos_key, unpack(lost))
+      local ikey = PREFIX .. 'i:' .. member
+      hand_over(to_map(redis.call('HGETALL', ikey)), given_up, ikey)
     end
   end
 end

@@ -22,6 +22,7 @@ else
       redis.call('HDEL', KEYS[2], pos[i])
     end
   end
+  hand_over(inst, revoked, KEYS[1])
 end
 touch_instance(ARGV[4], ARGV[5])
 return {'OK', revoked}

@@ -33,6 +33,7 @@ class RedisStateStoreBehaviourTest {
 
     private static final long TTL = 60_000;
     private static final PartitionRef P0 = new PartitionRef("t", 0);
+    private static final PartitionRef P1 = new PartitionRef("t", 1);
 
     private static RedisServerProcess server;
     private RedisClient admin;
@@ -65,8 +66,16 @@ class RedisStateStoreBehaviourTest {
                 Subscription.none());
     }
 
-    /** Creates two subscribed members with an assignment, positions and a held lease: every key type exists. */
+    /**
+     * Creates two subscribed members with an assignment, positions and a held lease, and a deleted auto-commit
+     * instance's handover: every key type exists.
+     */
     private void populate(RedisConsumerStateStore store, String group) {
+        store.createInstance(instance(group, "gone"), TTL);
+        store.updateSubscription(group, "gone", Subscription.partitions(List.of(P1)), now, TTL);
+        PollLease gone = store.beginPoll(group, "gone", "", "r", now, 5_000, 10_000, TTL);
+        assertTrue(store.endPoll(group, "gone", gone.fencingToken(), Map.of(P1, 4L)));
+        store.deleteInstance(group, "gone", now);
         for (String name : List.of("a", "b")) {
             store.createInstance(instance(group, name), TTL);
             store.updateSubscription(group, name, Subscription.topics(List.of("t")), now, TTL);
@@ -85,7 +94,7 @@ class RedisStateStoreBehaviourTest {
         }
 
         Set<String> keys = new TreeSet<>(admin.keys("*"));
-        assertEquals(new TreeSet<>(List.of("krest:groups", "krest:{orders}:assignment",
+        assertEquals(new TreeSet<>(List.of("krest:groups", "krest:{orders}:assignment", "krest:{orders}:handover",
                 "krest:{orders}:i:a", "krest:{orders}:i:b", "krest:{orders}:instances", "krest:{orders}:lease:a",
                 "krest:{orders}:members", "krest:{orders}:pos:a", "krest:{orders}:seq", "krest:{orders}:subs")), keys);
         long keyTtl = TTL + RedisStateStoreConfig.DEFAULT_EXPIRY_GRACE_MS;
@@ -99,6 +108,7 @@ class RedisStateStoreBehaviourTest {
             assertTrue(ttl > 0 && ttl <= max, key + " has TTL " + ttl);
         }
         assertEquals(Map.of("t:0", "3"), admin.hgetAll("krest:{orders}:pos:a"));
+        assertEquals(Map.of("t:1", "4"), admin.hgetAll("krest:{orders}:handover"));
         assertEquals("a", admin.hget("krest:{orders}:i:a", "name"));
     }
 

@@ -202,8 +202,9 @@ public final class ConsumerService {
         requireInstance(group, name, caller);
         RemovedInstance removed = store.deleteInstance(group, name, clock.getAsLong());
         readers.invalidate(new ConsumerReaders.Key(group, name));
-        if (removed.instance().config().autoCommitEnable()) {
+        if (removed.instance().config().autoCommitEnable() && !removed.positions().isEmpty()) {
             sessions.session(caller).offsets().commitAndWait(group, removed.positions());
+            releaseHandoverQuietly(group, removed.positions());
         }
     }
 
@@ -474,8 +475,8 @@ public final class ConsumerService {
                 settings.sessionTimeoutMs());
         for (RemovedInstance r : removed) {
             readers.invalidate(new ConsumerReaders.Key(r.instance().group(), r.instance().name()));
-            if (r.instance().config().autoCommitEnable() && !r.positions().isEmpty()) {
-                sessions.service().offsets().commit(r.instance().group(), committedOf(r.positions()));
+            if (r.instance().config().autoCommitEnable()) {
+                commitGivenUp(sessions.service().offsets(), r.instance().group(), r.positions());
             }
         }
         return removed.size();
@@ -799,7 +800,10 @@ public final class ConsumerService {
         }
     }
 
-    /** Positions revoked by a rebalance are committed for members that auto-commit, so new owners continue there. */
+    /**
+     * Positions revoked by a rebalance are committed for members that auto-commit. The new owners do not wait for
+     * that: the store handed the positions over to them when it stored the assignment.
+     */
     private void commitRevoked(String group, Map<String, Map<PartitionRef, Long>> revoked) {
         revoked.forEach((member, positions) -> {
             if (positions.isEmpty()) {
@@ -807,15 +811,37 @@ public final class ConsumerService {
             }
             store.instance(group, member, clock.getAsLong())
                     .filter(i -> i.config().autoCommitEnable())
-                    .ifPresent(i -> sessions.service().offsets().commit(group, committedOf(positions)));
+                    .ifPresent(i -> commitGivenUp(sessions.service().offsets(), group, positions));
         });
     }
 
     private void changeSubscription(ConsumerInstance instance, Subscription subscription, KafkaIdentity caller) {
         Map<PartitionRef, Long> dropped = store.updateSubscription(instance.group(), instance.name(), subscription,
                 clock.getAsLong(), settings.instanceTimeoutMs());
-        if (instance.config().autoCommitEnable() && !dropped.isEmpty()) {
-            sessions.session(caller).offsets().commit(instance.group(), committedOf(dropped));
+        if (instance.config().autoCommitEnable()) {
+            commitGivenUp(sessions.session(caller).offsets(), instance.group(), dropped);
+        }
+    }
+
+    /**
+     * Commits the positions an auto-commit instance gave up (the store handed them over to the partitions' next
+     * owners), then ends their handover, since Kafka now answers the same offsets; a failed commit leaves the
+     * handover in place. The store call runs on a virtual thread, off the admin client's thread that completes the
+     * commit.
+     */
+    private void commitGivenUp(KafkaOffsets offsets, String group, Map<PartitionRef, Long> positions) {
+        if (positions.isEmpty()) {
+            return;
+        }
+        offsets.commit(group, committedOf(positions)).thenRun(() -> Thread.ofVirtual().start(() ->
+                releaseHandoverQuietly(group, positions)));
+    }
+
+    private void releaseHandoverQuietly(String group, Map<PartitionRef, Long> committed) {
+        try {
+            store.releaseHandover(group, committed);
+        } catch (RuntimeException ignored) {
+            // the entries stay until the next owner stores a position, or with the group: they hold what Kafka has
         }
     }
 
