@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.core.KafkaSessions;
+import io.github.krest.proxy.core.session.KafkaSessions;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
@@ -28,16 +28,17 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
-import io.github.krest.proxy.http.OptionsService;
+import io.github.krest.proxy.http.RateLimitFilter;
+import io.github.krest.proxy.http.OptionsResource;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
 import io.github.krest.proxy.limit.Limits;
-import io.github.krest.proxy.security.Caller;
-import io.github.krest.proxy.security.AuthenticationFilter;
+import io.github.krest.proxy.caller.Caller;
+import io.github.krest.proxy.http.AuthenticationFilter;
 import io.github.krest.proxy.security.CorsSettings;
 import io.github.krest.proxy.security.SecurityHeadersFilter;
-import io.github.krest.proxy.security.SslContexts;
+import io.github.krest.proxy.security.ServerTls;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -95,7 +96,7 @@ public final class KrestServer implements AutoCloseable {
         // security settings first: a bad key store or key fails start-up before any client is created
         Optional<Tls> tls = java.util.stream.Stream.concat(config.listeners().stream(),
                         config.observeListeners().stream()).anyMatch(KrestConfig.Listener::tls)
-                ? Optional.of(SslContexts.serverTls(config)) : Optional.empty();
+                ? Optional.of(ServerTls.of(config)) : Optional.empty();
         Optional<AuthenticationFilter> authentication = AuthenticationFilter.of(config);
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
@@ -276,7 +277,7 @@ public final class KrestServer implements AutoCloseable {
             routing.addFilter(accessList);
         }
         // after the access lists, so that blocked requests take no permits; one budget for all listeners
-        services.limits().filter().ifPresent(routing::addFilter);
+        services.limits().requests().map(RateLimitFilter::new).ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
             V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.schemas());
         }
@@ -284,7 +285,7 @@ public final class KrestServer implements AutoCloseable {
             V2Api.register(routing, config, services.kafka(), services.consumers(), urls,
                     services.limits().polls(), services.schemas());
         }
-        routing.register(new io.github.krest.proxy.http.OpenApiService());
+        routing.register(new io.github.krest.proxy.http.OpenApiResource());
         // Kafka refused the caller's credentials: drop the caller's clients at once, so they neither linger nor
         // keep retrying, then answer 401/40101 as any other error
         routing.error(org.apache.kafka.common.errors.AuthenticationException.class, (req, res, t) -> {
@@ -294,7 +295,7 @@ public final class KrestServer implements AutoCloseable {
         if (CorsSettings.enabled(config)) {
             CorsSettings.answerPreflights(routing);
         }
-        routing.register(new OptionsService());
+        routing.register(new OptionsResource());
         HttpErrors.register(routing);
     }
 

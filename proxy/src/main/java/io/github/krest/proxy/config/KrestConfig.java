@@ -570,7 +570,7 @@ public final class KrestConfig extends AbstractConfig {
             public void ensureValid(String name, Object value) {
                 @SuppressWarnings("unchecked")
                 List<String> list = (List<String>) value;
-                io.github.krest.proxy.limit.RateLimitFilter.parseCosts(list == null ? List.of() : list);
+                RateLimitCosts.parse(list == null ? List.of() : list);
             }
 
             @Override

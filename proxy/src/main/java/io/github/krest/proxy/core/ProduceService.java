@@ -1,5 +1,7 @@
 package io.github.krest.proxy.core;
 
+import io.github.krest.proxy.record.ProduceRecord;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * Turns embedded key/value data into record bytes, for the formats that need no schema: binary (base64 text, decoded

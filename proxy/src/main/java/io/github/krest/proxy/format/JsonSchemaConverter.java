@@ -21,7 +21,7 @@ import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.AllowSchemaLoader;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * The jsonschema embedded format: the data is plain JSON, validated against the schema with networknt's

@@ -44,7 +44,7 @@ import com.squareup.wire.schema.internal.parser.ProtoParser;
 import com.squareup.wire.schema.internal.parser.TypeElement;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * The protobuf embedded format, as Confluent's {@code KafkaProtobufSerializer} writes it: after the wire-format

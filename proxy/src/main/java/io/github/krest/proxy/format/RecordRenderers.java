@@ -10,11 +10,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.core.ProduceRecord;
-import io.github.krest.proxy.core.consumer.ConsumedRecord;
-import io.github.krest.proxy.core.consumer.RecordConverter;
+import io.github.krest.proxy.record.ProduceRecord;
+import io.github.krest.proxy.record.ConsumedRecord;
+import io.github.krest.proxy.record.RecordConverter;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",

@@ -1,8 +1,8 @@
 package io.github.krest.proxy.http;
 
-import io.github.krest.proxy.core.KafkaSession;
-import io.github.krest.proxy.core.KafkaSessions;
-import io.github.krest.proxy.security.Caller;
+import io.github.krest.proxy.core.session.KafkaSession;
+import io.github.krest.proxy.core.session.KafkaSessions;
+import io.github.krest.proxy.caller.Caller;
 import io.helidon.webserver.http.ServerRequest;
 
 /**

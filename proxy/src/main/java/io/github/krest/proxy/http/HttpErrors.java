@@ -13,7 +13,7 @@ import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.DirectHandler;

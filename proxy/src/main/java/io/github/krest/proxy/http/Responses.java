@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * Who a request acts as towards Kafka: the caller's principal and the secret krest may present to Kafka on its
  * behalf when {@code kafka.principal.propagation} is on. A transport-neutral copy of the HTTP layer's
- * {@code security.Caller}, so that core and kafka code never see HTTP types.
+ * {@code caller.Caller}, so that core and kafka code never see HTTP types.
  *
  * @param principal  the caller's principal name; empty without authentication
  * @param credential what krest can present to Kafka for the caller

@@ -83,6 +83,6 @@ public final class ProduceRateLimiter {
 
     /** @return the 429/429 of a rate-limited record */
     public static RestException exceeded() {
-        return new RestException(ErrorCode.TOO_MANY_REQUESTS, RateLimitFilter.MESSAGE);
+        return new RestException(ErrorCode.TOO_MANY_REQUESTS, RequestRateLimiter.MESSAGE);
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.ResourceNames;
-import io.github.krest.proxy.security.Caller;
+import io.github.krest.proxy.caller.Caller;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

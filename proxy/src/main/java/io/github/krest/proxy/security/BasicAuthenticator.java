@@ -1,5 +1,9 @@
 package io.github.krest.proxy.security;
 
+import io.github.krest.proxy.http.AuthenticationFilter;
+
+import io.github.krest.proxy.caller.Caller;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

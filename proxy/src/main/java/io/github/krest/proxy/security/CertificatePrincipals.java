@@ -1,5 +1,7 @@
 package io.github.krest.proxy.security;
 
+import io.github.krest.proxy.caller.Caller;
+
 import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;

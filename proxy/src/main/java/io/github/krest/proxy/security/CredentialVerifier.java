@@ -7,8 +7,8 @@ import io.github.krest.proxy.kafka.KafkaIdentity;
  * {@code kafka.principal.propagation}: a Basic password krest cannot check itself (no
  * {@code authentication.basic.password.file}) must never act unverified, whatever the route touches.
  *
- * <p>Implemented over the caller's own Kafka clients ({@code core.KafkaSessions#verify}), so that the SASL handshake
- * that verifies the credential is the one that later requests of the same caller reuse.
+ * <p>Implemented over the caller's own Kafka clients ({@code core.session.KafkaSessions#verify}), so that the SASL
+ * handshake that verifies the credential is the one that later requests of the same caller reuse.
  */
 @FunctionalInterface
 public interface CredentialVerifier {

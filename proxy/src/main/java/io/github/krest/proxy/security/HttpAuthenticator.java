@@ -1,5 +1,7 @@
 package io.github.krest.proxy.security;
 
+import io.github.krest.proxy.caller.Caller;
+
 /**
  * One HTTP authentication scheme ({@code authentication.method}): checks the credentials of an
  * {@code Authorization} header and names the challenge of a 401.

@@ -1,7 +1,7 @@
 package io.github.krest.proxy.state;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.security.SslContexts;
+import io.github.krest.proxy.config.SslContexts;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.memory.InMemoryConsumerStateStore;
 import io.github.krest.state.redis.RedisConsumerStateStore;

@@ -1,5 +1,7 @@
 package io.github.krest.proxy.core;
 
+import io.github.krest.proxy.record.ProduceRecord;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.registry.CachingSchemaRegistryClient;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -15,7 +15,7 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.registry.RegisteredSchema;
 import io.github.krest.proxy.format.registry.SchemaRegistryClient;
 import io.github.krest.proxy.format.registry.SchemaRegistryException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import org.junit.jupiter.api.Test;
 
 /**

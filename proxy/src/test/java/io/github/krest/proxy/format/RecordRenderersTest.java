@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.core.ProduceRecord;
-import io.github.krest.proxy.core.consumer.ConsumedRecord;
-import io.github.krest.proxy.core.consumer.RecordConverter;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.record.ProduceRecord;
+import io.github.krest.proxy.record.ConsumedRecord;
+import io.github.krest.proxy.record.RecordConverter;
+import io.github.krest.proxy.json.Json;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

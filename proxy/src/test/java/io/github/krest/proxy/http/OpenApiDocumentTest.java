@@ -56,8 +56,8 @@ class OpenApiDocumentTest {
 
     @BeforeAll
     static void load() throws IOException {
-        try (InputStream in = OpenApiDocumentTest.class.getResourceAsStream(OpenApiService.RESOURCE)) {
-            assertNotNull(in, OpenApiService.RESOURCE + " is not on the classpath");
+        try (InputStream in = OpenApiDocumentTest.class.getResourceAsStream(OpenApiResource.RESOURCE)) {
+            assertNotNull(in, OpenApiResource.RESOURCE + " is not on the classpath");
             doc = YAML.readTree(in);
         }
     }
@@ -198,7 +198,7 @@ class OpenApiDocumentTest {
     @Test
     void servedAtOpenapi() throws IOException {
         byte[] expected;
-        try (InputStream in = OpenApiDocumentTest.class.getResourceAsStream(OpenApiService.RESOURCE)) {
+        try (InputStream in = OpenApiDocumentTest.class.getResourceAsStream(OpenApiResource.RESOURCE)) {
             expected = in.readAllBytes();
         }
         try (TestKrest krest = TestKrest.start()) {

@@ -1,5 +1,7 @@
 package io.github.krest.proxy.limit;
 
+import io.github.krest.proxy.config.RateLimitCosts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -120,14 +122,14 @@ class RateLimitsTest {
 
     @Test
     void costsResolveExactNameThenLongestPrefix() {
-        RateLimitFilter filter = new RateLimitFilter(10, Duration.ZERO, 3,
-                List.of("api.v3.*=2", "api.v3.clusters.*=0", "api.v3.clusters.get=5"));
-        assertEquals(5, filter.cost("api.v3.clusters.get"));
-        assertEquals(0, filter.cost("api.v3.clusters.list"));
-        assertEquals(2, filter.cost("api.v3.topics.list"));
-        assertEquals(3, filter.cost("api.v2.topics.list"));
-        assertThrows(ConfigException.class, () -> RateLimitFilter.parseCosts(List.of("api.v3.topics.list")));
-        assertThrows(ConfigException.class, () -> RateLimitFilter.parseCosts(List.of("api.v3.topics.list=-1")));
+        RateLimitCosts costs = new RateLimitCosts(3,
+                RateLimitCosts.parse(List.of("api.v3.*=2", "api.v3.clusters.*=0", "api.v3.clusters.get=5")));
+        assertEquals(5, costs.cost("api.v3.clusters.get"));
+        assertEquals(0, costs.cost("api.v3.clusters.list"));
+        assertEquals(2, costs.cost("api.v3.topics.list"));
+        assertEquals(3, costs.cost("api.v2.topics.list"));
+        assertThrows(ConfigException.class, () -> RateLimitCosts.parse(List.of("api.v3.topics.list")));
+        assertThrows(ConfigException.class, () -> RateLimitCosts.parse(List.of("api.v3.topics.list=-1")));
         assertThrows(ConfigException.class, () -> TestKrest.start(Map.of("rate.limit.costs", "x=y")));
     }
 

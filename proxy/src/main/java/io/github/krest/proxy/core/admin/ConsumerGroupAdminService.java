@@ -1,5 +1,7 @@
 package io.github.krest.proxy.core.admin;
 
+import io.github.krest.proxy.core.CommittedOffset;
+
 import io.github.krest.proxy.core.KafkaFutures;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.core.KafkaOffsets;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.state.ConsumerStateStore;
@@ -231,7 +233,7 @@ public final class ConsumerGroupAdminService {
      *                       committed offsets
      */
     public List<Lag> lags(String groupId) {
-        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(groupId);
+        Map<PartitionRef, CommittedOffset> committed = offsets.committed(groupId);
         if (committed.isEmpty()) {
             group(groupId);
             throw new RestException(ErrorCode.NOT_FOUND, "Consumer lags not found.");
@@ -247,7 +249,7 @@ public final class ConsumerGroupAdminService {
      *                       committed offset in the group
      */
     public Lag lag(String groupId, PartitionRef partition) {
-        KafkaOffsets.Committed committed = offsets.committed(groupId).get(partition);
+        CommittedOffset committed = offsets.committed(groupId).get(partition);
         if (committed == null) {
             group(groupId);
             throw new RestException(ErrorCode.NOT_FOUND, "Consumer lag not found.");
@@ -262,7 +264,7 @@ public final class ConsumerGroupAdminService {
      *                       {@link #lags} and Confluent's {@code ConsumerGroupLagSummariesResource})
      */
     public LagSummary lagSummary(String groupId) {
-        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(groupId);
+        Map<PartitionRef, CommittedOffset> committed = offsets.committed(groupId);
         if (committed.isEmpty()) {
             group(groupId);
             throw new RestException(ErrorCode.NOT_FOUND, "Consumer group lag summary not found.");
@@ -274,7 +276,7 @@ public final class ConsumerGroupAdminService {
     }
 
     /** Lags of the given committed partitions, each with the native member or krest instance that owns it. */
-    private List<Lag> lags(String groupId, Map<PartitionRef, KafkaOffsets.Committed> committed) {
+    private List<Lag> lags(String groupId, Map<PartitionRef, CommittedOffset> committed) {
         List<Consumer> consumers = consumers(groupId, describe(groupId),
                 instances(groupId, clock.getAsLong()));
         Map<PartitionRef, Consumer> owners = new HashMap<>();

@@ -1,5 +1,13 @@
 package io.github.krest.proxy.core.consumer;
 
+import io.github.krest.proxy.core.CommittedOffset;
+
+import io.github.krest.proxy.core.KafkaOffsets;
+
+import io.github.krest.proxy.record.RecordConverter;
+
+import io.github.krest.proxy.record.ConsumedRecord;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +27,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
-import io.github.krest.proxy.core.KafkaSessions;
+import io.github.krest.proxy.core.session.KafkaSessions;
 import io.github.krest.proxy.core.MetadataService;
-import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
@@ -136,7 +144,7 @@ public final class ConsumerService {
     }
 
     /** A committed offset of a partition, for {@code GET .../offsets}. */
-    public record CommittedOffset(PartitionRef partition, long offset, String metadata) {
+    public record CommittedPartition(PartitionRef partition, long offset, String metadata) {
     }
 
     /**
@@ -418,15 +426,15 @@ public final class ConsumerService {
      * @param async return before Kafka confirms the commit
      */
     public void commit(String group, String name, KafkaIdentity caller,
-                       Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit, boolean async) {
-        Map<PartitionRef, KafkaOffsets.Committed> request = new HashMap<>();
+                       Optional<Map<PartitionRef, CommittedOffset>> explicit, boolean async) {
+        Map<PartitionRef, CommittedOffset> request = new HashMap<>();
         if (explicit.isEmpty()) {
             touch(requireInstance(group, name, caller));
             store.positions(group, name, clock.getAsLong())
-                    .forEach((p, o) -> request.put(p, new KafkaOffsets.Committed(o, "")));
+                    .forEach((p, o) -> request.put(p, new CommittedOffset(o, "")));
         } else {
             List<PartitionRef> owned = assignment(group, name, caller);
-            for (Map.Entry<PartitionRef, KafkaOffsets.Committed> e : explicit.get().entrySet()) {
+            for (Map.Entry<PartitionRef, CommittedOffset> e : explicit.get().entrySet()) {
                 if (!owned.contains(e.getKey())) {
                     throw new RestException(ErrorCode.ILLEGAL_STATE, "Illegal state: partition "
                             + e.getKey().topic() + "-" + e.getKey().partition()
@@ -435,7 +443,7 @@ public final class ConsumerService {
                 if (e.getValue().offset() < 0) {
                     throw RestException.badRequest("Invalid offset " + e.getValue().offset());
                 }
-                request.put(e.getKey(), new KafkaOffsets.Committed(e.getValue().offset() + 1,
+                request.put(e.getKey(), new CommittedOffset(e.getValue().offset() + 1,
                         e.getValue().metadata()));
             }
         }
@@ -452,15 +460,15 @@ public final class ConsumerService {
      * Confluent v2: {@code GET .../offsets}: committed offsets of the given partitions (those that have one), or of
      * the instance's positions' partitions when none are given.
      */
-    public List<CommittedOffset> committed(String group, String name, KafkaIdentity caller,
+    public List<CommittedPartition> committed(String group, String name, KafkaIdentity caller,
                                            List<PartitionRef> partitions) {
         touch(requireInstance(group, name, caller));
         List<PartitionRef> wanted = partitions.isEmpty()
                 ? List.copyOf(store.positions(group, name, clock.getAsLong()).keySet()) : partitions;
-        Map<PartitionRef, KafkaOffsets.Committed> committed =
+        Map<PartitionRef, CommittedOffset> committed =
                 sessions.session(caller).offsets().committed(group, wanted);
         return wanted.stream().distinct().sorted().filter(committed::containsKey)
-                .map(p -> new CommittedOffset(p, committed.get(p).offset(), committed.get(p).metadata()))
+                .map(p -> new CommittedPartition(p, committed.get(p).offset(), committed.get(p).metadata()))
                 .toList();
     }
 
@@ -716,10 +724,10 @@ public final class ConsumerService {
             return positions;
         }
         KafkaOffsets offsets = sessions.session(caller).offsets();
-        Map<PartitionRef, KafkaOffsets.Committed> committed = offsets.committed(group, missing);
+        Map<PartitionRef, CommittedOffset> committed = offsets.committed(group, missing);
         List<PartitionRef> reset = new ArrayList<>();
         for (PartitionRef p : missing) {
-            KafkaOffsets.Committed c = committed.get(p);
+            CommittedOffset c = committed.get(p);
             if (c != null) {
                 positions.put(p, c.offset());
             } else {
@@ -890,9 +898,9 @@ public final class ConsumerService {
         }
     }
 
-    private static Map<PartitionRef, KafkaOffsets.Committed> committedOf(Map<PartitionRef, Long> positions) {
-        Map<PartitionRef, KafkaOffsets.Committed> result = new HashMap<>();
-        positions.forEach((p, o) -> result.put(p, new KafkaOffsets.Committed(o, "")));
+    private static Map<PartitionRef, CommittedOffset> committedOf(Map<PartitionRef, Long> positions) {
+        Map<PartitionRef, CommittedOffset> result = new HashMap<>();
+        positions.forEach((p, o) -> result.put(p, new CommittedOffset(o, "")));
         return result;
     }
 

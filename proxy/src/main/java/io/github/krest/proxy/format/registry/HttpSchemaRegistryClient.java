@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * {@link SchemaRegistryClient} over {@code java.net.http}, with Content-Type

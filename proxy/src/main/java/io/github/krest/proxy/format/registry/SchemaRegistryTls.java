@@ -5,7 +5,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.security.SslContexts;
+import io.github.krest.proxy.config.SslContexts;
 import org.apache.kafka.common.config.ConfigException;
 
 /**

@@ -10,13 +10,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.DataReaders;
 import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.http.RequestFields;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * Parses a v2 produce body (Confluent v2: {@code POST /topics/{topic}}, shared/reference/confluent-api.md §1.3)

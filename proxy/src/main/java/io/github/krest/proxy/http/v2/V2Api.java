@@ -31,11 +31,11 @@ public final class V2Api {
                                 ConsumerService consumers, BaseUrls urls,
                                 PollBulkhead polls, Optional<SchemaFormats> schemas) {
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
-        routing.register(new RootV2Service(maxBody),
-                new TopicsV2Service(kafka),
-                new ProduceV2Service(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
+        routing.register(new RootV2Resource(maxBody),
+                new TopicsV2Resource(kafka),
+                new ProduceV2Resource(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
                         schemas),
-                new ConsumersV2Service(consumers, urls, maxBody, polls, new RecordRenderers(schemas),
+                new ConsumersV2Resource(consumers, urls, maxBody, polls, new RecordRenderers(schemas),
                         config.getLong(KrestConfig.CONSUMER_STREAM_MAX_DURATION_MS)));
     }
 }

@@ -13,7 +13,7 @@ import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.http.HttpErrors;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 
 /**
  * The v3 produce receipts (Confluent {@code ProduceResponse}, shared/reference/confluent-api.md §3.3):

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;

@@ -31,18 +31,18 @@ public final class V3Api {
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
         ProduceRecordReader reader = new ProduceRecordReader(schemas);
         long recordMaxBytes = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
-        ProduceStream stream = new ProduceStream(ProduceV3Service.streamMapper(recordMaxBytes), reader,
+        ProduceStream stream = new ProduceStream(ProduceV3Resource.streamMapper(recordMaxBytes), reader,
                 recordMaxBytes, config.getLong(KrestConfig.STREAMING_MAX_DURATION_MS),
                 config.getLong(KrestConfig.STREAMING_GRACE_MS), System::currentTimeMillis, produceLimits);
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
-        routing.register(new BrokersV3Service(clusters, urls, kafka, maxBody),
-                new TopicsV3Service(clusters, urls, kafka, maxBody),
-                new TopicConfigsV3Service(clusters, urls, kafka, maxBody),
-                new PartitionsV3Service(clusters, urls, kafka),
-                new ConsumerGroupsV3Service(clusters, urls, kafka),
-                new AclsV3Service(clusters, urls, kafka, maxBody));
-        routing.register(new ClustersV3Service(clusters, urls),
-                new ProduceV3Service(clusters, kafka, reader, stream,
+        routing.register(new BrokersV3Resource(clusters, urls, kafka, maxBody),
+                new TopicsV3Resource(clusters, urls, kafka, maxBody),
+                new TopicConfigsV3Resource(clusters, urls, kafka, maxBody),
+                new PartitionsV3Resource(clusters, urls, kafka),
+                new ConsumerGroupsV3Resource(clusters, urls, kafka),
+                new AclsV3Resource(clusters, urls, kafka, maxBody));
+        routing.register(new ClustersV3Resource(clusters, urls),
+                new ProduceV3Resource(clusters, kafka, reader, stream,
                         maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES), produceLimits));
     }
 }

@@ -12,7 +12,7 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.RequestFields;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.webserver.http.ServerRequest;
 
 /**

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.krest.proxy.config.KrestConfig;
-import io.github.krest.proxy.core.KafkaSessions;
+import io.github.krest.proxy.core.session.KafkaSessions;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.kafka.KafkaClients;

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** The stream's receipt writer must write exactly what the batch path's beans serialise to. */

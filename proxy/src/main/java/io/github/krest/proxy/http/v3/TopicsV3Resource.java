@@ -17,7 +17,7 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -40,13 +40,13 @@ import io.helidon.webserver.http.ServerResponse;
  * </ul>
  * An unknown topic answers 404/40403.
  */
-final class TopicsV3Service implements HttpService {
+final class TopicsV3Resource implements HttpService {
     private final Clusters clusters;
     private final BaseUrls urls;
     private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    TopicsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
+    TopicsV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;

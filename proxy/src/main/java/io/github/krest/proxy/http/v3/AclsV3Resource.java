@@ -17,7 +17,7 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -40,14 +40,14 @@ import io.helidon.webserver.http.ServerResponse;
  * malformed JSON or an unknown field is 400; no body, or a batch without {@code data}, is 422/42206 (Confluent's
  * payload error). Without an authorizer on the brokers Kafka answers SecurityDisabled: 400/40002.
  */
-final class AclsV3Service implements HttpService {
+final class AclsV3Resource implements HttpService {
     private static final String ACLS = "/v3/clusters/{cluster_id}/acls";
     private final Clusters clusters;
     private final BaseUrls urls;
     private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    AclsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
+    AclsV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;
@@ -94,7 +94,7 @@ final class AclsV3Service implements HttpService {
                 throw RestException.badRequest("data entries must be objects.");
             }
         }
-        acls(req).create(batch.data().stream().map(AclsV3Service::toAcl).toList());
+        acls(req).create(batch.data().stream().map(AclsV3Resource::toAcl).toList());
         res.status(Status.NO_CONTENT_204);
         res.send();
     }

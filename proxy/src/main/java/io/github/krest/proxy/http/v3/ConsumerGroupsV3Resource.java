@@ -33,13 +33,13 @@ import io.helidon.webserver.http.ServerResponse;
  * </ul>
  * krest consumer instances appear as consumers of their group ({@link ConsumerGroupAdminService}).
  */
-final class ConsumerGroupsV3Service implements HttpService {
+final class ConsumerGroupsV3Resource implements HttpService {
     private static final String GROUP = "/v3/clusters/{cluster_id}/consumer-groups/{consumer_group_id}";
     private final Clusters clusters;
     private final BaseUrls urls;
     private final CallerSessions kafka;
 
-    ConsumerGroupsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
+    ConsumerGroupsV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.krest.proxy.core.ProduceRecord;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
@@ -20,7 +20,7 @@ import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -51,13 +51,13 @@ import io.helidon.webserver.http.ServerResponse;
  * sent for: wrong content type 415, schema formats without a registry 422/42206, bad body 400/422, missing topic
  * 404/40401, unknown partition 404/40402, a record over the size limit 413.
  */
-final class ProduceV2Service implements HttpService {
+final class ProduceV2Resource implements HttpService {
     private final CallerSessions kafka;
     private final long maxBodyBytes;
     private final int maxRecords;
     private final Optional<SchemaFormats> schemas;
 
-    ProduceV2Service(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<SchemaFormats> schemas) {
+    ProduceV2Resource(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<SchemaFormats> schemas) {
         this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRecords = maxRecords;

@@ -25,7 +25,7 @@ import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -51,7 +51,7 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code api.v3.produce.rate.limit.enabled} every record (stream) or entry (batch) is counted; one over the limits
  * gets a 429 receipt (a 429 entry in {@code failures}) and is not produced.
  */
-final class ProduceV3Service implements HttpService {
+final class ProduceV3Resource implements HttpService {
     private static final int MAX_ID_LENGTH = 80;
     /** The fields of a batch body. */
     private static final Set<String> BATCH_FIELDS = Set.of("entries");
@@ -67,7 +67,7 @@ final class ProduceV3Service implements HttpService {
     private final int maxBatchEntries;
     private final ProduceRateLimiter limits;
 
-    ProduceV3Service(Clusters clusters, CallerSessions kafka, ProduceRecordReader reader, ProduceStream stream,
+    ProduceV3Resource(Clusters clusters, CallerSessions kafka, ProduceRecordReader reader, ProduceStream stream,
                      long maxBodyBytes, int maxBatchEntries, ProduceRateLimiter limits) {
         this.clusters = clusters;
         this.kafka = kafka;

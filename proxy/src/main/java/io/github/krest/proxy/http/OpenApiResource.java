@@ -17,7 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code application/vnd.oai.openapi}, {@code GET /openapi.yaml} as {@code application/yaml}. Not a Confluent
  * endpoint, so it has no resource name and the access lists never block it.
  */
-public final class OpenApiService implements HttpService {
+public final class OpenApiResource implements HttpService {
     /** Classpath location of the document. */
     public static final String RESOURCE = "/openapi/krest-openapi.yaml";
 
@@ -28,7 +28,7 @@ public final class OpenApiService implements HttpService {
      *
      * @throws IllegalStateException if the resource is missing from the classpath
      */
-    public OpenApiService() {
+    public OpenApiResource() {
         this.document = load();
     }
 
@@ -45,7 +45,7 @@ public final class OpenApiService implements HttpService {
     }
 
     private static byte[] load() {
-        try (InputStream in = OpenApiService.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = OpenApiResource.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("Missing classpath resource " + RESOURCE);
             }

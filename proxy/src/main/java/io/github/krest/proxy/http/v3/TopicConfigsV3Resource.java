@@ -43,13 +43,13 @@ import io.helidon.webserver.http.ServerResponse;
  * </ul>
  * The {@code -} routes are registered before the {@code {topic_name}} ones so they are not captured by them.
  */
-final class TopicConfigsV3Service implements HttpService {
+final class TopicConfigsV3Resource implements HttpService {
     private final Clusters clusters;
     private final BaseUrls urls;
     private final CallerSessions kafka;
     private final long maxBodyBytes;
 
-    TopicConfigsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
+    TopicConfigsV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;
@@ -80,7 +80,7 @@ final class TopicConfigsV3Service implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicConfigList",
                 ctx.url("topics", topic, "configs"),
                 topics(req).describeConfigs(topic).stream().map(c -> config(ctx, topic, c)).toList()));
@@ -89,13 +89,13 @@ final class TopicConfigsV3Service implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         Responses.json(res, Status.OK_200, type, config(ctx, topic, topics(req).describeConfig(topic, configName(req))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         String value = V3Bodies.read(req, maxBodyBytes, V3Json.UpdateConfigRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."))
                 .value();
@@ -106,14 +106,14 @@ final class TopicConfigsV3Service implements HttpService {
 
     private void reset(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        topics(req).alterExistingConfig(TopicsV3Service.topicName(req),
+        topics(req).alterExistingConfig(TopicsV3Resource.topicName(req),
                 new ConfigChange(configName(req), Optional.empty(), Operation.DELETE));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void alter(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         TopicsV3Json.AlterConfigBatchRequest body = V3Bodies.read(req, maxBodyBytes,
                         TopicsV3Json.AlterConfigBatchRequest.class)
                 .filter(b -> b.data() != null)

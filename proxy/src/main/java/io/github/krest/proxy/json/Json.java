@@ -1,4 +1,4 @@
-package io.github.krest.proxy.http.json;
+package io.github.krest.proxy.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,4 +1,4 @@
-package io.github.krest.proxy.core.consumer;
+package io.github.krest.proxy.core;
 
 import io.github.krest.proxy.core.KafkaFutures;
 import java.util.Collection;
@@ -45,10 +45,6 @@ public final class KafkaOffsets {
         this.admin = admin;
     }
 
-    /** A committed offset: the next offset to consume, and its metadata (empty string when none). */
-    public record Committed(long offset, String metadata) {
-    }
-
     /**
      * Checks that this identity may read a consumer group, and so commit under it, as Kafka's ACLs say: the group's
      * authorized operations must include {@code READ}. A group Kafka does not know yet passes once Kafka found its
@@ -85,7 +81,7 @@ public final class KafkaOffsets {
      * @param partitions partitions to look up
      * @return committed offsets of those that have one
      */
-    public Map<PartitionRef, Committed> committed(String group, Collection<PartitionRef> partitions) {
+    public Map<PartitionRef, CommittedOffset> committed(String group, Collection<PartitionRef> partitions) {
         if (partitions.isEmpty()) {
             return Map.of();
         }
@@ -101,15 +97,15 @@ public final class KafkaOffsets {
      * @param group group id
      * @return partition to committed offset; empty when the group has none or does not exist
      */
-    public Map<PartitionRef, Committed> committed(String group) {
+    public Map<PartitionRef, CommittedOffset> committed(String group) {
         return committedOf(KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()));
     }
 
-    private static Map<PartitionRef, Committed> committedOf(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Map<PartitionRef, Committed> result = new HashMap<>();
+    private static Map<PartitionRef, CommittedOffset> committedOf(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<PartitionRef, CommittedOffset> result = new HashMap<>();
         offsets.forEach((tp, om) -> {
             if (om != null) {
-                result.put(ref(tp), new Committed(om.offset(), om.metadata() == null ? "" : om.metadata()));
+                result.put(ref(tp), new CommittedOffset(om.offset(), om.metadata() == null ? "" : om.metadata()));
             }
         });
         return result;
@@ -122,7 +118,7 @@ public final class KafkaOffsets {
      * @param offsets partition to next offset and metadata
      * @return completes when Kafka has stored them; fails with 409/40903 when the group has native members
      */
-    public CompletableFuture<Void> commit(String group, Map<PartitionRef, Committed> offsets) {
+    public CompletableFuture<Void> commit(String group, Map<PartitionRef, CommittedOffset> offsets) {
         if (offsets.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -146,8 +142,8 @@ public final class KafkaOffsets {
      * @param offsets partition to next offset
      */
     public void commitAndWait(String group, Map<PartitionRef, Long> offsets) {
-        Map<PartitionRef, Committed> request = new HashMap<>();
-        offsets.forEach((p, o) -> request.put(p, new Committed(o, "")));
+        Map<PartitionRef, CommittedOffset> request = new HashMap<>();
+        offsets.forEach((p, o) -> request.put(p, new CommittedOffset(o, "")));
         join(commit(group, request));
     }
 
@@ -207,7 +203,7 @@ public final class KafkaOffsets {
      * @param future from {@link #commit}
      * @throws RuntimeException the commit's failure, or a Kafka timeout after 30 s
      */
-    static void join(CompletableFuture<Void> future) {
+    public static void join(CompletableFuture<Void> future) {
         try {
             future.get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -220,8 +216,11 @@ public final class KafkaOffsets {
         }
     }
 
-
-    static TopicPartition tp(PartitionRef p) {
+    /**
+     * @param p a partition of krest's state
+     * @return the same partition as Kafka's clients name it
+     */
+    public static TopicPartition tp(PartitionRef p) {
         return new TopicPartition(p.topic(), p.partition());
     }
 

@@ -21,10 +21,10 @@ import io.helidon.webserver.http.ServerResponse;
  *
  * <p>Errors: unknown topic 404/40403, unknown partition 404/40402, invalid topic name 400/40002.
  */
-final class TopicsV2Service implements HttpService {
+final class TopicsV2Resource implements HttpService {
     private final CallerSessions kafka;
 
-    TopicsV2Service(CallerSessions kafka) {
+    TopicsV2Resource(CallerSessions kafka) {
         this.kafka = kafka;
     }
 

@@ -1,4 +1,6 @@
-package io.github.krest.proxy.core.consumer;
+package io.github.krest.proxy.record;
+
+import io.github.krest.proxy.record.ConsumedRecord;
 
 /**
  * Renders a consumed record in an embedded format, or refuses it (e.g. a value that is not JSON for the json

@@ -1,4 +1,10 @@
-package io.github.krest.proxy.core;
+package io.github.krest.proxy.core.session;
+
+import io.github.krest.proxy.core.MetadataService;
+import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.TrafficMeter;
+
+import io.github.krest.proxy.core.session.KafkaSession;
 
 import java.time.Duration;
 

@@ -16,11 +16,11 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code GET /v3/clusters/{cluster_id}} (api.v3.clusters.get; an unknown id answers 404/404
  * "Cluster X cannot be found.").
  */
-final class ClustersV3Service implements HttpService {
+final class ClustersV3Resource implements HttpService {
     private final Clusters clusters;
     private final BaseUrls urls;
 
-    ClustersV3Service(Clusters clusters, BaseUrls urls) {
+    ClustersV3Resource(Clusters clusters, BaseUrls urls) {
         this.clusters = clusters;
         this.urls = urls;
     }

@@ -14,7 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
  * answers it for Confluent's resources (whose access list tests expect {@code OPTIONS} to be always allowed); other
  * paths go on to the JSON 404. Register after the CORS preflight handler, which answers preflights itself.
  */
-public final class OptionsService implements HttpService {
+public final class OptionsResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.options("/*", this::options);

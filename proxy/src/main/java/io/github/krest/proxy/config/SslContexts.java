@@ -1,17 +1,12 @@
-package io.github.krest.proxy.security;
+package io.github.krest.proxy.config;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.krest.proxy.config.KrestConfig;
-import io.helidon.common.tls.Tls;
-import io.helidon.common.tls.TlsClientAuth;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SslConfigs;
@@ -30,15 +25,15 @@ public final class SslContexts {
     }
 
     /**
-     * The TLS of krest's {@code https://} listeners: {@code ssl.keystore.*}, {@code ssl.truststore.*},
-     * {@code ssl.enabled.protocols} (TLSv1.3 and TLSv1.2 at most), {@code ssl.cipher.suites} and
-     * {@code ssl.client.authentication}.
+     * The context of krest's {@code https://} listeners: {@code ssl.keystore.*}, {@code ssl.truststore.*} and
+     * {@code ssl.protocol}. The listener's protocols, ciphers and client authentication are the HTTP side's
+     * ({@code security.ServerTls}).
      *
      * @param config krest configuration with {@code ssl.keystore.location} set
-     * @return Helidon's TLS for a listener
+     * @return the context
      * @throws ConfigException when a store cannot be loaded
      */
-    public static Tls serverTls(KrestConfig config) {
+    public static SSLContext server(KrestConfig config) {
         Map<String, Object> ssl = new HashMap<>();
         putKeyStore(ssl, new StoreFile(KrestConfig.SSL_KEYSTORE_LOCATION,
                 config.getString(KrestConfig.SSL_KEYSTORE_LOCATION), config.getString(KrestConfig.SSL_KEYSTORE_TYPE),
@@ -48,27 +43,7 @@ public final class SslContexts {
                 config.getString(KrestConfig.SSL_TRUSTSTORE_TYPE),
                 config.getPassword(KrestConfig.SSL_TRUSTSTORE_PASSWORD));
         ssl.put(SslConfigs.SSL_PROTOCOL_CONFIG, config.getString(KrestConfig.SSL_PROTOCOL));
-        SSLContext context = load(ssl, KrestConfig.SSL_KEYSTORE_LOCATION,
-                config.getString(KrestConfig.SSL_KEYSTORE_LOCATION));
-        List<String> protocols = config.getList(KrestConfig.SSL_ENABLED_PROTOCOLS);
-        List<String> ciphers = config.getList(KrestConfig.SSL_CIPHER_SUITES);
-        TlsClientAuth clientAuth = switch (config.getString(KrestConfig.SSL_CLIENT_AUTHENTICATION)
-                .toUpperCase(Locale.ROOT)) {
-            case "REQUIRED" -> TlsClientAuth.REQUIRED;
-            case "REQUESTED" -> TlsClientAuth.OPTIONAL;
-            default -> TlsClientAuth.NONE;
-        };
-        try {
-            return Tls.builder()
-                    .sslContext(context)
-                    .enabledProtocols(new ArrayList<>(protocols))
-                    .enabledCipherSuites(new ArrayList<>(ciphers))
-                    .clientAuth(clientAuth)
-                    .build();
-        } catch (RuntimeException e) {
-            throw new ConfigException(KrestConfig.SSL_CIPHER_SUITES, ciphers, "invalid TLS settings: "
-                    + e.getMessage());
-        }
+        return load(ssl, KrestConfig.SSL_KEYSTORE_LOCATION, config.getString(KrestConfig.SSL_KEYSTORE_LOCATION));
     }
 
     /**

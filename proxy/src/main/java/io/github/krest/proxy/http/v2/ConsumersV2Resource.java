@@ -1,5 +1,7 @@
 package io.github.krest.proxy.http.v2;
 
+import io.github.krest.proxy.core.CommittedOffset;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +23,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.core.consumer.ConsumerService;
-import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.core.KafkaOffsets;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
@@ -33,10 +35,10 @@ import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.ResourceNames;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.github.krest.proxy.limit.PollBulkhead;
 import io.github.krest.proxy.kafka.KafkaIdentity;
-import io.github.krest.proxy.security.Caller;
+import io.github.krest.proxy.caller.Caller;
 import io.github.krest.state.PartitionRef;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
@@ -61,8 +63,8 @@ import io.helidon.webserver.sse.SseSink;
  * load balancer. Control requests take {@code application/vnd.kafka.v2+json} (or {@code application/json}, or an
  * embedded type as Confluent allows); bodies are parsed into core values here and nothing else.
  */
-final class ConsumersV2Service implements HttpService {
-    private static final System.Logger LOG = System.getLogger(ConsumersV2Service.class.getName());
+final class ConsumersV2Resource implements HttpService {
+    private static final System.Logger LOG = System.getLogger(ConsumersV2Resource.class.getName());
     private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
     /**
      * A record stream without an event for this long sends a comment before its next poll: proxies keep the
@@ -90,7 +92,7 @@ final class ConsumersV2Service implements HttpService {
     private final RecordRenderers renderers;
     private final long streamMaxDurationMs;
 
-    ConsumersV2Service(ConsumerService consumers, BaseUrls urls, long maxBodyBytes, PollBulkhead polls,
+    ConsumersV2Resource(ConsumerService consumers, BaseUrls urls, long maxBodyBytes, PollBulkhead polls,
                        RecordRenderers renderers, long streamMaxDurationMs) {
         this.consumers = consumers;
         this.urls = urls;
@@ -137,12 +139,12 @@ final class ConsumersV2Service implements HttpService {
     }
 
     /** One committed offset. */
-    record CommittedOffset(@JsonProperty("topic") String topic, @JsonProperty("partition") int partition,
+    record PartitionOffset(@JsonProperty("topic") String topic, @JsonProperty("partition") int partition,
                            @JsonProperty("offset") long offset, @JsonProperty("metadata") String metadata) {
     }
 
     /** {@code {"offsets": [...]}}. */
-    record Offsets(@JsonProperty("offsets") List<CommittedOffset> offsets) {
+    record Offsets(@JsonProperty("offsets") List<PartitionOffset> offsets) {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -399,12 +401,12 @@ final class ConsumersV2Service implements HttpService {
         MediaType type = controlRequest(req);
         boolean async = req.query().first("async").map(Boolean::parseBoolean).orElse(false);
         JsonNode body = body(req, true, COMMIT_FIELDS);
-        Optional<Map<PartitionRef, KafkaOffsets.Committed>> explicit = Optional.empty();
+        Optional<Map<PartitionRef, CommittedOffset>> explicit = Optional.empty();
         JsonNode offsets = body.get("offsets");
         if (offsets != null && !offsets.isNull()) {
-            Map<PartitionRef, KafkaOffsets.Committed> map = new HashMap<>();
+            Map<PartitionRef, CommittedOffset> map = new HashMap<>();
             for (JsonNode o : array(body, "offsets", OFFSET_FIELDS)) {
-                map.put(partition(o), new KafkaOffsets.Committed(longField(o, "offset"),
+                map.put(partition(o), new CommittedOffset(longField(o, "offset"),
                         text(o, "metadata").orElse("")));
             }
             explicit = Optional.of(map);
@@ -417,8 +419,8 @@ final class ConsumersV2Service implements HttpService {
         MediaType type = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
         JsonNode body = body(req, true, PARTITIONS_FIELDS);
         List<PartitionRef> partitions = body.has("partitions") ? partitions(body, "partitions") : List.of();
-        List<CommittedOffset> offsets = consumers.committed(group(req), instance(req), caller(req), partitions)
-                .stream().map(c -> new CommittedOffset(c.partition().topic(), c.partition().partition(), c.offset(),
+        List<PartitionOffset> offsets = consumers.committed(group(req), instance(req), caller(req), partitions)
+                .stream().map(c -> new PartitionOffset(c.partition().topic(), c.partition().partition(), c.offset(),
                         c.metadata())).toList();
         Responses.json(res, Status.OK_200, type, new Offsets(offsets));
     }

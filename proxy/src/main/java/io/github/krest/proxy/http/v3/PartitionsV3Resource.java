@@ -38,13 +38,13 @@ import io.helidon.webserver.http.ServerResponse;
  * Unknown topic 404/40403, unknown partition 404/40402. The {@code -} routes are registered first so the
  * {@code {topic_name}} and {@code {partition}} routes do not capture them.
  */
-final class PartitionsV3Service implements HttpService {
+final class PartitionsV3Resource implements HttpService {
     private static final String EARLIEST_AND_LATEST = "earliest_and_latest";
     private final Clusters clusters;
     private final BaseUrls urls;
     private final CallerSessions kafka;
 
-    PartitionsV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
+    PartitionsV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;
@@ -66,7 +66,7 @@ final class PartitionsV3Service implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaPartitionList",
                 ctx.url("topics", topic, "partitions"),
                 metadata(req).partitions(topic).stream().map(p -> partition(ctx, topic, p)).toList()));
@@ -75,7 +75,7 @@ final class PartitionsV3Service implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         Responses.json(res, Status.OK_200, type,
                 partition(ctx, topic, metadata(req).partition(topic, PathParams.partition(req, topic))));
     }
@@ -83,7 +83,7 @@ final class PartitionsV3Service implements HttpService {
     private void offsets(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         String offsetType = req.query().first("offset_type").orElse(EARLIEST_AND_LATEST);
         if (!offsetType.equalsIgnoreCase(EARLIEST_AND_LATEST)) {
             throw RestException.badRequest("offset_type must be " + EARLIEST_AND_LATEST + ".");
@@ -100,7 +100,7 @@ final class PartitionsV3Service implements HttpService {
     private void replicas(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         int partition = PathParams.partition(req, topic);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReplicaList",
                 ctx.url("topics", topic, "partitions", String.valueOf(partition), "replicas"),
@@ -111,7 +111,7 @@ final class PartitionsV3Service implements HttpService {
     private void replica(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         int partition = PathParams.partition(req, topic);
         String broker = req.path().pathParameters().get("broker_id");
         MetadataService.Replica replica = metadata(req).partition(topic, partition).replicas().stream()
@@ -132,7 +132,7 @@ final class PartitionsV3Service implements HttpService {
     private void topicReassignments(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         // an unknown topic has no reassignments: 200 with none, as Confluent answers
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaReassignmentList",
                 ctx.url("topics", topic, "partitions", "-", "reassignment"),
@@ -142,7 +142,7 @@ final class PartitionsV3Service implements HttpService {
     private void reassignment(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
-        String topic = TopicsV3Service.topicName(req);
+        String topic = TopicsV3Resource.topicName(req);
         int partition = PathParams.partition(req, topic);
         TopicAdminService.Reassignment r = topics(req).partitionReassignment(topic, partition)
                 .orElseThrow(() -> new RestException(ErrorCode.NOT_FOUND, "Reassignment for partition "

@@ -1,4 +1,13 @@
-package io.github.krest.proxy.security;
+package io.github.krest.proxy.http;
+
+import io.github.krest.proxy.security.AuthenticationException;
+import io.github.krest.proxy.security.BasicAuthenticator;
+import io.github.krest.proxy.security.BearerAuthenticator;
+import io.github.krest.proxy.security.CertificatePrincipals;
+import io.github.krest.proxy.security.CredentialVerifier;
+import io.github.krest.proxy.security.HttpAuthenticator;
+
+import io.github.krest.proxy.caller.Caller;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +17,6 @@ import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.HttpErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -90,8 +98,8 @@ public final class AuthenticationFilter implements Filter {
             return Optional.empty();
         }
         return Optional.of(new AuthenticationFilter(authenticator, certificates,
-                config.getList(KrestConfig.AUTHENTICATION_SKIP_PATHS), config.getString(KrestConfig.AUTHENTICATION_REALM),
-                Optional.empty()));
+                config.getList(KrestConfig.AUTHENTICATION_SKIP_PATHS),
+                config.getString(KrestConfig.AUTHENTICATION_REALM), Optional.empty()));
     }
 
     @Override
@@ -164,7 +172,8 @@ public final class AuthenticationFilter implements Filter {
         return false;
     }
 
-    private void reject(RoutingRequest req, RoutingResponse res, HttpAuthenticator scheme, Optional<AuthenticationException> failure,
+    private void reject(RoutingRequest req, RoutingResponse res, HttpAuthenticator scheme,
+                        Optional<AuthenticationException> failure,
                         String message) {
         res.header(HeaderNames.WWW_AUTHENTICATE, scheme.challenge(realm, failure));
         HttpErrors.send(req, res, ErrorResponse.of(ErrorCode.AUTHENTICATION_FAILED, message));

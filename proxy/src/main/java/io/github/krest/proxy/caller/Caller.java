@@ -1,4 +1,4 @@
-package io.github.krest.proxy.security;
+package io.github.krest.proxy.caller;
 
 import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.helidon.webserver.http.ServerRequest;

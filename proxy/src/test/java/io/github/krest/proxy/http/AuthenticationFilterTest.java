@@ -1,4 +1,6 @@
-package io.github.krest.proxy.security;
+package io.github.krest.proxy.http;
+
+import io.github.krest.proxy.http.AuthenticationFilter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

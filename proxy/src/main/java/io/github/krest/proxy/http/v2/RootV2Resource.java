@@ -15,10 +15,10 @@ import io.helidon.webserver.http.ServerResponse;
  * Confluent v2: {@code GET /} and {@code POST /}, both answering {@code {}} (used as a liveness check by clients).
  * Resource names {@code api.v2.root.get}, {@code api.v2.root.post}.
  */
-final class RootV2Service implements HttpService {
+final class RootV2Resource implements HttpService {
     private final long maxBodyBytes;
 
-    RootV2Service(long maxBodyBytes) {
+    RootV2Resource(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
     }
 

@@ -1,4 +1,8 @@
-package io.github.krest.proxy.core;
+package io.github.krest.proxy.core.session;
+
+import io.github.krest.proxy.core.MetadataService;
+import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.TrafficMeter;
 
 import java.time.Duration;
 
@@ -6,7 +10,7 @@ import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
-import io.github.krest.proxy.core.consumer.KafkaOffsets;
+import io.github.krest.proxy.core.KafkaOffsets;
 import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.admin.Admin;
 

@@ -1,4 +1,4 @@
-package io.github.krest.proxy.core;
+package io.github.krest.proxy.record;
 
 import java.time.Instant;
 import java.util.List;

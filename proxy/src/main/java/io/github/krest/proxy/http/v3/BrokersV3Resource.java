@@ -20,7 +20,7 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
-import io.github.krest.proxy.http.json.Json;
+import io.github.krest.proxy.json.Json;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -49,7 +49,7 @@ import io.helidon.webserver.http.ServerResponse;
  * without {@code Content-Type: application/json} 415/415, malformed or wrongly typed 400/400, larger than
  * {@code request.body.max.bytes} 413/413; a value Kafka rejects 400/40002.
  */
-final class BrokersV3Service implements HttpService {
+final class BrokersV3Resource implements HttpService {
     private static final String CLUSTER = "/v3/clusters/{cluster_id}";
     private static final String BROKER = CLUSTER + "/brokers/{broker_id}";
 
@@ -64,7 +64,7 @@ final class BrokersV3Service implements HttpService {
      * @param kafka the caller's broker admin operations
      * @param maxBodyBytes {@code request.body.max.bytes}
      */
-    BrokersV3Service(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
+    BrokersV3Resource(Clusters clusters, BaseUrls urls, CallerSessions kafka, long maxBodyBytes) {
         this.clusters = clusters;
         this.urls = urls;
         this.kafka = kafka;
