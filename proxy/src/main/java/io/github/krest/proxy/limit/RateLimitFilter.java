@@ -20,7 +20,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Confluent's generic per-endpoint rate limit ({@code rate.limit.*}, shared/reference/confluent-api.md §4.4): one
+ * Confluent's generic per-endpoint rate limit ({@code rate.limit.*}, docs/configuration.md): one
  * replica-wide budget of {@code rate.limit.permits.per.sec} permits; every request to a known endpoint costs its
  * {@code rate.limit.costs} entry (a resource name, or a prefix ending in {@code .*}; the exact name wins, then the
  * longest prefix), else {@code rate.limit.default.cost}; cost 0 is unlimited. A request waits up to
