@@ -185,15 +185,7 @@ class DocumentationLinksTest {
     /** The link targets of a Markdown text, in order, outside code blocks and code spans. */
     private static List<String> links(String text) {
         List<String> targets = new ArrayList<>();
-        boolean inFence = false;
-        for (String line : text.split("\n", -1)) {
-            if (FENCE.matcher(line).find()) {
-                inFence = !inFence;
-                continue;
-            }
-            if (inFence) {
-                continue;
-            }
+        for (String line : linesOutsideCodeBlocks(text)) {
             String prose = CODE_SPAN.matcher(line).replaceAll("");
             Matcher m = INLINE_LINK.matcher(prose);
             while (m.find()) {
@@ -213,15 +205,7 @@ class DocumentationLinksTest {
     private static Set<String> anchors(String text) {
         Set<String> anchors = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        boolean inFence = false;
-        for (String line : text.split("\n", -1)) {
-            if (FENCE.matcher(line).find()) {
-                inFence = !inFence;
-                continue;
-            }
-            if (inFence) {
-                continue;
-            }
+        for (String line : linesOutsideCodeBlocks(text)) {
             Matcher heading = HEADING.matcher(line);
             if (heading.matches()) {
                 String slug = slug(heading.group(1));
@@ -234,6 +218,20 @@ class DocumentationLinksTest {
             }
         }
         return anchors;
+    }
+
+    /** The lines of a Markdown text outside fenced code blocks, which hold neither links nor headings. */
+    private static List<String> linesOutsideCodeBlocks(String text) {
+        List<String> lines = new ArrayList<>();
+        boolean inFence = false;
+        for (String line : text.split("\n", -1)) {
+            if (FENCE.matcher(line).find()) {
+                inFence = !inFence;
+            } else if (!inFence) {
+                lines.add(line);
+            }
+        }
+        return lines;
     }
 
     /**
