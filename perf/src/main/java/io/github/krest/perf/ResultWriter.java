@@ -23,19 +23,19 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes a {@link RunReport} as {@code <date>-<host>.json} (the ratios under the keys of issue #7, the raw rates
+ * Writes a {@link RunReport} as {@code <date>-<host>.json} (the ratios under their keys, the raw rates
  * beside them), {@code <date>-<host>.md} (a summary with the targets) and two PNG charts,
  * {@code <date>-<host>-throughput.png} (records/s, krest beside its baseline) and {@code <date>-<host>-latency.png}
  * (single-record latency by percentile).
  */
 public final class ResultWriter {
-    /** Targets of issue #7: ratio key → the least acceptable ratio. */
+    /** Targets (docs/performance.md): ratio key → the least acceptable ratio. */
     public static final Map<String, Double> RATIO_TARGETS = Map.of(
             "produce_ratio", 0.85,
             "produce_v3_stream_ratio", 0.85,
             "consume_ratio", 0.6,
             "roundrobin_consume_ratio", 0.8);
-    /** Target of issue #7: krest's single-record p99 at most this many ms above the native producer's. */
+    /** Target (docs/performance.md): krest's single-record p99 at most this many ms above the native producer's. */
     public static final double P99_MARGIN_MS = 5.0;
 
     private static final DateTimeFormatter FILE_DATE =
@@ -88,7 +88,7 @@ public final class ResultWriter {
 
     /**
      * @param report what was measured
-     * @return the JSON document: the issue's keys at the top level, then {@code scenarios} with the raw numbers
+     * @return the JSON document: the ratio keys at the top level, then {@code scenarios} with the raw numbers
      */
     public ObjectNode toJson(RunReport report) {
         ObjectNode root = mapper.createObjectNode();

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where krest keeps the state of v2 REST consumers, so that any proxy replica can serve any consumer request
- * (design note "stateless consumers"). Replicas keep only caches; every fact a request depends on is read from,
+ * (docs/architecture.md). Replicas keep only caches; every fact a request depends on is read from,
  * and written back to, this store.
  *
  * <h2>Model</h2>
@@ -125,7 +125,7 @@ public interface ConsumerStateStore extends AutoCloseable {
                                                long ttlMs);
 
     /**
-     * Begins a poll (or seek) of an instance, in one atomic step (design note, "A poll, at any replica", step 1):
+     * Begins a poll (or seek) of an instance, in one atomic step (docs/architecture.md, poll step 1):
      * <ol>
      *   <li>the instance must exist, be alive and belong to {@code principal};</li>
      *   <li>its life is extended to {@code nowMs + ttlMs}; a SUBSCRIBE-mode instance heartbeats at {@code nowMs}
@@ -159,7 +159,7 @@ public interface ConsumerStateStore extends AutoCloseable {
 
     /**
      * Ends a poll (or seek): if {@code fencingToken} is still the instance's lease, writes the positions and
-     * releases the lease; otherwise writes nothing (design note, step 6: a record is returned only if its position
+     * releases the lease; otherwise writes nothing (docs/architecture.md: a record is returned only if its position
      * was stored first). Positions of partitions the instance no longer owns (a rebalance revoked them meanwhile)
      * are not written. Writing a partition's position ends its handover entry, if any.
      *
@@ -257,7 +257,7 @@ public interface ConsumerStateStore extends AutoCloseable {
     /**
      * Removes expired instances (with their positions, lease and membership; an auto-commit instance's positions
      * are handed over) and members whose heartbeat timed out, in every group, at most once per {@code lockMs} across all replicas: the caller takes a short lock,
-     * and returns at once with nothing if another sweep holds it (design note, "Commit, seek, expiry").
+     * and returns at once with nothing if another sweep holds it (docs/architecture.md, "Expiry and sweeping").
      * Each expired instance is returned to exactly one sweeper.
      *
      * @param replicaId        identifies the caller's replica (lock holder)

@@ -2,7 +2,7 @@ package io.github.krest.state;
 
 /**
  * Another request (on this or another replica) holds the instance's lease. The caller backs off and retries
- * until its request timeout, then answers an empty record list (design note, "A poll, at any replica", step 1).
+ * until its request timeout, then answers an empty record list (docs/architecture.md, poll step 1).
  */
 public class LeaseBusyException extends RetriableStateStoreException {
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * What {@link ConsumerStateStore#beginPoll} returns: everything a replica needs to serve one poll (or seek) of an
- * instance without another round trip (design note, "A poll, at any replica", step 1).
+ * instance without another round trip (docs/architecture.md, poll step 1).
  *
  * <p>When {@link #rebalanceNeeded()} is true no lease is held ({@code fencingToken} is 0): the caller computes a
  * new assignment from {@link ConsumerStateStore#membership}, stores it with

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * An instance removed by {@link ConsumerStateStore#deleteInstance} or {@link ConsumerStateStore#sweepExpired},
- * with its last positions so the caller can commit them when auto-commit is on (design note, "Commit, seek,
- * expiry").
+ * with its last positions so the caller can commit them when auto-commit is on (docs/architecture.md,
+ * "Commits and handover").
  *
  * @param instance  the instance as it was stored
  * @param positions next offset to deliver per partition at removal time

@@ -3,7 +3,7 @@ package io.github.krest.state;
 /**
  * The store could not be reached or is temporarily unable to answer (connection refused or lost, timeout, pool
  * exhausted, server loading). Thrown fast so the proxy's circuit breaker can answer 503 with {@code Retry-After}
- * (design note, "Failure behaviour"). The operation may or may not have been applied.
+ * (docs/architecture.md, "Failure behaviour"). The operation may or may not have been applied.
  */
 public class StateStoreUnavailableException extends RetriableStateStoreException {
 

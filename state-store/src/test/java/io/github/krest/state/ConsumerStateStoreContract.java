@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The behaviour every {@link ConsumerStateStore} must have (design note "stateless consumers"). Subclasses supply a
+ * The behaviour every {@link ConsumerStateStore} must have (docs/architecture.md). Subclasses supply a
  * fresh, empty store per test.
  *
  * <p>Time starts at the real clock ({@code T0}) and only moves forward, so the Redis store's real key expiry never

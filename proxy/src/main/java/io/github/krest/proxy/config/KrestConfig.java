@@ -22,7 +22,7 @@ import org.apache.kafka.common.config.ConfigException;
  * krest's typed configuration, read once at start-up.
  *
  * <p>Every key is declared once in {@link #DEFINITION} with its type, default, validator and doc line; the
- * README's configuration table is checked against it by a test. Key names are Confluent's where Confluent has one
+ * table in docs/configuration.md is checked against it by a test. Key names are Confluent's where Confluent has one
  * (Confluent REST Proxy {@code KafkaRestConfig} / rest-utils {@code RestConfig}); krest's own keys are marked so in
  * their doc. Client settings pass through by prefix, stripped: {@code client.*} to every Kafka client,
  * {@code producer.*}, {@code consumer.*} and {@code admin.*} to one kind each (later prefixes win).

@@ -1,6 +1,5 @@
 package io.github.krest.proxy.core;
 
-import io.github.krest.proxy.core.KafkaFutures;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
  * group id, so Kafka's own tools show them and their lag), commits, and offset lookups (earliest, latest, by time).
  *
  * <p>Commits use {@code Admin.alterConsumerGroupOffsets}, which Kafka accepts while the group has no active native
- * members; when it has some, the commit answers 409/40903 saying so (design note, "The idea").
+ * members; when it has some, the commit answers 409/40903 saying so (docs/architecture.md, "Stateless consumers").
  */
 public final class KafkaOffsets {
     private static final long TIMEOUT_S = 30;

@@ -4,7 +4,7 @@ package io.github.krest.proxy.error;
  * Confluent REST Proxy error codes used by krest, each with its HTTP status.
  *
  * <p>Source: Confluent {@code Errors.java}, rest-utils {@code KafkaExceptionMapper}
- * (shared/reference/confluent-api.md §0.3). A 5-digit code is {@code SSSNN} where {@code SSS} is the HTTP status;
+ * (docs/api.md, "Errors"). A 5-digit code is {@code SSSNN} where {@code SSS} is the HTTP status;
  * a 3-digit code is a plain HTTP status.
  */
 public enum ErrorCode {

@@ -35,7 +35,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * The one table from exceptions to HTTP status, Confluent {@code error_code} and message.
  *
  * <p>Source: rest-utils {@code KafkaExceptionMapper} and Confluent {@code KafkaRestExceptionMapper}
- * (shared/reference/confluent-api.md §0.3). Anything not listed is a krest bug and answers 500/500 with a
+ * (docs/api.md, "Errors"). Anything not listed is a krest bug and answers 500/500 with a
  * generic message; its stack trace goes to the log, never to the client.
  */
 public final class ErrorTable {

@@ -8,7 +8,7 @@ import io.helidon.common.media.type.MediaTypes;
 
 /**
  * The v2 embedded formats: how keys and values are written inside the JSON of a request or response
- * (Confluent {@code EmbeddedFormat}; shared/reference/confluent-api.md §1.1).
+ * (Confluent {@code EmbeddedFormat}; docs/api.md, "Conventions").
  */
 public enum EmbeddedFormat {
     /** Base64 strings; bytes as they are. */
@@ -56,7 +56,7 @@ public enum EmbeddedFormat {
 
     /**
      * The format of a v2 produce {@code Content-Type}; plain {@code application/json} counts as {@link #JSON}
-     * (krest accepts it; Confluent answers 415, issue #1000).
+     * (krest accepts it; Confluent answers 415, kafka-rest#1000).
      *
      * @param contentType lower-case media type without parameters
      * @return the format, empty when the type is not a produce type

@@ -12,8 +12,9 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * {@code api.endpoints.allowlist} / {@code api.endpoints.blocklist} (Confluent, shared/reference/confluent-api.md
- * §4.1): with an allowlist only its endpoints are served; the blocklist removes endpoints (from the allowlist when
+ * {@code api.endpoints.allowlist} / {@code api.endpoints.blocklist} (Confluent's keys;
+ * docs/configuration.md): with an allowlist only its endpoints are served; the blocklist removes endpoints (from
+ * the allowlist when
  * both are set). Entries are resource names or prefixes ending in {@code .*}. A blocked GET answers 404/404, any
  * other method 405/405, both as JSON; OPTIONS is never blocked.
  */

@@ -14,7 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
  * {@code X-Forwarded-Proto} / {@code X-Forwarded-Host} / {@code X-Forwarded-Port}, else {@code Host}.
  *
  * <p>Source: Confluent {@code UrlFactoryImpl} (advertised listener first), extended with the forwarding headers
- * that Confluent ignores (user-pains.md §1).
+ * that Confluent ignores, so that URLs behind a load balancer point at it (kafka-rest#187, #758).
  */
 public final class BaseUrls {
     private static final HeaderName FORWARDED = HeaderNames.create("Forwarded");

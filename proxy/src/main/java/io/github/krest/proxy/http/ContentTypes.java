@@ -17,7 +17,7 @@ import io.helidon.webserver.http.ServerRequest;
 /**
  * Confluent's media types and the checks that go with them: a wrong {@code Content-Type} answers 415/415 and an
  * unacceptable {@code Accept} 406/406, both with a JSON body (Confluent {@code Versions.java};
- * shared/reference/confluent-api.md §1.1, §2.1).
+ * docs/api.md, "Conventions").
  */
 public final class ContentTypes {
     /** {@code application/vnd.kafka.v2+json}: v2 metadata and control requests and responses. */

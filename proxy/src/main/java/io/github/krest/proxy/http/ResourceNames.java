@@ -14,7 +14,7 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Confluent's resource name of every endpoint (shared/reference/confluent-api.md §1.2 and §2.2, the names
+ * Confluent's resource name of every endpoint (docs/api.md, "API served"; the names
  * {@code api.endpoints.allowlist} / {@code blocklist} use), resolved from a request's method and path. v2 produce and
  * consume names end in the embedded format, taken from {@code Content-Type} / {@code Accept}
  * (e.g. {@code api.v2.produce-to-topic.binary}); a consume request whose {@code Accept} names none is named for the

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code KafkaConsumer<byte[], byte[]>} per active instance (never {@code subscribe()}, no group membership, no
  * auto-commit, krest's defaults where the configuration sets nothing: {@link #readerProperties}), bounded in
  * size and evicted when idle; eviction closes the consumer. Losing an entry costs a seek on the next poll, never
- * a rebalance (design note "stateless consumers", step 4).
+ * a rebalance (docs/architecture.md, poll step 4).
  *
  * <p>With {@code kafka.principal.propagation} on, a reader authenticates to Kafka as the caller that polls, and
  * remembers which caller (principal and a hash of the credential, {@link KafkaIdentity#cacheKey()}): a request by

@@ -8,8 +8,8 @@ import io.github.krest.proxy.error.RestException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 
 /**
- * Confluent's v3 produce rate limits ({@code api.v3.produce.rate.limit.*}, shared/reference/confluent-api.md §3.5
- * and §4.4), counted per record of {@code POST .../records} (streaming) and {@code .../records:batch}, in
+ * Confluent's v3 produce rate limits ({@code api.v3.produce.rate.limit.*}, docs/configuration.md
+ * on rate limits), counted per record of {@code POST .../records} (streaming) and {@code .../records:batch}, in
  * Confluent's order: global count, global bytes, per-cluster count, per-cluster bytes. krest serves one cluster,
  * so its per-cluster limits and the global ones both apply to every record. Bytes are the record's JSON size; a
  * record larger than a whole second's bytes budget takes that whole budget (it is never rejected for size alone).

@@ -3,7 +3,6 @@ package io.github.krest.proxy.record;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.krest.proxy.record.ProduceRecord;
 
 /**
  * A record read from Kafka for a REST consumer, before it is rendered in an embedded format.

@@ -1,7 +1,5 @@
 package io.github.krest.proxy.record;
 
-import io.github.krest.proxy.record.ConsumedRecord;
-
 /**
  * Renders a consumed record in an embedded format, or refuses it (e.g. a value that is not JSON for the json
  * format). Called before the record's position is stored, so a refused record is not skipped.

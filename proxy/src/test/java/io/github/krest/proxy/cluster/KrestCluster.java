@@ -14,7 +14,7 @@ import io.github.krest.state.redis.RedisServerProcess;
 import io.github.krest.testing.FreePorts;
 
 /**
- * krest deployed as the stateless-consumers issue intends, for one test class: a real {@code redis-server}, N krest
+ * krest deployed as docs/architecture.md intends it, for one test class: a real {@code redis-server}, N krest
  * replica processes sharing it, and a real nginx running the shipped {@code loadbalancer-config/nginx.conf} in
  * front of them, all on free loopback ports, with Kafka from {@link TestKafka} (in the test JVM, reachable from
  * the child processes) unless {@link Options#withKafka} names another.

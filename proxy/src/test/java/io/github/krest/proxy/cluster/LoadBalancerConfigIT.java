@@ -39,8 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped load-balancer configurations ({@code loadbalancer-config/}) do what the stateless-consumers issue
- * asks of them, independently of the consumer API:
+ * The shipped load-balancer configurations ({@code loadbalancer-config/}) do what
+ * loadbalancer-config/README.md says they do, independently of the consumer API:
  * <ul>
  *   <li>{@code nginx -t} and {@code haproxy -c} accept the files as shipped;</li>
  *   <li>nginx, and HAProxy too, spread v2 produce requests from one client connection over every replica

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stateless-consumers issue's main promise, end to end: one v2 consumer instance, used through nginx
+ * krest's main promise (docs/architecture.md), end to end: one v2 consumer instance, used through nginx
  * round-robin over three krest replicas, keeps working while the replica that served its last poll is SIGKILLed
  * mid-backlog and later restarted, and delivers every record exactly once and in order per partition, with no
  * 40403 at any point.
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * goes on until everything arrived and the restarted replica has served polls again. Every poll must answer 200.
  *
  * <p>The kill falls between two polls of the (single-threaded) client, so no HTTP response is lost in flight: a
- * poll whose answer is lost after krest stored its positions counts as delivered by design (design note, step 7),
+ * poll whose answer is lost after krest stored its positions counts as delivered by design (docs/architecture.md),
  * which is not what this test is about. Finally an empty-body commit makes the group's committed offsets, read
  * with {@code Admin.listConsumerGroupOffsets}, equal the partitions' end offsets.
  */

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 
 /**
- * Confluent's v2 consumer API (shared/reference/confluent-api.md §1.2 rows 11–23, §1.4) as a client sees it
+ * Confluent's v2 consumer API (docs/api.md, "API served") as a client sees it
  * through the load balancer: create an instance, then address it by its absolute {@code base_uri}.
  *
  * <p>Every response is checked for 404/40403 ("Consumer instance not found"), the failure a stateless proxy must

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code .../offsets/} with its trailing slash (200, an array), delete (204); {@code Accept: *}{@code /*} reads
  * binary; a duplicate name is 409/40902 and an invalid {@code auto.offset.reset} 422/42204, both
  * {@code application/vnd.kafka.v2+json}; polling a deleted instance is 404/40403 typed as the embedded format the
- * request asked for (binary when it names none). Plus issue #24: unknown fields of every consumer request are
+ * request asked for (binary when it names none). Plus extra cases: unknown fields of every consumer request are
  * refused, and a record stream its client closes is logged as a 200 of the instance's format.
  */
 class ConsumerCompatTest {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Confluent's {@code ProducerTest} and {@code AbstractProducerTest} (v2 binary produce to a topic and to a
  * partition): 200 {@code application/vnd.kafka.v2+json} with one offset per record in request order, the records in
- * Kafka as sent; a request without a body 422. Plus issue #24's cases: {@code {}} is 422 in the v2 type, a field v2
+ * Kafka as sent; a request without a body 422. Plus extra cases: {@code {}} is 422 in the v2 type, a field v2
  * produce does not have is refused (400 naming it) with nothing written, and a path with a trailing slash reaches the
  * same resource.
  *

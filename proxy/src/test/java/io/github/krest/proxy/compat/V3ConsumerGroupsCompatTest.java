@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Confluent's v3 consumer group integration tests, one nested class each, against one krest and one native classic
  * consumer group ({@code client-1} reading a topic of 3 partitions, offsets committed for partitions 0 and 1): the
- * shapes and codes those tests expect. Plus issue #24: a group of krest's own v2 instances is, as a group of
+ * shapes and codes those tests expect. Plus extra cases: a group of krest's own v2 instances is, as a group of
  * Confluent's v2 instances, not simple and has an assignor; a group without committed offsets has no lag summary
  * (404, as its lags).
  */
@@ -283,7 +283,7 @@ class V3ConsumerGroupsCompatTest {
             String group = "compat-cg-uncommitted";
             assertOk(krest.post("/consumers/" + group, V2, "{\"name\":\"c\"}"), 200, V2);
             assertEquals(200, get("/consumer-groups/" + group).status());
-            // issue #24: as its lags, not a summary of zeros
+            // as its lags, not a summary of zeros
             assertError(get("/consumer-groups/" + group + "/lags"), 404, 404, JSON);
             assertError(get("/consumer-groups/" + group + "/lag-summary"), 404, 404, JSON);
         }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Confluent's v3 produce integration tests without a Schema Registry, one nested class each, against one krest:
  * {@code POST .../records} answers 200 and one receipt per record ({@code error_code} 200 with where it was written,
  * or the record's own error code, the stream going on), {@code POST .../records:batch} answers 207 with
- * {@code successes} and {@code failures} by entry id; Kafka holds what was described. Plus issue #24: a record with a
+ * {@code successes} and {@code failures} by entry id; Kafka holds what was described. Plus extra cases: a record with a
  * field a record does not have (a v2-shaped body) gets a 400 receipt naming it and writes nothing; the same in a batch
  * is 422/422 {@code Unrecognized field: records} for the whole batch.
  */

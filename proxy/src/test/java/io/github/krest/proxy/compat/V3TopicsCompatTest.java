@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Confluent's v3 topic, topic config, partition, replica and reassignment integration tests (and
  * {@code JsonParsingErrorTest}), one nested class each, against one krest: shapes ({@code kind}, {@code metadata},
- * {@code related} links) and codes as those tests expect, {@code application/json} throughout. Includes issue #24's
+ * {@code related} links) and codes as those tests expect, {@code application/json} throughout. Includes extra
  * cases: {@code {}} to create a topic is 400; the partition offsets' {@code offset_type} defaults to
  * {@code earliest_and_latest} and is part of the {@code resource_name}; the reassignments of a missing topic are an
  * empty list; a multi-topic config alter naming an unknown topic or config is a 404 for the whole request.
@@ -123,7 +123,7 @@ class V3TopicsCompatTest {
             assertError(krest.post("/v3/clusters/foobar/topics", JSON, "{\"topic_name\":\"t\"}"), 404, 404, JSON);
             assertError(post("/topics", ""), 422, 42206, JSON);
             assertError(post("/topics", "{\"topic_name\":\"\"}"), 422, 42206, JSON);
-            // issue #24: no topic_name is a 400, as Confluent's mapping of its required field answers
+            // no topic_name is a 400, as Confluent's mapping of its required field answers
             assertError(post("/topics", "{}"), 400, 400, JSON);
             String name = "compat-v3-strict-" + TOPICS.incrementAndGet();
             JsonNode unknown = assertError(post("/topics", "{\"topic_name\":\"" + name + "\",\"partition_count\":3}"),
@@ -270,7 +270,7 @@ class V3TopicsCompatTest {
                     + "\"compact\"}]}";
             assertError(krest.post("/v3/clusters/foobar/topics/-/configs:alter", JSON, "{\"data\":[" + valid + "]}"),
                     404, 404, JSON);
-            // issue #24: the whole request fails, and the valid topic's change is not made either
+            // the whole request fails, and the valid topic's change is not made either
             assertError(post("/topics/-/configs:alter", "{\"data\":[" + valid + ",{\"topic_name\":\"" + topic
                     + "\",\"configs\":[{\"name\":\"non-existing-config\",\"value\":\"val\"}]}]}"), 404, 404, JSON);
             assertError(post("/topics/-/configs:alter", "{\"data\":[" + valid + ",{\"topic_name\":"
@@ -347,7 +347,7 @@ class V3TopicsCompatTest {
             String topic = topic(1);
             String offset = "/topics/" + topic + "/partitions/0/offset";
             assertOffsets(assertOk(get(offset + "?offset_type=earliest_and_latest"), 200, JSON), topic);
-            // issue #24: offset_type defaults to earliest_and_latest
+            // offset_type defaults to earliest_and_latest
             assertOffsets(assertOk(get(offset), 200, JSON), topic);
             assertError(get(offset + "?offset_type=foobar"), 400, 400, JSON);
             assertError(get("/topics/" + topic + "/partitions/100/offset?offset_type=earliest_and_latest"), 404,
@@ -418,7 +418,7 @@ class V3TopicsCompatTest {
             JsonNode ofTopic = assertOk(get("/topics/" + topic + "/partitions/-/reassignment"), 200, JSON);
             assertEquals("KafkaReassignmentList", ofTopic.get("kind").asText());
             assertEquals(0, ofTopic.get("data").size());
-            // issue #24: a topic that does not exist has no reassignments
+            // a topic that does not exist has no reassignments
             assertEquals(0, assertOk(get("/topics/foobar/partitions/-/reassignment"), 200, JSON).get("data").size());
             assertError(otherCluster("/topics/-/partitions/-/reassignment"), 404, 404,
                     JSON);

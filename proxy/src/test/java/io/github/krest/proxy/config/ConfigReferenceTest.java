@@ -13,29 +13,31 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table is exactly {@link KrestConfig#DEFINITION}: every key, its default and its doc
- * line. Run with {@code -Dkrest.updateReadme=true} to rewrite the table after changing a key.
+ * The configuration table of {@code docs/configuration.md} is exactly {@link KrestConfig#DEFINITION}: every key, its
+ * default and its doc line. Run with {@code -Dkrest.updateDocs=true} to rewrite the table after changing a key
+ * ({@code -Dkrest.updateReadme=true}, its old name, works too).
  */
 class ConfigReferenceTest {
     private static final String START = "<!-- config-table:start (generated from KrestConfig.DEFINITION) -->";
     private static final String END = "<!-- config-table:end -->";
 
     @Test
-    void readmeTableMatchesDefinition() throws IOException {
-        Path readme = Path.of(System.getProperty("krest.repo.root", ".."), "README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
+    void docsTableMatchesDefinition() throws IOException {
+        Path doc = Path.of(System.getProperty("krest.repo.root", ".."), "docs", "configuration.md");
+        String text = Files.readString(doc, StandardCharsets.UTF_8);
         int start = text.indexOf(START);
         int end = text.indexOf(END);
-        assertTrue(start >= 0 && end > start, "README.md needs the markers " + START + " and " + END);
+        assertTrue(start >= 0 && end > start, "docs/configuration.md needs the markers " + START + " and " + END);
         String expected = START + "\n" + table() + END;
         String actual = text.substring(start, end + END.length());
-        if (!expected.equals(actual) && Boolean.getBoolean("krest.updateReadme")) {
-            Files.writeString(readme, text.substring(0, start) + expected + text.substring(end + END.length()),
+        if (!expected.equals(actual)
+                && (Boolean.getBoolean("krest.updateDocs") || Boolean.getBoolean("krest.updateReadme"))) {
+            Files.writeString(doc, text.substring(0, start) + expected + text.substring(end + END.length()),
                     StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(expected, actual, "README.md configuration table is out of date: run the tests with "
-                + "-Dkrest.updateReadme=true");
+        assertEquals(expected, actual, "docs/configuration.md configuration table is out of date: run the tests with "
+                + "-Dkrest.updateDocs=true");
     }
 
     static String table() {

@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exception → HTTP status / Confluent {@code error_code} table (shared/reference/confluent-api.md §0.3) that
+ * The exception → HTTP status / Confluent {@code error_code} table (docs/api.md, "Errors") that
  * every error body goes through, and the per-record codes of v2 produce.
  */
 class ErrorTableTest {

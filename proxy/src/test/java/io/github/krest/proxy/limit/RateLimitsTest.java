@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Overload protection against real servers (shared/reference/confluent-api.md §3.5, §4.4):
+ * Overload protection against real servers (docs/configuration.md, "Rate limits and overload"):
  * <ul>
  *   <li>the generic {@code rate.limit.*}: a burst answers JSON 429/429 with {@code Retry-After}; cost-0 endpoints
  *       (exact name or {@code .*} prefix) are unlimited; v3 produce is exempt;</li>

@@ -1,6 +1,5 @@
 package io.github.krest.proxy.security;
 
-
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

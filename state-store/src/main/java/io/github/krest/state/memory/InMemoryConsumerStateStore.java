@@ -34,7 +34,7 @@ import java.util.function.Supplier;
 
 /**
  * A {@link ConsumerStateStore} in this process's memory: the default when no Redis is configured, correct for a
- * single replica only. It mirrors the Redis data model (design note, "State") with the same semantics, which the
+ * single replica only. It mirrors the Redis data model (docs/architecture.md) with the same semantics, which the
  * shared contract test suite checks.
  *
  * <p>Thread-safe: one lock guards everything; every operation is a few map look-ups, so contention is negligible

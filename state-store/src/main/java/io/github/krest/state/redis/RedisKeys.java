@@ -3,7 +3,7 @@ package io.github.krest.state.redis;
 import java.util.List;
 
 /**
- * The Redis key layout (design note, "State"). Every key of group G carries the hash tag {@code {G}}, so a script
+ * The Redis key layout (docs/architecture.md). Every key of group G carries the hash tag {@code {G}}, so a script
  * can touch all of them atomically on Redis Cluster too; the two global keys are used by their own scripts only.
  * Group ids are escaped ({@code %}, <code>{</code>, <code>}</code> percent-encoded) so that any group id yields a
  * well-formed, unambiguous hash tag. Instance names end the key and need no escaping.

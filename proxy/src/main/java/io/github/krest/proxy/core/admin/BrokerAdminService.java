@@ -34,7 +34,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * dynamically updatable) surface as Kafka exceptions that the error table maps (400/40002).
  *
  * <p>Source: Confluent {@code BrokerManagerImpl}, {@code BrokerConfigManagerImpl}, {@code ClusterConfigManagerImpl}
- * and {@code ReplicaManagerImpl} (shared/reference/confluent-api.md §2.2 rows 3-16).
+ * and {@code ReplicaManagerImpl} (docs/api.md, "API served").
  */
 public final class BrokerAdminService {
     private static final long TIMEOUT_SECONDS = 60;

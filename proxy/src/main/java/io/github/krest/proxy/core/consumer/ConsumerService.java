@@ -54,7 +54,7 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Confluent v2 consumers, served statelessly: a consumer instance is data in the {@link ConsumerStateStore}, and any
- * replica serves any request by reconstituting it (design note "stateless consumers"). A poll leases the instance,
+ * replica serves any request by reconstituting it (docs/architecture.md). A poll leases the instance,
  * rebalances its group if the membership changed, resolves partitions without a position (committed offset, else
  * {@code auto.offset.reset}), reads with this replica's cached assign-mode Kafka consumer (seeking only where the
  * stored position differs), and stores the new positions under the lease before it returns any record.

@@ -19,7 +19,7 @@ import io.github.krest.state.PartitionRef;
 import io.github.krest.state.Subscription;
 
 /**
- * Coordinates a REST consumer group through the state store instead of Kafka's group protocol (design note, step 2):
+ * Coordinates a REST consumer group through the state store instead of Kafka's group protocol (docs/architecture.md):
  * computes a sticky assignment from the members, their subscriptions and topic metadata, and stores it with a
  * compare-and-set on the membership fingerprint, so concurrent replicas agree on one. Also notices topic metadata
  * changes (new partitions, new topics matching a pattern) at most once per {@code metadata.cache.max.age.ms} per

@@ -4,7 +4,6 @@ import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.core.TrafficMeter;
 
-import io.github.krest.proxy.core.session.KafkaSession;
 
 import java.time.Duration;
 

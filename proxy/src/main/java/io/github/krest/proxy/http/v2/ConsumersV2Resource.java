@@ -53,7 +53,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 
 /**
- * Confluent v2 consumers (shared/reference/confluent-api.md §1.2 rows 11-23), served statelessly by
+ * Confluent v2 consumers (docs/api.md, "API served"), served statelessly by
  * {@link ConsumerService}: {@code POST /consumers/{group}} (api.v2.consumers.create), {@code DELETE
  * .../instances/{instance}} (delete), {@code POST|GET|DELETE .../subscription}, {@code POST|GET .../assignments},
  * {@code POST .../positions}, {@code .../positions/beginning}, {@code .../positions/end}, {@code GET .../records}

@@ -19,7 +19,7 @@ import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.json.Json;
 
 /**
- * Parses a v2 produce body (Confluent v2: {@code POST /topics/{topic}}, shared/reference/confluent-api.md §1.3)
+ * Parses a v2 produce body (Confluent v2: {@code POST /topics/{topic}}, docs/api.md)
  * with Jackson's streaming parser, straight into records:
  * <pre>{"records": [{"key": ..., "value": ..., "partition": 0, "headers": [{"name": "h", "value": "base64"}]}]}</pre>
  * {@code headers} is a krest extension (Confluent v2 has none). {@code key_schema} / {@code value_schema} (schema

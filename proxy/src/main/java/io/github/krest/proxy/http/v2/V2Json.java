@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.krest.proxy.core.MetadataService;
 
-/** v2 response bodies, field names exactly as Confluent's (shared/reference/confluent-api.md §1.2, §1.3). */
+/** v2 response bodies, field names exactly as Confluent's. */
 final class V2Json {
     private V2Json() {
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * v3 ACL bodies, field names exactly as Confluent's {@code AclData}, {@code CreateAclRequest},
- * {@code CreateAclRequestDataList} and {@code DeleteAclsResponse} (shared/reference/confluent-api.md §2.3).
+ * {@code CreateAclRequestDataList} and {@code DeleteAclsResponse}.
  */
 final class AclsV3Json {
     private AclsV3Json() {

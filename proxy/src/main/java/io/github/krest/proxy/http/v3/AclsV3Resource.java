@@ -26,7 +26,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 ACLs (shared/reference/confluent-api.md §2.2 rows 46–49; Confluent {@code AclsResource},
+ * Confluent v3 ACLs (docs/api.md, "API served"; Confluent {@code AclsResource},
  * {@code CreateAclBatchAction}):
  * <ul>
  *   <li>{@code GET /v3/clusters/{C}/acls?resource_type&resource_name&pattern_type&principal&host&operation&permission}

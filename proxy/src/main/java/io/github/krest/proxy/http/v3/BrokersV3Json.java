@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * v3 broker, broker config, cluster config and replica bodies, field names exactly as Confluent's
- * (shared/reference/confluent-api.md §2.3; OpenAPI {@code BrokerData}, {@code BrokerConfigData},
+ * (Confluent's OpenAPI {@code BrokerData}, {@code BrokerConfigData},
  * {@code ClusterConfigData}, {@code ReplicaData}, {@code AlterConfigBatchRequest}; the synonym and update request
  * shared with topic configs are in {@link V3Json}).
  */

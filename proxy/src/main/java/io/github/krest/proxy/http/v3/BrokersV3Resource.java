@@ -28,7 +28,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 brokers and broker configs (shared/reference/confluent-api.md §2.2 rows 3-16):
+ * Confluent v3 brokers and broker configs (docs/api.md, "API served"):
  * <ul>
  *   <li>{@code GET /v3/clusters/{C}/brokers} (api.v3.brokers.list, KafkaBrokerList) and
  *       {@code GET .../brokers/{broker_id}} (api.v3.brokers.get, KafkaBroker);</li>

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * v3 consumer group bodies, field names exactly as Confluent's {@code ConsumerGroupData}, {@code ConsumerData},
- * {@code ConsumerAssignmentData}, {@code ConsumerLagData} and {@code ConsumerGroupLagSummaryData}
- * (shared/reference/confluent-api.md §2.3).
+ * {@code ConsumerAssignmentData}, {@code ConsumerLagData} and {@code ConsumerGroupLagSummaryData}.
  */
 final class ConsumerGroupsV3Json {
     private ConsumerGroupsV3Json() {

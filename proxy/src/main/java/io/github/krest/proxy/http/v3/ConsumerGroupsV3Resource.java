@@ -21,7 +21,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 consumer groups (shared/reference/confluent-api.md §2.2 rows 37–45; Confluent
+ * Confluent v3 consumer groups (docs/api.md, "API served"; Confluent
  * {@code ConsumerGroupsResource}, {@code ConsumersResource}, {@code ConsumerAssignmentsResource},
  * {@code ConsumerLagsResource}, {@code ConsumerGroupLagSummariesResource}):
  * <ul>

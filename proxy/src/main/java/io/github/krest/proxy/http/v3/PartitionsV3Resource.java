@@ -19,7 +19,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 partitions, replicas and reassignments (shared/reference/confluent-api.md §2.2 rows 29–36):
+ * Confluent v3 partitions, replicas and reassignments (docs/api.md, "API served"):
  * <ul>
  *   <li>{@code GET /v3/clusters/{C}/topics/-/partitions/-/reassignment} — api.v3.partition-reassignments.list;</li>
  *   <li>{@code GET /v3/clusters/{C}/topics/{t}/partitions/-/reassignment} —

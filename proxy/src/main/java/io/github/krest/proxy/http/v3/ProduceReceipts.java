@@ -16,7 +16,7 @@ import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.json.Json;
 
 /**
- * The v3 produce receipts (Confluent {@code ProduceResponse}, shared/reference/confluent-api.md §3.3):
+ * The v3 produce receipts (Confluent {@code ProduceResponse}; docs/api.md):
  * a success
  * {@code {"error_code":200,"cluster_id","topic_name","partition_id","offset","timestamp","key":{"type","size"},"value":{...}}}
  * or an error {@code {"error_code":..., "message":...}}. Inside a stream or batch a 422xx code is written as

@@ -27,7 +27,7 @@ import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.RequestFields;
 
 /**
- * Converts one v3 produce request record (Confluent {@code ProduceRequest}, shared/reference/confluent-api.md §3.1)
+ * Converts one v3 produce request record (Confluent {@code ProduceRequest}; docs/api.md)
  * into a {@link ProduceRecord}:
  * <pre>{"partition_id": 1, "headers": [{"name": "h", "value": "base64"}],
  *  "key": {"type": "BINARY|JSON|STRING", "data": ...}, "value": {...}, "timestamp": "2021-02-05T19:14:42Z"}</pre>
@@ -36,7 +36,7 @@ import io.github.krest.proxy.http.RequestFields;
  * {@code partition_id} 404/40402, a partition the topic does not have 404/40403.
  *
  * <p>AVRO, JSONSCHEMA and PROTOBUF keys and values (and those with data but no {@code type}, whose format is then
- * the selected schema's registry type) pick their schema by Confluent's rules (§3.2):
+ * the selected schema's registry type) pick their schema by Confluent's rules (docs/api.md, v3 produce):
  * {@code schema_id} (no {@code type}, {@code schema_version} or {@code schema}), else {@code schema_version} (no
  * {@code type} or {@code schema}), else a raw {@code schema} with {@code type} (registered when absent), else, with
  * no {@code type}, the subject's latest version. The subject is {@code subject}, else the
@@ -320,7 +320,7 @@ final class ProduceRecordReader {
     }
 
     /**
-     * Confluent's schema selection (§3.2) for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
+     * Confluent's schema selection for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
      * without {@code type}, whose format is the selected schema's registry type.
      */
     private Data schemaData(JsonNode node, String field, String topic, Optional<EmbeddedFormat> typed) {

@@ -36,7 +36,7 @@ import io.github.krest.proxy.limit.ProduceRateLimiter;
 
 /**
  * One v3 streaming produce exchange (Confluent v3: {@code POST /v3/clusters/{C}/topics/{t}/records},
- * shared/reference/confluent-api.md §3.4): the request body is concatenated JSON objects, parsed incrementally as
+ * docs/architecture.md, "Produce"): the request body is concatenated JSON objects, parsed incrementally as
  * they arrive; each record is sent to the shared producer at once; one receipt per record is written in request
  * order, each followed by {@code \r\n}, while the client is still sending (full duplex).
  *

@@ -25,7 +25,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 topic configs (shared/reference/confluent-api.md §2.2 rows 22–28):
+ * Confluent v3 topic configs (docs/api.md, "API served"):
  * <ul>
  *   <li>{@code GET /v3/clusters/{C}/topics/-/configs} — api.v3.topic-configs.list over all topics;</li>
  *   <li>{@code POST /v3/clusters/{C}/topics/-/configs:alter}

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * v3 topic, topic config, partition, replica and reassignment bodies, field names exactly as Confluent's
- * (shared/reference/confluent-api.md §2.2 rows 17–36, §2.3).
+ * v3 topic, topic config, partition, replica and reassignment bodies, field names exactly as Confluent's.
  */
 final class TopicsV3Json {
     private TopicsV3Json() {

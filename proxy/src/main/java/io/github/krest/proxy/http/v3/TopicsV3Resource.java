@@ -26,7 +26,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Confluent v3 topics (shared/reference/confluent-api.md §2.2 rows 17–21):
+ * Confluent v3 topics (docs/api.md, "API served"):
  * <ul>
  *   <li>{@code GET /v3/clusters/{C}/topics?includeAuthorizedOperations=} — api.v3.topics.list, KafkaTopicList
  *       sorted by name, internal topics left out;</li>

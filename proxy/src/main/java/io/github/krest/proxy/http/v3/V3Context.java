@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What a v3 handler needs to render resources for one request: the base URL (load balancer), the cluster id from
  * the path (already checked: 404 "Cluster X cannot be found." otherwise) and the CRN authority. Builds the parts of
- * Confluent's envelope (shared/reference/confluent-api.md §2.1): absolute URLs under
+ * Confluent's envelope (docs/api.md, "Conventions"): absolute URLs under
  * {@code <base>/v3/clusters/<id>/...}, CRNs {@code crn://<authority>/kafka=<id>/<type>=<name>/...}, relationship
  * objects and resource/collection metadata.
  *

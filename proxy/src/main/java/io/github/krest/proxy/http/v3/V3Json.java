@@ -5,7 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** v3 response bodies, field names exactly as Confluent's (shared/reference/confluent-api.md §2, §3). */
+/** v3 response bodies, field names exactly as Confluent's. */
 final class V3Json {
     private V3Json() {
     }

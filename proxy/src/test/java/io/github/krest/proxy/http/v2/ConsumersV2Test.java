@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The v2 consumer API (Confluent §1.2 rows 11-23) on one krest server with the in-memory state store, against a
+ * The v2 consumer API (docs/api.md, "API served") on one krest server with the in-memory state store, against a
  * real broker: every endpoint with Confluent's shapes and status codes; {@code base_uri} built from
  * {@code advertised.listeners} or the forwarding headers; binary and json formats and their 406/40601 mismatch;
  * seeking by offset, time, beginning and end; {@code GET .../records} answering as soon as records arrive, waiting

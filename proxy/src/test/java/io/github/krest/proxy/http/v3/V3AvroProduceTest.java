@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * v3 produce with {@code type} AVRO against a real Schema Registry (Apicurio 3.3.3 through its Confluent API,
- * {@link TestSchemaRegistry}) and Kafka: Confluent's schema selection rules (shared/reference/confluent-api.md §3.2:
+ * {@link TestSchemaRegistry}) and Kafka: Confluent's schema selection rules (docs/api.md, v3 produce:
  * {@code schema_id}, {@code schema_version}, a raw {@code schema} registered then reused, the subject's latest
  * version), the subject name strategies, the receipt echo, the bytes in Kafka, a v2 avro consumer reading them back
  * and the in-stream errors.

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Confluent v3 brokers and broker configs over HTTP against a real broker (shared/reference/confluent-api.md §2.2
- * rows 3-16): KafkaBroker(List), KafkaBrokerConfig(List) per broker and for all brokers, KafkaReplicaList of a
+ * Confluent v3 brokers and broker configs over HTTP against a real broker (docs/api.md, "API served"):
+ * KafkaBroker(List), KafkaBrokerConfig(List) per broker and for all brokers, KafkaReplicaList of a
  * broker, KafkaClusterConfig(List) of the dynamic cluster-wide defaults; PUT, DELETE and {@code :alter} of broker
  * and cluster-wide configs, checked through krest and through Kafka's Admin; and the errors (unknown cluster, broker
  * or config 404, invalid value 400/40002, wrong content type 415, malformed JSON 400).
@@ -153,7 +153,7 @@ class V3BrokersTest {
         assertEquals(self + "/partition-replicas", b.at("/partition_replicas/related").asText());
     }
 
-    /** Every config field of §2.3 with its JSON type; {@code extra} is broker_id or config_type. */
+    /** Every field of Confluent's config resources with its JSON type; {@code extra} is broker_id or config_type. */
     private static void assertConfigFields(JsonNode c) {
         assertEquals(clusterId, c.get("cluster_id").asText());
         assertTrue(c.get("name").isTextual(), c.toString());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Confluent v3 partitions, replicas and reassignments over HTTP against a real single-broker cluster
- * (shared/reference/confluent-api.md §2.2 rows 29–36): shapes, offsets after producing, empty reassignment lists
+ * (docs/api.md, "API served"): shapes, offsets after producing, empty reassignment lists
  * (the {@code -} routes are not captured by {@code {topic_name}}) and the error answers.
  */
 class V3PartitionsTest {

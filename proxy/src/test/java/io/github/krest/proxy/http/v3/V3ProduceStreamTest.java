@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Confluent v3 streaming produce ({@code POST /v3/clusters/{C}/topics/{t}/records}) against a real broker, as a
- * client sees it on the wire (shared/reference/confluent-api.md §3.1, §3.3, §3.4):
+ * client sees it on the wire (docs/api.md, the v3 produce examples and "Errors"):
  * <ul>
  *   <li>a body of concatenated JSON records (BINARY, JSON, STRING, headers, timestamp, partition) answers one
  *       {@code \r\n}-terminated receipt per record in request order, and Kafka holds exactly what was sent;</li>

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Confluent v3 topics and topic configs over HTTP against a real broker (shared/reference/confluent-api.md §2.2
- * rows 17–28): list, create (partitions/replication factor, replicas_assignments, configs, validate_only), get,
+ * Confluent v3 topics and topic configs over HTTP against a real broker (docs/api.md, "API served"):
+ * list, create (partitions/replication factor, replicas_assignments, configs, validate_only), get,
  * PATCH partitions_count, delete; config list/get/update/reset/alter, all-topic config list and multi-topic alter
  * with its 207; and the error answers.
  */
