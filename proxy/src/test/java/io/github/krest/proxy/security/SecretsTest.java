@@ -26,14 +26,28 @@ class SecretsTest {
     private static final List<String> SECRETS = List.of("jaas-secret-1", "registry-secret-2",
             "bearer-secret-3-0123456789abcdef0123456789", "producer-jaas-secret-4");
 
-    /** Every log record of every logger, formatted with its parameters and stack trace. */
+    /**
+     * Every log record of every logger, formatted with its parameters and stack trace. Loggers with a level of their
+     * own are opened too: once anything in the test JVM has had Helidon read krest's logging.properties (a bare
+     * Helidon server in another test does), Kafka's loggers are at WARNING and would hide the configuration lines.
+     */
     private static final class Everything extends Handler implements AutoCloseable {
         private final List<String> records = new CopyOnWriteArrayList<>();
-        private final Logger root = Logger.getLogger("");
-        private final Level previous = root.getLevel();
+        private final java.util.Map<Logger, Level> previous = new java.util.HashMap<>();
 
         Everything() {
             setLevel(Level.ALL);
+            List<String> names = new java.util.ArrayList<>(List.of("org.apache.kafka", "kafka"));
+            names.addAll(java.util.Collections.list(java.util.logging.LogManager.getLogManager().getLoggerNames()));
+            for (String name : names) {
+                Logger logger = Logger.getLogger(name);
+                if (logger.getLevel() != null) {
+                    previous.putIfAbsent(logger, logger.getLevel());
+                    logger.setLevel(Level.ALL);
+                }
+            }
+            Logger root = Logger.getLogger("");
+            previous.putIfAbsent(root, root.getLevel());
             root.setLevel(Level.ALL);
             root.addHandler(this);
         }
@@ -58,8 +72,8 @@ class SecretsTest {
 
         @Override
         public void close() {
-            root.removeHandler(this);
-            root.setLevel(previous);
+            Logger.getLogger("").removeHandler(this);
+            previous.forEach(Logger::setLevel);
         }
     }
 
