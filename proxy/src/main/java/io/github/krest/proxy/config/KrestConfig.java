@@ -19,15 +19,17 @@ import org.apache.kafka.common.config.ConfigException;
  * krest's typed configuration, read once at start-up.
  *
  * <p>Every key is declared once in {@link #DEFINITION} with its type, default, validator and doc line; the
- * configuration reference's table is checked against it by a test. The keys are defined per concern in the package's
- * {@code *Configs} fragments (Kafka's way: {@code SslConfigs.addClientSslSupport(ConfigDef)}); the constants here
- * are their public names. This class assembles the fragments, checks the rules that tie keys of several concerns
- * together, and reads the values into typed form. Key names are Confluent's where Confluent has one
+ * README's configuration table is checked against it by a test. Key names are Confluent's where Confluent has one
  * (Confluent REST Proxy {@code KafkaRestConfig} / rest-utils {@code RestConfig}); krest's own keys are marked so in
  * their doc. Client settings pass through by prefix, stripped: {@code client.*} to every Kafka client,
  * {@code producer.*}, {@code consumer.*} and {@code admin.*} to one kind each (later prefixes win).
  *
  * <p>Invalid values throw {@link ConfigException} naming the key, which stops start-up.
+ *
+ * <p>The keys are defined per concern in this package's {@code *Configs} fragments, Kafka's way
+ * ({@code SslConfigs.addClientSslSupport(ConfigDef)}): each holds its keys' constants, definitions, docs and
+ * validators, and the constants here are the keys' public names. This class assembles the fragments into
+ * {@link #DEFINITION}, checks the rules that tie keys of several concerns together, and reads values into typed form.
  */
 public final class KrestConfig extends AbstractConfig {
 
