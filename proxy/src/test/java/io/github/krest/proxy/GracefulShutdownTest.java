@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
-import io.github.krest.state.redis.RedisServerProcess;
+import io.github.krest.proxy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,14 +25,14 @@ class GracefulShutdownTest {
     private static final String V2 = "application/vnd.kafka.v2+json";
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
 
-    private static RedisServerProcess redis;
+    private static String redisUrl;
     private static TestKrest survivor;
     private static Map<String, String> shared;
 
     @BeforeAll
     static void start() {
-        redis = RedisServerProcess.start();
-        shared = Map.of("consumer.state.store", "redis", "redis.url", redis.url(),
+        redisUrl = TestRedis.newDatabase();
+        shared = Map.of("consumer.state.store", "redis", "redis.url", redisUrl,
                 "consumer.request.timeout.max.ms", "60000", "consumer.fetch.max.wait.ms", "50");
         survivor = TestKrest.start(shared);
     }
@@ -41,9 +41,6 @@ class GracefulShutdownTest {
     static void stop() {
         if (survivor != null) {
             survivor.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 

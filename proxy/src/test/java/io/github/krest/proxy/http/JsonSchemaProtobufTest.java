@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The jsonschema and protobuf embedded formats against a real Schema Registry (Apicurio 3.3.3 through its Confluent
- * API, {@link TestSchemaRegistry}, started once for the class) and Kafka: v2 produce then v2 consume, v3 produce with
+ * API, {@link TestSchemaRegistry}, shared by the test run) and Kafka: v2 produce then v2 consume, v3 produce with
  * every schema selection rule then v2 consume, the bytes in Kafka (Confluent's wire format), the registry's
  * {@code schemaType}, data that does not match (422 naming the field), invalid schemas, schema evolution under
  * BACKWARD compatibility, and poison records skipped by seeking.
@@ -74,7 +74,7 @@ class JsonSchemaProtobufTest {
     @BeforeAll
     static void start() throws Exception {
         clusterId = TestKafka.admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        registry = TestSchemaRegistry.start();
+        registry = TestSchemaRegistry.shared();
         krest = TestKrest.start(Map.of("schema.registry.url", registry.url()));
         http = krest.http();
     }
@@ -83,9 +83,6 @@ class JsonSchemaProtobufTest {
     static void stop() {
         if (krest != null) {
             krest.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

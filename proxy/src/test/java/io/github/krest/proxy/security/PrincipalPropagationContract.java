@@ -15,7 +15,7 @@ import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.SecuredKafka;
-import io.github.krest.state.redis.RedisServerProcess;
+import io.github.krest.proxy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kafka.principal.propagation} against a real SASL_PLAINTEXT broker with ACLs ({@link SecuredKafka}), through
- * three krest replicas sharing one real redis-server. Requests carry real {@code Authorization: Basic} headers;
- * {@code authentication.method=BASIC} without a password file passes them on and Kafka verifies them.
+ * three krest replicas sharing one real redis-server ({@link TestRedis}). Requests carry real
+ * {@code Authorization: Basic} headers; {@code authentication.method=BASIC} without a password file passes them on
+ * and Kafka verifies them.
  *
  * <p>Subclasses choose the mechanism (SASL PLAIN or SCRAM) and each user's password for it.
  */
@@ -39,13 +40,13 @@ abstract class PrincipalPropagationContract {
     static final String V2 = "application/vnd.kafka.v2+json";
     static final String BINARY = "application/vnd.kafka.binary.v2+json";
 
-    private static RedisServerProcess redis;
+    private static String redisUrl;
     private static final List<KrestServer> servers = new ArrayList<>();
     static final List<KrestHttp> replicas = new ArrayList<>();
     private static Function<String, String> passwords;
 
     /**
-     * Starts the secured broker, a redis-server and three replicas.
+     * Starts the secured broker and three replicas sharing a database of the test run's redis-server.
      *
      * @param propagation the {@code kafka.principal.propagation} value
      * @param password each user's password for that mechanism
@@ -53,11 +54,11 @@ abstract class PrincipalPropagationContract {
     static void startReplicas(String propagation, Function<String, String> password) {
         passwords = password;
         String bootstrap = SecuredKafka.bootstrapServers();
-        redis = RedisServerProcess.start();
+        redisUrl = TestRedis.newDatabase();
         for (int i = 1; i <= 3; i++) {
             Map<String, String> props = new HashMap<>(krestConfig(bootstrap, propagation));
             props.put(KrestConfig.CONSUMER_STATE_STORE, "redis");
-            props.put(KrestConfig.REDIS_URL, redis.url());
+            props.put(KrestConfig.REDIS_URL, redisUrl);
             props.put(KrestConfig.ID, "replica-" + i);
             KrestServer server = KrestServer.start(new KrestConfig(props));
             servers.add(server);
@@ -84,9 +85,6 @@ abstract class PrincipalPropagationContract {
         servers.forEach(KrestServer::close);
         servers.clear();
         replicas.clear();
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     static String[] basic(String user, String password, String... more) {

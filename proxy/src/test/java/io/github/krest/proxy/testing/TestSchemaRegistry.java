@@ -18,8 +18,10 @@ import io.github.krest.testing.FreePorts;
 /**
  * A real Confluent-compatible Schema Registry for tests: Apicurio Registry 3.3.3 ({@code quarkus-run.jar}) in a
  * separate JVM (this test JVM's {@code java}, 21+), bound to loopback on free ports (HTTP and management), with
- * in-memory storage. Start one per test class in {@code @BeforeAll} and close it in {@code @AfterAll}; a shutdown
- * hook kills it if the JVM exits first.
+ * in-memory storage. Like {@link TestKafka}, one registry serves the whole test run ({@link #shared()}, started on
+ * first use and killed when the JVM exits), so the tests that use it keep apart by subject: subjects named after
+ * topics of their own, record names in namespaces of their own. A test that must stop a registry starts its own
+ * ({@link #start()}) and closes it.
  *
  * <p>The distribution is fetched once into {@code target/apicurio-registry-3.3.3} with
  * {@code mvn dependency:copy -Dartifact=io.apicurio:apicurio-registry-app:3.3.3:tar.gz:all} and unpacked there.
@@ -28,6 +30,8 @@ import io.github.krest.testing.FreePorts;
 public final class TestSchemaRegistry implements AutoCloseable {
     private static final String VERSION = "3.3.3";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private static TestSchemaRegistry shared;
 
     private final Process process;
     private final Thread hook;
@@ -40,7 +44,20 @@ public final class TestSchemaRegistry implements AutoCloseable {
         this.url = url;
     }
 
-    /** @return a running registry, after its Confluent API answers */
+    /**
+     * The registry shared by the whole test run, started on first use; a shutdown hook kills it when the JVM exits.
+     * Do not close it.
+     *
+     * @return the running shared registry
+     */
+    public static synchronized TestSchemaRegistry shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /** @return a running registry of the caller's own, after its Confluent API answers; close it when done */
     public static TestSchemaRegistry start() {
         Path dist = distribution();
         int port = FreePorts.next();

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
-import io.github.krest.state.redis.RedisServerProcess;
+import io.github.krest.proxy.testing.TestRedis;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,7 +49,7 @@ class ConsumersRoundRobinTest {
     private static final String JSON = "application/vnd.kafka.json.v2+json";
     private static final long SESSION_TIMEOUT_MS = 1_500;
 
-    private static RedisServerProcess redis;
+    private static String redisUrl;
     private static TestKrest a;
     private static TestKrest b;
     private static TestKrest c;
@@ -57,10 +57,10 @@ class ConsumersRoundRobinTest {
 
     @BeforeAll
     static void start() {
-        redis = RedisServerProcess.start();
+        redisUrl = TestRedis.newDatabase();
         // fetch.max.wait.ms: after a seek (the other replica moved the position) a reader's next fetch waits for
         // its pipelined long-poll fetch; Kafka's 500 ms default would make every replica switch cost 0.5 s
-        Map<String, String> shared = Map.of("consumer.state.store", "redis", "redis.url", redis.url(),
+        Map<String, String> shared = Map.of("consumer.state.store", "redis", "redis.url", redisUrl,
                 "consumer.session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS),
                 "auto.commit.interval.ms", "600000", "consumer.fetch.max.wait.ms", "50");
         a = TestKrest.start(shared);
@@ -80,7 +80,6 @@ class ConsumersRoundRobinTest {
                 k.close();
             }
         }
-        redis.close();
     }
 
     @Test

@@ -14,7 +14,7 @@ import io.github.krest.proxy.testing.EventStream;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
-import io.github.krest.state.redis.RedisServerProcess;
+import io.github.krest.proxy.testing.TestRedis;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,15 +39,15 @@ class RecordStreamTest {
     private static final String V2 = "application/vnd.kafka.v2+json";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    private static RedisServerProcess redis;
+    private static String redisUrl;
     private static TestKrest a;
     private static TestKrest b;
     private static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
     static void start() {
-        redis = RedisServerProcess.start();
-        Map<String, String> shared = Map.of("consumer.state.store", "redis", "redis.url", redis.url(),
+        redisUrl = TestRedis.newDatabase();
+        Map<String, String> shared = Map.of("consumer.state.store", "redis", "redis.url", redisUrl,
                 "auto.commit.interval.ms", "600000", "consumer.fetch.max.wait.ms", "50");
         a = TestKrest.start(shared);
         b = TestKrest.start(shared);
@@ -63,7 +63,6 @@ class RecordStreamTest {
                 k.close();
             }
         }
-        redis.close();
     }
 
     private static EventStream open(TestKrest krest, String path, String query) throws Exception {
@@ -193,7 +192,7 @@ class RecordStreamTest {
 
     @Test
     void aStoppingReplicaEndsItsStreamsAtOnce() throws Exception {
-        TestKrest stopping = TestKrest.start(Map.of("consumer.state.store", "redis", "redis.url", redis.url(),
+        TestKrest stopping = TestKrest.start(Map.of("consumer.state.store", "redis", "redis.url", redisUrl,
                 "shutdown.graceful.ms", "20000"));
         Subscribed subscribed = subscribedWithRecords(stopping, "stream-stopping", 1);
         String topic = subscribed.topic();

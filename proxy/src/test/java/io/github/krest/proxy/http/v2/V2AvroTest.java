@@ -51,7 +51,7 @@ class V2AvroTest {
 
     @BeforeAll
     static void start() {
-        registry = TestSchemaRegistry.start();
+        registry = TestSchemaRegistry.shared();
         krest = TestKrest.start(Map.of("schema.registry.url", registry.url()));
         http = krest.http();
     }
@@ -60,9 +60,6 @@ class V2AvroTest {
     static void stop() {
         if (krest != null) {
             krest.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

@@ -55,7 +55,7 @@ class V3AvroProduceTest {
     @BeforeAll
     static void start() throws Exception {
         clusterId = TestKafka.admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        registry = TestSchemaRegistry.start();
+        registry = TestSchemaRegistry.shared();
         krest = TestKrest.start(Map.of("schema.registry.url", registry.url()));
         http = krest.http();
     }
@@ -64,9 +64,6 @@ class V3AvroProduceTest {
     static void stop() {
         if (krest != null) {
             krest.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 
