@@ -20,8 +20,12 @@ import io.github.krest.state.PartitionRef;
 
 /**
  * Confluent v2 consumers, served statelessly: a consumer instance is data in the {@link ConsumerStateStore}, and any
- * replica serves any request by reconstituting it (docs/architecture.md, "Stateless consumers"). This class is the
- * front the HTTP layer calls; the work is done by one class per concern:
+ * replica serves any request by reconstituting it (docs/architecture.md). A poll leases the instance,
+ * rebalances its group if the membership changed, resolves partitions without a position (committed offset, else
+ * {@code auto.offset.reset}), reads with this replica's cached assign-mode Kafka consumer (seeking only where the
+ * stored position differs), and stores the new positions under the lease before it returns any record.
+ *
+ * <p>This class is the front the HTTP layer calls; the work is done by one class per concern:
  * <ul>
  *   <li>{@link ConsumerInstances}: create, delete, subscribe, assign, the subscription and assignment views;</li>
  *   <li>{@link InstanceLeases}: one request at a time per instance, fencing tokens, rebalancing through

@@ -18,11 +18,11 @@ import io.github.krest.state.PartitionRef;
 import io.github.krest.state.Subscription;
 
 /**
- * Coordinates a REST consumer group through the state store instead of Kafka's group protocol
- * (docs/architecture.md, step 2 of a poll): computes a sticky assignment from the members, their subscriptions and
- * topic metadata, and stores it with a compare-and-set on the membership fingerprint, so concurrent replicas agree
- * on one. Also notices topic metadata changes (new partitions, new topics matching a pattern) at most once per
- * {@code metadata.cache.max.age.ms} per group and replica, and reassigns then.
+ * Coordinates a REST consumer group through the state store instead of Kafka's group protocol (docs/architecture.md):
+ * computes a sticky assignment from the members, their subscriptions and topic metadata, and stores it with a
+ * compare-and-set on the membership fingerprint, so concurrent replicas agree on one. Also notices topic metadata
+ * changes (new partitions, new topics matching a pattern) at most once per {@code metadata.cache.max.age.ms} per
+ * group and replica, and reassigns then.
  */
 final class GroupCoordinator {
     private static final int MAX_ATTEMPTS = 5;
