@@ -140,10 +140,7 @@ class ConsumerPositionsTest {
 
     @Test
     void deletingCommitsThePositionsOfAnAutoCommitInstanceOnly() {
-        instance(GROUP, "x", "earliest", true);
-        instance("manual", "m", "earliest", false);
-        assertEquals(20, poll(a.service(), GROUP, "x", 1_000).size());
-        assertEquals(20, poll(a.service(), "manual", "m", 1_000).size());
+        autoCommitAndManualInstancesThatReadEverything();
 
         b.service().delete(GROUP, "x", ANYONE);
         b.service().delete("manual", "m", ANYONE);
@@ -165,10 +162,7 @@ class ConsumerPositionsTest {
 
     @Test
     void theSweepRemovesExpiredInstancesAndCommitsThePositionsOfAutoCommitOnes() {
-        instance(GROUP, "x", "earliest", true);
-        instance("manual", "m", "earliest", false);
-        assertEquals(20, poll(a.service(), GROUP, "x", 1_000).size());
-        assertEquals(20, poll(a.service(), "manual", "m", 1_000).size());
+        autoCommitAndManualInstancesThatReadEverything();
         assertEquals(0, b.service().sweepExpired(), "nothing expired yet");
 
         fixture.advance(ProtocolFixture.SETTINGS.instanceTimeoutMs() + 1);
@@ -180,6 +174,14 @@ class ConsumerPositionsTest {
         assertEquals(Map.of(P0, new CommittedOffset(10, ""), P1, new CommittedOffset(10, "")),
                 fixture.kafka.committed(GROUP));
         assertEquals(Map.of(), fixture.kafka.committed("manual"));
+    }
+
+    /** x in GROUP auto-commits, m in group "manual" does not; each read all 20 records. */
+    private void autoCommitAndManualInstancesThatReadEverything() {
+        instance(GROUP, "x", "earliest", true);
+        instance("manual", "m", "earliest", false);
+        assertEquals(20, poll(a.service(), GROUP, "x", 1_000).size());
+        assertEquals(20, poll(a.service(), "manual", "m", 1_000).size());
     }
 
     /** An instance assigned both partitions. */

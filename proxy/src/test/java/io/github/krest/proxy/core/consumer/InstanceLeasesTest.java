@@ -55,10 +55,7 @@ class InstanceLeasesTest {
 
     @Test
     void aRequestThatFindsTheInstanceBusyWaitsAndGetsNothing() throws Exception {
-        FakeKafka.FetchBlock block = fixture.kafka.blockNextFetch();
-        CompletableFuture<List<ConsumedRecord>> holder = ProtocolFixture.async(() ->
-                poll(a.service(), GROUP, "x", 1_000));
-        block.awaitEntered();
+        HeldPoll holder = pollHeldInItsFetch();
 
         long start = System.nanoTime();
         assertEquals(List.of(), poll(b.service(), GROUP, "x", 300), "no records while another poll holds it");
@@ -67,8 +64,7 @@ class InstanceLeasesTest {
                 KafkaIdentity.ANONYMOUS, Map.of(P0, 0L), Map.of(), List.of(), List.of()));
         assertEquals(ErrorCode.ILLEGAL_STATE, busy.errorCode(), busy.getMessage());
 
-        block.release();
-        assertEquals(range(0, 0, 5), at(holder.get(10, TimeUnit.SECONDS)));
+        assertEquals(range(0, 0, 5), at(holder.release()));
         fixture.kafka.append(TOPIC, 0, 1);
         assertEquals(List.of("0:5"), at(poll(b.service(), GROUP, "x", 1_000)),
                 "the next poll, elsewhere, continues after the holder's records; the seek changed nothing");
@@ -76,15 +72,11 @@ class InstanceLeasesTest {
 
     @Test
     void aHolderWhoseLeaseLapsedIsFencedOffAndDeliversNothing() throws Exception {
-        FakeKafka.FetchBlock block = fixture.kafka.blockNextFetch();
-        CompletableFuture<List<ConsumedRecord>> stalled = ProtocolFixture.async(() ->
-                poll(a.service(), GROUP, "x", 1_000));
-        block.awaitEntered();
+        HeldPoll stalled = pollHeldInItsFetch();
 
         fixture.advance(ProtocolFixture.LEASE_MS + 1);
         assertEquals(range(0, 0, 5), at(poll(b.service(), GROUP, "x", 1_000)), "b took over the lapsed lease");
-        block.release();
-        assertEquals(List.of(), stalled.get(10, TimeUnit.SECONDS),
+        assertEquals(List.of(), stalled.release(),
                 "a's fencing token no longer holds: the records it read are not delivered");
         assertFalse(a.kafka().hasReader(GROUP, "x"), "a dropped its reader, whose position is not the stored one");
 
@@ -94,16 +86,12 @@ class InstanceLeasesTest {
 
     @Test
     void aStoppingReplicaEndsItsLeasesSoThatAnotherGoesOnAtOnce() throws Exception {
-        FakeKafka.FetchBlock block = fixture.kafka.blockNextFetch();
-        CompletableFuture<List<ConsumedRecord>> cut = ProtocolFixture.async(() ->
-                poll(a.service(), GROUP, "x", 1_000));
-        block.awaitEntered();
+        HeldPoll cut = pollHeldInItsFetch();
 
         assertEquals(1, a.service().releaseLeases());
         // with a's lease still there, b would wait its whole timeout and get nothing
         assertEquals(range(0, 0, 5), at(poll(b.service(), GROUP, "x", 1_000)));
-        block.release();
-        assertEquals(List.of(), cut.get(10, TimeUnit.SECONDS), "a's lease was ended: nothing it read is delivered");
+        assertEquals(List.of(), cut.release(), "a's lease was ended: nothing it read is delivered");
         assertEquals(0, a.service().releaseLeases(), "nothing left to release");
     }
 
@@ -123,5 +111,22 @@ class InstanceLeasesTest {
                 Map.of(P0, 0L), Map.of(), List.of(), List.of()));
         assertThrows(InstanceNotFoundException.class, () -> a.service().delete(GROUP, "x", mallory));
         assertEquals(range(0, 0, 5), at(poll(a.service(), GROUP, "x", 1_000)), "the owner's instance is intact");
+    }
+
+    /** A poll on replica a that took the lease and is held at the start of its fetch. */
+    private HeldPoll pollHeldInItsFetch() throws InterruptedException {
+        FakeKafka.FetchBlock block = fixture.kafka.blockNextFetch();
+        CompletableFuture<List<ConsumedRecord>> result = ProtocolFixture.async(() ->
+                poll(a.service(), GROUP, "x", 1_000));
+        block.awaitEntered();
+        return new HeldPoll(block, result);
+    }
+
+    private record HeldPoll(FakeKafka.FetchBlock block, CompletableFuture<List<ConsumedRecord>> result) {
+        /** @return the records the poll answers once its fetch goes on */
+        List<ConsumedRecord> release() throws Exception {
+            block.release();
+            return result.get(10, TimeUnit.SECONDS);
+        }
     }
 }
