@@ -90,7 +90,7 @@ public final class Responses {
     /** Size of the reused arrays that hold the rest of a body, each written to the socket in one call. */
     static final int CHUNK_BYTES = 128 * 1024;
     /**
-     * Spare chunks kept, 48 MiB: four poll answers of the largest drained size (ConsumerService drains up to 8 MiB
+     * Spare chunks kept, 48 MiB: four poll answers of the largest drained size (RecordFetcher drains up to 8 MiB
      * of records, about 11 MiB as base64 JSON); more borrowers at once allocate, more returns are dropped.
      */
     private static final ArrayBlockingQueue<byte[]> SPARE_CHUNKS = new ArrayBlockingQueue<>(384);

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Poll answers of many megabytes arrive whole: Helidon 4.4.0's NIO socket writer lost kilobytes of such answers (the
  * client then waited for the rest of the Content-Length while the records' positions had already advanced). A poll
- * gathers several Kafka fetches into one answer, in order (up to ConsumerService's drain cap of 8 MiB).
+ * gathers several Kafka fetches into one answer, in order (up to RecordFetcher's drain cap of 8 MiB).
  */
 class LargeResponsesTest {
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
-import io.github.krest.proxy.core.MetadataService;
 import io.github.krest.state.AssignmentUpdate;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.GroupAssignment;
@@ -29,12 +28,13 @@ final class GroupCoordinator {
     private static final int MAX_ATTEMPTS = 5;
 
     private final ConsumerStateStore store;
-    private final MetadataService metadata;
+    private final ConsumerBackend.Cluster metadata;
     private final LongSupplier clock;
     private final long metadataMaxAgeMs;
     private final Map<String, Long> lastMetadataCheck = new ConcurrentHashMap<>();
 
-    GroupCoordinator(ConsumerStateStore store, MetadataService metadata, LongSupplier clock, long metadataMaxAgeMs) {
+    GroupCoordinator(ConsumerStateStore store, ConsumerBackend.Cluster metadata, LongSupplier clock,
+                     long metadataMaxAgeMs) {
         this.store = store;
         this.metadata = metadata;
         this.clock = clock;
@@ -136,7 +136,7 @@ final class GroupCoordinator {
      * @param view whose topic list a pattern is matched against (a caller's, to show the caller its subscription)
      * @return its topics: the list, the existing topics matching the pattern, or none
      */
-    static List<String> topicsOf(Subscription subscription, MetadataService view) {
+    static List<String> topicsOf(Subscription subscription, ConsumerBackend.Cluster view) {
         if (subscription.pattern().isPresent()) {
             Pattern pattern = Pattern.compile(subscription.pattern().get());
             return view.topicNames().stream().filter(t -> pattern.matcher(t).matches()).toList();
