@@ -38,7 +38,23 @@ class KrestClusterScriptIT {
     @AfterEach
     void downAfterAFailure() throws Exception {
         if (up) {
+            printLogTails();
             script("down");
+        }
+    }
+
+    /** After a failure: the last lines of each process's log under the run directory, on the test's output. */
+    private void printLogTails() throws IOException {
+        Path logs = runDir.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (var files = Files.list(logs)) {
+            for (Path log : files.sorted().toList()) {
+                List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+                System.out.println("==== last lines of " + log.getFileName() + " ====");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+            }
         }
     }
 
