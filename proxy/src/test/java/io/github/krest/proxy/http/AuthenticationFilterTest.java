@@ -1,7 +1,5 @@
 package io.github.krest.proxy.http;
 
-import io.github.krest.proxy.http.AuthenticationFilter;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -10,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.HttpErrors;
+import io.github.krest.proxy.security.BasicAuthenticator;
+import io.github.krest.proxy.security.CredentialVerifier;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
