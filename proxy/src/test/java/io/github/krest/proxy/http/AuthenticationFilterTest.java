@@ -41,7 +41,9 @@ class AuthenticationFilterTest {
         };
         AuthenticationFilter filter = new AuthenticationFilter(Optional.of(BasicAuthenticator.delegatingToKafka()),
                 Optional.empty(), List.of(), "kafka-rest", Optional.empty()).verifyingWith(kafka);
-        server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> {
+        // no shutdown hook, as KrestServer: registering one loads Helidon's Main, which applies logging.properties
+        // to the whole test JVM (Kafka loggers at WARNING), and SecretsTest then no longer sees the client configs
+        server = WebServer.builder().shutdownHook(false).host("127.0.0.1").port(0).routing(r -> {
             r.addFilter(filter);
             r.get("/ok", (req, res) -> {
                 handled.incrementAndGet();
