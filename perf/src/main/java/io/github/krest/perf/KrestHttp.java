@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.krest.proxy.json.Json;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -38,8 +38,7 @@ final class KrestHttp {
     static final String V2 = "application/vnd.kafka.v2+json";
     private static final ContentType BINARY_V2_TYPE = ContentType.create(BINARY_V2);
     private static final ContentType V2_TYPE = ContentType.create(V2);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory JSON = MAPPER.getFactory();
+    private static final JsonFactory JSON = Json.mapper().getFactory();
     /** Connections kept per krest base URL: more than the scenarios' concurrent clients (memory: 16 workers). */
     private static final int MAX_CONNECTIONS = 64;
 
@@ -175,7 +174,7 @@ final class KrestHttp {
 
     /** @return the id of the cluster krest serves (v3) */
     String clusterId() throws IOException {
-        JsonNode body = MAPPER.readTree(call("GET", "/v3/clusters", null, null, 200));
+        JsonNode body = Json.mapper().readTree(call("GET", "/v3/clusters", null, null, 200));
         return body.path("data").path(0).path("cluster_id").asText();
     }
 

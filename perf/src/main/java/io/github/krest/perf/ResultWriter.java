@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.krest.proxy.json.Json;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -40,7 +40,7 @@ public final class ResultWriter {
 
     private static final DateTimeFormatter FILE_DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC);
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter PRETTY = Json.mapper().writerWithDefaultPrettyPrinter();
 
     /**
      * @param report what was measured
@@ -65,7 +65,7 @@ public final class ResultWriter {
         String base = baseName(report);
         List<Path> files = new ArrayList<>();
         Path json = dir.resolve(base + ".json");
-        mapper.writeValue(json.toFile(), toJson(report));
+        PRETTY.writeValue(json.toFile(), toJson(report));
         files.add(json);
         Path throughputPng = dir.resolve(base + "-throughput.png");
         Path latencyPng = dir.resolve(base + "-latency.png");
@@ -91,7 +91,7 @@ public final class ResultWriter {
      * @return the JSON document: the ratio keys at the top level, then {@code scenarios} with the raw numbers
      */
     public ObjectNode toJson(RunReport report) {
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("date", report.date().toString());
         root.put("host", report.host());
         root.put("mode", report.settings().mode());
@@ -166,7 +166,7 @@ public final class ResultWriter {
     }
 
     private ObjectNode latencyJson(LatencyResult l) {
-        ObjectNode n = mapper.createObjectNode();
+        ObjectNode n = Json.mapper().createObjectNode();
         n.put("label", l.label());
         n.put("count", l.count());
         n.put("errors", l.errors());

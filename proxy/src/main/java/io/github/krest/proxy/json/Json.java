@@ -15,7 +15,12 @@ public final class Json {
     /** Longest single JSON string token accepted, in characters (a base64 value of about 48 MiB). */
     public static final int MAX_STRING_LENGTH = 64 * 1024 * 1024;
 
-    private static final ObjectMapper MAPPER = create(MAX_STRING_LENGTH);
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private Json() {
     }
@@ -26,18 +31,19 @@ public final class Json {
     }
 
     /**
-     * A mapper whose parsers refuse strings longer than {@code maxStringLength} characters.
+     * A copy of the shared mapper whose parsers refuse strings longer than {@code maxStringLength} characters; every
+     * other setting is the shared mapper's. Jackson keeps this limit in the mapper's {@link JsonFactory}, which a
+     * reader or parser cannot override, hence a mapper of its own (the v3 produce stream bounds a record's strings by
+     * the record limit, so that an oversized string fails at once instead of being buffered).
      *
      * @param maxStringLength characters
      * @return a new mapper
      */
-    public static ObjectMapper create(int maxStringLength) {
-        JsonFactory factory = JsonFactory.builder()
-                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxStringLength).build())
-                .build();
-        return JsonMapper.builder(factory)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
+    public static ObjectMapper withMaxStringLength(int maxStringLength) {
+        // copy() copies the factory too, so the shared mapper's own limit stays as it is
+        ObjectMapper copy = MAPPER.copy();
+        copy.getFactory().setStreamReadConstraints(MAPPER.getFactory().streamReadConstraints().rebuild()
+                .maxStringLength(maxStringLength).build());
+        return copy;
     }
 }

@@ -1,8 +1,8 @@
 package io.github.krest.proxy.kafka;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.text.ParseException;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +12,8 @@ import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.AppConfigurationEntry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import org.apache.kafka.common.security.auth.SaslExtensionsCallback;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
@@ -24,13 +24,12 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
  * one: the token arrives as the JAAS option {@value #TOKEN_OPTION} of the {@code OAuthBearerLoginModule} entry that
  * {@link PrincipalPropagation#OAUTHBEARER} writes for each caller. The broker validates the token (e.g. Kafka's
  * {@code OAuthBearerValidatorCallbackHandler} against the issuer's JWKS); this handler only reads the claims Kafka's
- * client needs for its refresh schedule ({@code exp}, {@code iat}, {@code sub}, {@code scope}), without checking
- * the signature.
+ * client needs for its refresh schedule ({@code exp}, {@code iat}, {@code sub}, {@code scope}) with Nimbus JOSE+JWT,
+ * without checking the signature again.
  */
 public final class CallerTokenLoginCallbackHandler implements AuthenticateCallbackHandler {
     /** The JAAS option that carries the compact JWT. */
     public static final String TOKEN_OPTION = "krestCallerToken";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private OAuthBearerToken token;
 
@@ -64,27 +63,35 @@ public final class CallerTokenLoginCallbackHandler implements AuthenticateCallba
     record CallerToken(String value, Set<String> scope, long lifetimeMs, String principalName, Long startTimeMs)
             implements OAuthBearerToken {
 
+        /**
+         * @param compact the caller's signed JWT, already verified by the HTTP authenticator
+         * @return the token with its claims; {@code exp} missing: an hour from now
+         * @throws IllegalArgumentException when it is not a signed JWT or its claims do not parse
+         */
         static CallerToken parse(String compact) {
-            String[] parts = compact.split("\\.");
-            if (parts.length != 3) {
+            SignedJWT jwt;
+            try {
+                jwt = SignedJWT.parse(compact);
+            } catch (ParseException e) {
                 throw new IllegalArgumentException("The bearer token is not a compact JWT");
             }
-            JsonNode claims;
+            JWTClaimsSet claims;
             try {
-                claims = MAPPER.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
-                        StandardCharsets.UTF_8));
-            } catch (IOException | IllegalArgumentException e) {
+                claims = jwt.getJWTClaimsSet();
+            } catch (ParseException e) {
                 throw new IllegalArgumentException("The bearer token's claims are not JSON");
             }
             long now = System.currentTimeMillis();
-            long exp = claims.path("exp").isNumber() ? claims.path("exp").asLong() * 1000 : now + 3_600_000;
-            Long iat = claims.path("iat").isNumber() ? claims.path("iat").asLong() * 1000 : null;
+            Date exp = claims.getExpirationTime();
+            Date iat = claims.getIssueTime();
             Set<String> scope = new HashSet<>();
-            if (claims.path("scope").isTextual()) {
-                scope.addAll(List.of(claims.path("scope").asText().trim().split("\\s+")));
+            if (claims.getClaim("scope") instanceof String text) {
+                scope.addAll(List.of(text.trim().split("\\s+")));
                 scope.remove("");
             }
-            return new CallerToken(compact, Set.copyOf(scope), exp, claims.path("sub").asText(""), iat);
+            String subject = claims.getSubject();
+            return new CallerToken(compact, Set.copyOf(scope), exp != null ? exp.getTime() : now + 3_600_000,
+                    subject != null ? subject : "", iat != null ? iat.getTime() : null);
         }
 
         @Override

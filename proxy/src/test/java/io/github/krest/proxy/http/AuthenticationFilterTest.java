@@ -1,9 +1,5 @@
 package io.github.krest.proxy.http;
 
-import io.github.krest.proxy.security.BasicAuthenticator;
-import io.github.krest.proxy.security.CredentialVerifier;
-
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -12,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
+import io.github.krest.proxy.security.BasicAuthenticator;
+import io.github.krest.proxy.security.CredentialVerifier;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +41,9 @@ class AuthenticationFilterTest {
         };
         AuthenticationFilter filter = new AuthenticationFilter(Optional.of(BasicAuthenticator.delegatingToKafka()),
                 Optional.empty(), List.of(), "kafka-rest", Optional.empty()).verifyingWith(kafka);
-        server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> {
+        // no shutdown hook, as KrestServer: registering one loads Helidon's Main, which applies logging.properties
+        // to the whole test JVM (Kafka loggers at WARNING), and SecretsTest then no longer sees the client configs
+        server = WebServer.builder().shutdownHook(false).host("127.0.0.1").port(0).routing(r -> {
             r.addFilter(filter);
             r.get("/ok", (req, res) -> {
                 handled.incrementAndGet();

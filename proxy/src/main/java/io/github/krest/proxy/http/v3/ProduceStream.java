@@ -6,28 +6,18 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.krest.proxy.record.ProduceRecord;
-import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorResponse;
@@ -35,16 +25,16 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.limit.ProduceRateLimiter;
 
 /**
- * One v3 streaming produce exchange (Confluent v3: {@code POST /v3/clusters/{C}/topics/{t}/records},
- * docs/architecture.md, "Produce"): the request body is concatenated JSON objects, parsed incrementally as
- * they arrive; each record is sent to the shared producer at once; one receipt per record is written in request
- * order, each followed by {@code \r\n}, while the client is still sending (full duplex).
+ * One v3 streaming produce exchange (Confluent v3 streaming mode: {@code POST /v3/clusters/{C}/topics/{t}/records}):
+ * the request body is concatenated JSON objects, parsed incrementally as they arrive; each record is sent to the
+ * shared producer at once; one receipt per record is written in request order, each followed by {@code \r\n}, while
+ * the client is still sending (full duplex).
  *
  * <p>A reader thread parses (each record straight into a tree, its size checked after every token) and sends; the
- * calling thread renders and writes the receipts, so that the producer's one I/O thread only completes futures. The
- * queue between them is bounded, so a client that does not read its receipts is slowed down instead of filling
- * memory. Receipts reach the client whenever the writer would otherwise wait: when the queue is empty or the next
- * record is not acknowledged yet.
+ * calling thread renders and writes the receipts ({@link ReceiptWriter}), so that the producer's one I/O thread only
+ * completes futures. The queue between them ({@link ReceiptHandoff}) is bounded, so a client that does not read its
+ * receipts is slowed down instead of filling memory. Receipts reach the client whenever the writer would otherwise
+ * wait: when the queue is empty or the next record is not acknowledged yet.
  *
  * <p>A malformed JSON object, or a record whose JSON text is larger than
  * {@code api.v3.produce.request.size.limit.max.bytes}, gets an in-stream 400 and ends the exchange; the connection
@@ -56,9 +46,6 @@ import io.github.krest.proxy.limit.ProduceRateLimiter;
  * {@code api.v3.produce.rate.limit.*} limits gets an in-stream 429, is not produced, and the stream goes on.
  */
 final class ProduceStream {
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final int MAX_IN_FLIGHT = 1024;
-
     private final ObjectMapper mapper;
     private final ObjectReader treeReader;
     private final ProduceRecordReader reader;
@@ -90,33 +77,6 @@ final class ProduceStream {
     }
 
     /**
-     * A receipt to write, in order: a sent record's, rendered by the writer once Kafka has answered (so that the
-     * producer's one I/O thread, which every record of every client passes through, only completes a future), or
-     * an error's, rendered already; {@code last} ends the exchange after it.
-     *
-     * @param sent the record's result, null for an error
-     * @param parsed the sent record and what its receipt echoes, null for an error
-     * @param error the error receipt's JSON, null for a sent record
-     */
-    private record Pending(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed, byte[] error,
-                           boolean last, boolean closeConnection) {
-        static Pending sent(CompletableFuture<ProduceResult> sent, ProduceRecordReader.Parsed parsed) {
-            return new Pending(sent, parsed, null, false, false);
-        }
-
-        static Pending error(ProduceReceipts.Failure failure, boolean last, boolean closeConnection) {
-            return new Pending(null, null, ProduceReceipts.bytes(failure), last, closeConnection);
-        }
-
-        /** @return whether the receipt can be written without waiting for Kafka */
-        boolean ready() {
-            return sent == null || sent.isDone();
-        }
-    }
-
-    private static final Pending END = new Pending(null, null, new byte[0], true, false);
-
-    /**
      * Runs the exchange until the request body ends or the stream is ended by an error.
      *
      * @param in the request body
@@ -132,7 +92,7 @@ final class ProduceStream {
      */
     boolean run(InputStream in, Charset charset, OutputStream out, String clusterId, String topic,
                 Optional<Integer> partitionCount, Supplier<ProduceService> produce) throws IOException {
-        Handoff queue = new Handoff();
+        ReceiptHandoff queue = new ReceiptHandoff();
         long started = clock.getAsLong();
         long deadline = saturatedAdd(started, saturatedAdd(maxDurationMs, graceMs));
         Thread.ofVirtual().name("krest-produce-stream-reader").start(() ->
@@ -141,7 +101,7 @@ final class ProduceStream {
         long toWrite = -1;
         try (ReceiptWriter receipts = new ReceiptWriter(mapper, out, clusterId, topic)) {
             while (true) {
-                Pending next;
+                PendingReceipt next;
                 if (toWrite < 0) {
                     // the stream may not outlive its deadline even when the client sends nothing more
                     long wait = deadline - clock.getAsLong();
@@ -159,13 +119,13 @@ final class ProduceStream {
                 } else {
                     next = queue.take();
                 }
-                if (next == END) {
+                if (next == PendingReceipt.END) {
                     receipts.flush();
                     return false;
                 }
                 receipts.write(next);
                 written++;
-                Pending peek = queue.peek();
+                PendingReceipt peek = queue.peek();
                 if (peek == null || !peek.ready() || next.last()) {
                     // the client gets what is written before the writer waits
                     receipts.flush();
@@ -179,69 +139,7 @@ final class ProduceStream {
             return true;
         } finally {
             // never interrupt the reader: an interrupted NIO read closes the client's socket
-            queue.writerDone = true;
-        }
-    }
-
-    /**
-     * Writes receipts through one generator for the whole exchange: it fills its buffer, and the client gets what
-     * was written at each {@link #flush}.
-     */
-    private static final class ReceiptWriter implements AutoCloseable {
-        private final JsonGenerator g;
-        private final OutputStream out;
-        private final String clusterId;
-        private final String topic;
-        // records acknowledged together mostly share their millisecond timestamp; formatting one is not cheap
-        private Instant lastTimestamp;
-        private String lastTimestampText;
-
-        ReceiptWriter(ObjectMapper mapper, OutputStream out, String clusterId, String topic) throws IOException {
-            this.g = mapper.getFactory().createGenerator(out);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-            g.setRootValueSeparator(null);
-            this.out = out;
-            this.clusterId = clusterId;
-            this.topic = topic;
-        }
-
-        /** Writes one receipt and its CRLF, waiting for Kafka's answer when the record was sent. */
-        void write(Pending next) throws IOException {
-            if (next.error() != null) {
-                writeRendered(next.error());
-                return;
-            }
-            ProduceResult result;
-            try {
-                result = next.sent().join();
-            } catch (CompletionException e) {
-                writeRendered(ProduceReceipts.bytes(ProduceReceipts.failure(null, e.getCause())));
-                return;
-            }
-            if (!result.timestamp().equals(lastTimestamp)) {
-                lastTimestamp = result.timestamp();
-                lastTimestampText = lastTimestamp.toString();
-            }
-            ProduceReceipts.writeSuccess(g, clusterId, topic, result, lastTimestampText, next.parsed());
-            g.writeRaw("\r\n");
-        }
-
-        private void writeRendered(byte[] receipt) throws IOException {
-            g.flush();
-            out.write(receipt);
-            out.write(CRLF);
-        }
-
-        /** Sends what was written to the client. */
-        void flush() throws IOException {
-            g.flush();
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            g.close();
+            queue.writerDone();
         }
     }
 
@@ -250,64 +148,7 @@ final class ProduceStream {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /**
-     * The bounded queue between reader and writer. The reader gives up putting once the writer has stopped (the
-     * client went away), so neither side waits forever. Every receipt but {@link #END} is admitted first, so that
-     * when the writer closes the stream at its deadline it knows how many receipts it still owes: a record is
-     * sent to Kafka only once admitted, and then always gets its receipt.
-     */
-    private static final class Handoff {
-        private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
-        private volatile boolean writerDone;
-        private boolean closed;
-        private long admitted;
-
-        /** @return {@code false} once the writer is closing the stream: nothing more may be sent or queued */
-        synchronized boolean admit() {
-            if (closed) {
-                return false;
-            }
-            admitted++;
-            return true;
-        }
-
-        /** Stops admitting. @return how many receipts were admitted in all */
-        synchronized long close() {
-            closed = true;
-            return admitted;
-        }
-
-        void put(Pending pending) throws InterruptedException {
-            while (!writerDone) {
-                if (queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        }
-
-        /** Admits and queues {@code pending}. @return {@code false} when the stream is closing */
-        boolean admitAndPut(Pending pending) throws InterruptedException {
-            if (!admit()) {
-                return false;
-            }
-            put(pending);
-            return true;
-        }
-
-        Pending poll(long millis) throws InterruptedException {
-            return queue.poll(millis, TimeUnit.MILLISECONDS);
-        }
-
-        Pending take() throws InterruptedException {
-            return queue.take();
-        }
-
-        Pending peek() {
-            return queue.peek();
-        }
-    }
-
-    private void readRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
+    private void readRecords(InputStream in, Charset charset, ReceiptHandoff queue, String clusterId,
                              String topic, Optional<Integer> partitionCount, long started,
                              Supplier<ProduceService> produce) {
         boolean ended = false;
@@ -323,7 +164,8 @@ final class ProduceStream {
             if (!ended) {
                 // the writer waits for a last receipt: without one the exchange, and its handler, would never end
                 try {
-                    queue.admitAndPut(fatal(RestException.badRequest("Could not read the request body.")));
+                    queue.admitAndPut(PendingReceipt.fatal(
+                            RestException.badRequest("Could not read the request body.")));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -337,7 +179,7 @@ final class ProduceStream {
      * when it is not a plain one; from the first thing the framer cannot cut, and for an ISO-8859-1 body, a JSON
      * parser reads the rest.
      */
-    private void parseRecords(InputStream in, Charset charset, Handoff queue, String clusterId,
+    private void parseRecords(InputStream in, Charset charset, ReceiptHandoff queue, String clusterId,
                               String topic, Optional<Integer> partitionCount, long started,
                               Supplier<ProduceService> produce) throws IOException, InterruptedException {
         if (charset.equals(StandardCharsets.ISO_8859_1)) {
@@ -349,11 +191,11 @@ final class ProduceStream {
         while (true) {
             switch (framer.next()) {
                 case END -> {
-                    queue.put(END);
+                    queue.put(PendingReceipt.END);
                     return;
                 }
                 case TOO_LARGE -> {
-                    queue.admitAndPut(fatal(tooLarge()));
+                    queue.admitAndPut(PendingReceipt.fatal(tooLarge()));
                     return;
                 }
                 case OTHER -> {
@@ -374,10 +216,10 @@ final class ProduceStream {
                 try (JsonParser p = mapper.createParser(bytes, framer.start(), length)) {
                     node = treeReader.readTree(p);
                 } catch (StreamConstraintsException e) {
-                    queue.admitAndPut(fatal(tooLarge()));
+                    queue.admitAndPut(PendingReceipt.fatal(tooLarge()));
                     return;
                 } catch (JsonProcessingException e) {
-                    queue.admitAndPut(fatal(badJson(e)));
+                    queue.admitAndPut(PendingReceipt.fatal(badJson(e)));
                     return;
                 }
             }
@@ -395,8 +237,8 @@ final class ProduceStream {
     }
 
     /** Parses the body with Jackson, record by record, into trees. */
-    private void parseWithJackson(JsonParser parser, Handoff queue, String topic, Optional<Integer> partitionCount,
-                                  long started, Supplier<ProduceService> produce)
+    private void parseWithJackson(JsonParser parser, ReceiptHandoff queue, String topic,
+                                  Optional<Integer> partitionCount, long started, Supplier<ProduceService> produce)
             throws IOException, InterruptedException {
         // the request body belongs to the server: closing it here would drain it from this thread
         parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
@@ -406,30 +248,30 @@ final class ProduceStream {
                 try {
                     token = p.nextToken();
                 } catch (JsonProcessingException e) {
-                    queue.admitAndPut(fatal(badJson(e)));
+                    queue.admitAndPut(PendingReceipt.fatal(badJson(e)));
                     return;
                 }
                 if (token == null) {
-                    queue.put(END);
+                    queue.put(PendingReceipt.END);
                     return;
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    queue.admitAndPut(fatal(RestException.badRequest(
+                    queue.admitAndPut(PendingReceipt.fatal(RestException.badRequest(
                             "Expected a JSON object for each record, found " + token.asString() + ".")));
                     return;
                 }
                 JsonNode node;
-                long recordStart = offset(p.currentTokenLocation());
+                long recordStart = SizeLimitedParser.offset(p.currentTokenLocation());
                 try {
                     node = readObject(p);
-                } catch (StreamConstraintsException | RecordTooLarge e) {
-                    queue.admitAndPut(fatal(tooLarge()));
+                } catch (StreamConstraintsException | SizeLimitedParser.RecordTooLarge e) {
+                    queue.admitAndPut(PendingReceipt.fatal(tooLarge()));
                     return;
                 } catch (JsonProcessingException e) {
-                    queue.admitAndPut(fatal(badJson(e)));
+                    queue.admitAndPut(PendingReceipt.fatal(badJson(e)));
                     return;
                 }
-                switch (admit(queue, offset(p.currentLocation()) - recordStart, started)) {
+                switch (admit(queue, SizeLimitedParser.offset(p.currentLocation()) - recordStart, started)) {
                     case STOP -> {
                         return;
                     }
@@ -458,42 +300,43 @@ final class ProduceStream {
      *
      * @param recordBytes the record's JSON text, bytes
      */
-    private Admission admit(Handoff queue, long recordBytes, long started) throws InterruptedException {
+    private Admission admit(ReceiptHandoff queue, long recordBytes, long started) throws InterruptedException {
         long elapsed = clock.getAsLong() - started;
         if (elapsed > maxDurationMs) {
             boolean close = elapsed > saturatedAdd(maxDurationMs, graceMs);
-            boolean queued = queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ErrorResponse.of(
-                    ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
+            boolean queued = queue.admitAndPut(PendingReceipt.error(ProduceReceipts.failure(null,
+                    ErrorResponse.of(ErrorCode.REQUEST_TIMEOUT, "Streaming connection open for longer than allowed: "
                             + "Connection will be closed.")), close, close));
             return close || !queued ? Admission.STOP : Admission.SKIPPED;
         }
         if (!limits.tryAcquire(recordBytes)) {
             // api.v3.produce.rate.limit.*: this record is discarded, the stream goes on
-            return queue.admitAndPut(Pending.error(ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()),
-                    false, false)) ? Admission.SKIPPED : Admission.STOP;
+            return queue.admitAndPut(PendingReceipt.error(
+                    ProduceReceipts.failure(null, ProduceRateLimiter.exceeded()), false, false))
+                    ? Admission.SKIPPED : Admission.STOP;
         }
         return queue.admit() ? Admission.SEND : Admission.STOP;
     }
 
-    private Pending send(JsonNode node, String topic, Optional<Integer> partitionCount,
-                         Supplier<ProduceService> caller) {
+    private PendingReceipt send(JsonNode node, String topic, Optional<Integer> partitionCount,
+                                Supplier<ProduceService> caller) {
         ProduceRecordReader.Parsed parsed;
         try {
             parsed = reader.read(node, topic, partitionCount);
         } catch (RuntimeException e) {
-            return Pending.error(ProduceReceipts.failure(null, e), false, false);
+            return PendingReceipt.error(ProduceReceipts.failure(null, e), false, false);
         }
         return send(parsed, caller);
     }
 
-    private Pending send(ProduceRecordReader.Parsed parsed, Supplier<ProduceService> caller) {
+    private PendingReceipt send(ProduceRecordReader.Parsed parsed, Supplier<ProduceService> caller) {
         try {
             ProduceRecord record = parsed.record();
             ProduceService produce = caller.get();
             produce.checkSize(record);
-            return Pending.sent(produce.send(record), parsed);
+            return PendingReceipt.sent(produce.send(record), parsed);
         } catch (RuntimeException e) {
-            return Pending.error(ProduceReceipts.failure(null, e), false, false);
+            return PendingReceipt.error(ProduceReceipts.failure(null, e), false, false);
         }
     }
 
@@ -514,65 +357,8 @@ final class ProduceStream {
         }
     }
 
-    /**
-     * The stream's parser; while a record is read it fails with {@link RecordTooLarge} at the first token past
-     * {@code recordMaxBytes} from the record's start. {@link JsonParserDelegate} hands {@code nextToken} and
-     * {@code nextValue} straight to the delegate, so both are overridden; {@code JsonParser}'s other
-     * {@code next*} methods ({@code nextFieldName} that Jackson's tree reader uses among them) call
-     * {@code nextToken}.
-     */
-    private static final class SizeLimitedParser extends JsonParserDelegate {
-        private final long maxBytes;
-        private long recordStart = -1;
-
-        SizeLimitedParser(JsonParser p, long maxBytes) {
-            super(p);
-            this.maxBytes = maxBytes;
-        }
-
-        void startRecord() {
-            recordStart = maxBytes > 0 ? offset(delegate.currentTokenLocation()) : -1;
-        }
-
-        void endRecord() {
-            recordStart = -1;
-        }
-
-        @Override
-        public JsonToken nextToken() throws IOException {
-            JsonToken token = delegate.nextToken();
-            if (recordStart >= 0 && offset(delegate.currentLocation()) - recordStart > maxBytes) {
-                throw new RecordTooLarge();
-            }
-            return token;
-        }
-
-        @Override
-        public JsonToken nextValue() throws IOException {
-            JsonToken token = nextToken();
-            return token == JsonToken.FIELD_NAME ? nextToken() : token;
-        }
-    }
-
-    private static long offset(JsonLocation location) {
-        return location.getByteOffset() >= 0 ? location.getByteOffset() : location.getCharOffset();
-    }
-
-    private static Pending fatal(RestException error) {
-        return Pending.error(ProduceReceipts.failure(null, error), true, true);
-    }
-
     private static RestException badJson(JsonProcessingException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         return RestException.badRequest("Malformed JSON: " + message.lines().findFirst().orElse(""));
-    }
-
-    /** A record's JSON text passed the size limit. */
-    private static final class RecordTooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RecordTooLarge() {
-            super("record too large", null);
-        }
     }
 }

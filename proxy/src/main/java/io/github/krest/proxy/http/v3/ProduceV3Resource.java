@@ -236,9 +236,13 @@ final class ProduceV3Resource implements HttpService {
         return new RestException(ErrorCode.UNPROCESSABLE_ENTITY, "Unrecognized field: " + path);
     }
 
+    /**
+     * @param recordMaxBytes {@code api.v3.produce.request.size.limit.max.bytes}, 0 for no limit
+     * @return the shared mapper, or a copy of it whose strings are bounded by a record limit below its own
+     */
     static ObjectMapper streamMapper(long recordMaxBytes) {
         return recordMaxBytes > 0 && recordMaxBytes < Json.MAX_STRING_LENGTH
-                ? Json.create((int) recordMaxBytes) : Json.mapper();
+                ? Json.withMaxStringLength((int) recordMaxBytes) : Json.mapper();
     }
 
     private ProduceService produce(ServerRequest req) {
