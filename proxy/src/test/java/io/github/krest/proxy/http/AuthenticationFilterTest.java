@@ -1,6 +1,8 @@
 package io.github.krest.proxy.http;
 
-import io.github.krest.proxy.http.AuthenticationFilter;
+import io.github.krest.proxy.security.BasicAuthenticator;
+import io.github.krest.proxy.security.CredentialVerifier;
+
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -10,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
-import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
