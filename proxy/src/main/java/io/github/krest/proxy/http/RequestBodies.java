@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.helidon.http.HeaderNames;
@@ -90,6 +91,17 @@ public final class RequestBodies {
     public static boolean hasBody(ServerRequest req) {
         return req.content().hasEntity() && req.headers().value(HeaderNames.CONTENT_LENGTH)
                 .map(v -> !v.trim().equals("0")).orElse(true);
+    }
+
+    /**
+     * The answer to a body that is not JSON, or not JSON of the expected shape.
+     *
+     * @param e Jackson's exception
+     * @return 400/400 {@code Malformed JSON: } and the first line of Jackson's own message (it quotes no input)
+     */
+    public static RestException malformed(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        return RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
     }
 
     private static RestException tooLarge(long maxBytes) {

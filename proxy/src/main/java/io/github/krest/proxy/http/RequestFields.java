@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.github.krest.proxy.error.RestException;
 
 /**
@@ -72,5 +74,25 @@ public final class RequestFields {
     public static RestException unrecognized(String path, Collection<String> known) {
         return RestException.badRequest("Unrecognized field \"" + path + "\" (known fields: "
                 + String.join(", ", new TreeSet<>(known)) + ")");
+    }
+
+    /**
+     * The answer to a field Jackson found no property for, when a body is bound to a record with
+     * {@code FAIL_ON_UNKNOWN_PROPERTIES}.
+     *
+     * @param e Jackson's exception
+     * @return 400/400 as {@link #unrecognized(String, Collection)}, the path and known fields taken from {@code e}
+     */
+    public static RestException unrecognized(UnrecognizedPropertyException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return unrecognized(path.isEmpty() ? e.getPropertyName() : path.toString(),
+                e.getKnownPropertyIds().stream().map(String::valueOf).toList());
     }
 }

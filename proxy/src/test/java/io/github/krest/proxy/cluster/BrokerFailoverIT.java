@@ -25,8 +25,8 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -99,7 +99,7 @@ class BrokerFailoverIT {
         String clusterId = lb.get("/v3/clusters").json().path("data").get(0).path("cluster_id").asText();
         awaitViews(lb, clusterId, topic, kafka.nodeIds(), "all replicas in sync at the start");
 
-        V2ConsumerClient consumerClient = new V2ConsumerClient(lb, 4096);
+        ClusterConsumerClient consumerClient = new ClusterConsumerClient(lb, 4096);
         List<Instance> consumers = new ArrayList<>();
         for (int g = 0; g < 2; g++) {
             Instance instance = consumerClient.create("failover-group-" + g, "c" + g);
@@ -132,13 +132,13 @@ class BrokerFailoverIT {
         for (Instance instance : consumers) {
             DeliveryLog log = new DeliveryLog(topic);
             logs.add(log);
-            pollers.add(Thread.ofPlatform().name("failover-" + instance.id()).start(() -> {
+            pollers.add(Thread.ofPlatform().name("failover-" + instance.name()).start(() -> {
                 while (polling.get()) {
                     try {
                         KrestHttp.Response r = consumerClient.poll(instance);
                         if (r.status() == 200) {
                             synchronized (log) {
-                                log.add(r.json(), instance.id());
+                                log.add(r.json(), instance.name());
                             }
                         } else {
                             count(pollAnswers, r.status() + "/" + (r.json() == null ? "-"
@@ -146,7 +146,7 @@ class BrokerFailoverIT {
                             Thread.sleep(100);
                         }
                     } catch (AssertionError e) {
-                        failures.add(instance.id() + ": " + e.getMessage());
+                        failures.add(instance.name() + ": " + e.getMessage());
                         return;
                     } catch (RuntimeException | InterruptedException e) {
                         count(pollAnswers, e.getClass().getSimpleName());
@@ -224,7 +224,7 @@ class BrokerFailoverIT {
         });
 
         for (int i = 0; i < logs.size(); i++) {
-            assertEquals(stored, logs.get(i).byPosition(), "consumer " + consumers.get(i).id()
+            assertEquals(stored, logs.get(i).byPosition(), "consumer " + consumers.get(i).name()
                     + ": every stored record once, in order");
         }
         consumers.forEach(consumerClient::delete);

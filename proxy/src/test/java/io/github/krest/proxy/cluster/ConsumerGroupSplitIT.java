@@ -13,9 +13,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class ConsumerGroupSplitIT {
         String topic = TestKafka.createTopic("split-" + System.nanoTime(), PARTITIONS);
         String group = "split-group-" + System.nanoTime();
         KrestHttp lb = cluster.lb();
-        V2ConsumerClient consumers = new V2ConsumerClient(lb, MAX_BYTES);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb, MAX_BYTES);
 
         Instance first = consumers.create(group, "c1");
         Instance second = consumers.create(group, "c2");
@@ -76,9 +76,9 @@ class ConsumerGroupSplitIT {
             }
             for (Instance instance : new Instance[] {first, second}) {
                 KrestHttp.Response r = consumers.poll(instance);
-                assertEquals(200, r.status(), () -> instance.id() + ": " + r.body());
+                assertEquals(200, r.status(), () -> instance.name() + ": " + r.body());
                 all.add(r.json(), "the group");
-                (instance == first ? byFirst : bySecond).add(r.json(), instance.id());
+                (instance == first ? byFirst : bySecond).add(r.json(), instance.name());
             }
         }
 

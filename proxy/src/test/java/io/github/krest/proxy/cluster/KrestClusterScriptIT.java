@@ -19,8 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +75,7 @@ class KrestClusterScriptIT {
         String topic = "script-" + System.nanoTime();
         // the broker creates the topic on first use, with num.partitions=3
         Map<Position, String> produced = new TreeMap<>(new V2ProduceClient(lb).produce(topic, 0, 12, 3));
-        V2ConsumerClient consumers = new V2ConsumerClient(lb);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb);
         Instance consumer = consumers.create("script-group", "c1");
         consumers.subscribe(consumer, topic);
         DeliveryLog delivered = new DeliveryLog(topic);

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +54,7 @@ class RedisRestartIT {
         String group = "redis-restart-group-" + System.nanoTime();
         KrestHttp lb = cluster.lb();
         V2ProduceClient producer = new V2ProduceClient(lb);
-        V2ConsumerClient consumers = new V2ConsumerClient(lb, MAX_BYTES);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb, MAX_BYTES);
         Map<Position, String> produced = new TreeMap<>();
         DeliveryLog delivered = new DeliveryLog(topic);
 
@@ -73,9 +73,9 @@ class RedisRestartIT {
             KrestHttp.Response r = consumers.poll(consumer);
             polls++;
             if (r.status() == 200) {
-                delivered.add(r.json(), consumer.id());
+                delivered.add(r.json(), consumer.name());
             } else {
-                V2ConsumerClient.assertUnavailableError(r);
+                ClusterConsumerClient.assertUnavailableError(r);
                 Thread.sleep(100);
             }
         }

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +65,7 @@ class RollingRestartIT {
         String topic = TestKafka.createTopic("rolling-" + System.nanoTime(), PARTITIONS);
         String group = "rolling-group-" + System.nanoTime();
         KrestHttp lb = cluster.lb();
-        V2ConsumerClient consumers = new V2ConsumerClient(lb, 512);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb, 512);
         Instance consumer = consumers.create(group, "c1");
         consumers.subscribe(consumer, topic);
         int startMark = cluster.accessLog().size();
@@ -136,7 +136,7 @@ class RollingRestartIT {
     }
 
     /** One poll and an empty-body commit; a response that is not 2xx (or an I/O error) is recorded as a failure. */
-    private static void pollAndCommit(V2ConsumerClient consumers, Instance consumer, DeliveryLog delivered,
+    private static void pollAndCommit(ClusterConsumerClient consumers, Instance consumer, DeliveryLog delivered,
                                       List<String> failures) {
         try {
             KrestHttp.Response r = consumers.poll(consumer);
@@ -145,7 +145,7 @@ class RollingRestartIT {
                 sleep(100);
                 return;
             }
-            delivered.add(r.json(), consumer.id());
+            delivered.add(r.json(), consumer.name());
             consumers.commit(consumer);
         } catch (RuntimeException e) {
             failures.add("poll or commit: " + e);

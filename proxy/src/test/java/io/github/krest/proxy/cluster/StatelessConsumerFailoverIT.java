@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.cluster.DeliveryLog.Position;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
-import io.github.krest.proxy.cluster.V2ConsumerClient.Instance;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +68,7 @@ class StatelessConsumerFailoverIT {
         String group = "failover-group-" + System.nanoTime();
         KrestHttp lb = cluster.lb();
         V2ProduceClient producer = new V2ProduceClient(lb);
-        V2ConsumerClient consumers = new V2ConsumerClient(lb, MAX_BYTES);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb, MAX_BYTES);
         Map<Position, String> produced = new TreeMap<>();
         DeliveryLog delivered = new DeliveryLog(topic);
 
@@ -130,10 +130,10 @@ class StatelessConsumerFailoverIT {
         consumers.delete(consumer);
     }
 
-    private static void pollOnce(V2ConsumerClient consumers, Instance consumer, DeliveryLog delivered) {
+    private static void pollOnce(ClusterConsumerClient consumers, Instance consumer, DeliveryLog delivered) {
         KrestHttp.Response r = consumers.poll(consumer);
         assertEquals(200, r.status(), r::body);
-        delivered.add(r.json(), consumer.id());
+        delivered.add(r.json(), consumer.name());
     }
 
     private static List<AccessLogEntry> since(int mark) {
@@ -146,8 +146,7 @@ class StatelessConsumerFailoverIT {
         List<AccessLogEntry> log = cluster.accessLog();
         for (int i = log.size() - 1; i >= 0; i--) {
             AccessLogEntry entry = log.get(i);
-            if (entry.target().startsWith("/consumers/" + consumer.group() + "/instances/" + consumer.id()
-                    + "/records")) {
+            if (entry.target().startsWith(consumer.path() + "/records")) {
                 return entry.servedBy().flatMap(cluster::replicaIndex)
                         .orElseThrow(() -> new AssertionError("no replica served " + entry));
             }

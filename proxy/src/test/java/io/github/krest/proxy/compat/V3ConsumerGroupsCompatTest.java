@@ -18,6 +18,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -281,7 +282,7 @@ class V3ConsumerGroupsCompatTest {
         @Test
         void noCommittedOffsetsIsNotFound() {
             String group = "compat-cg-uncommitted";
-            assertOk(krest.post("/consumers/" + group, V2, "{\"name\":\"c\"}"), 200, V2);
+            assertOk(new V2ConsumerClient(krest.http()).create(group, "{\"name\":\"c\"}"), 200, V2);
             assertEquals(200, get("/consumer-groups/" + group).status());
             // as its lags, not a summary of zeros
             assertError(get("/consumer-groups/" + group + "/lags"), 404, 404, JSON);

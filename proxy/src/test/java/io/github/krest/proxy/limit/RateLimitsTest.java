@@ -23,6 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -44,7 +46,6 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class RateLimitsTest {
-    private static final String V2 = "application/vnd.kafka.v2+json";
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
     private static final String MESSAGE =
             "Request rate limit exceeded: The rate limit of requests per second has been exceeded.";
@@ -214,29 +215,28 @@ class RateLimitsTest {
     void concurrentPollsBeyondTheBulkheadAnswer429() throws Exception {
         String topic = TestKafka.createTopic("limits-polls-" + System.nanoTime(), 1);
         KrestHttp http = polls.http();
-        String a = subscribed(http, "limits-polls-a-" + System.nanoTime(), topic);
-        String b = subscribed(http, "limits-polls-b-" + System.nanoTime(), topic);
+        V2ConsumerClient consumers = new V2ConsumerClient(http);
+        Instance a = subscribed(consumers, "limits-polls-a-" + System.nanoTime(), topic);
+        Instance b = subscribed(consumers, "limits-polls-b-" + System.nanoTime(), topic);
         CompletableFuture<KrestHttp.Response> longPoll = CompletableFuture.supplyAsync(
-                () -> http.get(a + "/records?timeout=4000", "Accept", BINARY));
+                () -> consumers.poll(a, BINARY, "timeout=4000"));
         Thread.sleep(1000);
         assertFalse(longPoll.isDone(), "the first poll waits for records");
-        KrestHttp.Response second = http.get(b + "/records?timeout=100", "Accept", BINARY);
+        KrestHttp.Response second = consumers.poll(b, BINARY, "timeout=100");
         assertRateLimited(second);
         KrestHttp.Response first = longPoll.get(30, TimeUnit.SECONDS);
         assertEquals(200, first.status(), first.body());
-        KrestHttp.Response again = http.get(b + "/records?timeout=100", "Accept", BINARY);
+        KrestHttp.Response again = consumers.poll(b, BINARY, "timeout=100");
         assertEquals(200, again.status(), "a free slot serves the poll: " + again.body());
     }
 
     // ---- helpers ----
 
-    private static String subscribed(KrestHttp http, String group, String topic) {
-        KrestHttp.Response created = http.post("/consumers/" + group, V2, "{\"format\":\"binary\"}");
-        assertEquals(200, created.status(), created.body());
-        String path = "/consumers/" + group + "/instances/" + created.json().get("instance_id").asText();
-        KrestHttp.Response sub = http.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    private static Instance subscribed(V2ConsumerClient consumers, String group, String topic) {
+        Instance instance = consumers.created(group, "{\"format\":\"binary\"}");
+        KrestHttp.Response sub = consumers.subscribe(instance, topic);
         assertEquals(204, sub.status(), sub.body());
-        return path;
+        return instance;
     }
 
     private static String records(String topic) {

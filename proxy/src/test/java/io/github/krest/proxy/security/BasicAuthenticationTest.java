@@ -17,6 +17,8 @@ import io.github.krest.proxy.testing.AccessLogCapture;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,24 +127,19 @@ class BasicAuthenticationTest {
     void consumerInstancesBelongToTheirCreator() {
         String alice = basic("alice", "alice-pw");
         String bob = basic("bob", "bob-pw:with:colons");
-        assertEquals(200, http.post("/consumers/basic-group", V2, "{\"name\":\"alices\",\"format\":\"binary\"}",
-                "Authorization", alice).status());
-        assertEquals(204, http.post("/consumers/basic-group/instances/alices/subscription", V2,
-                "{\"topics\":[\"basic-auth\"]}", "Authorization", alice).status());
-        assertEquals(200, http.get("/consumers/basic-group/instances/alices/subscription",
-                "Authorization", alice).status());
+        V2ConsumerClient alices = new V2ConsumerClient(http, "Authorization", alice);
+        Instance instance = alices.created("basic-group", "{\"name\":\"alices\",\"format\":\"binary\"}");
+        assertEquals(204, alices.subscribe(instance, "basic-auth").status());
+        assertEquals(200, alices.subscription(instance).status());
         // on the other listener too: bob cannot see, poll or delete alice's instance
         for (KrestHttp client : List.of(http, second)) {
-            KrestHttp.Response seen = client.get("/consumers/basic-group/instances/alices/subscription",
-                    "Authorization", bob);
+            V2ConsumerClient bobs = new V2ConsumerClient(client, "Authorization", bob);
+            KrestHttp.Response seen = bobs.subscription(instance);
             assertEquals(404, seen.status(), seen.body());
             assertEquals(40403, seen.errorCode());
-            assertEquals(40403, client.get("/consumers/basic-group/instances/alices/records",
-                    "Authorization", bob, "Accept", "application/vnd.kafka.binary.v2+json").errorCode());
+            assertEquals(40403, bobs.poll(instance, V2ConsumerClient.BINARY, "").errorCode());
         }
-        assertEquals(204, http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(http.base() + "/consumers/basic-group/instances/alices")).DELETE(),
-                "Authorization", alice).status());
+        assertEquals(204, alices.delete(instance).status());
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.github.krest.proxy.security;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,6 +14,9 @@ import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.SecuredKafka;
 import io.github.krest.proxy.testing.TestRedis;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
+import io.github.krest.proxy.testing.V2ConsumerClient.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Subclasses choose the mechanism (SASL PLAIN or SCRAM) and each user's password for it.
  */
 abstract class PrincipalPropagationContract {
-    static final String V2 = "application/vnd.kafka.v2+json";
     static final String BINARY = "application/vnd.kafka.binary.v2+json";
 
     private static String redisUrl;
@@ -104,8 +104,9 @@ abstract class PrincipalPropagationContract {
         return replicas.get(i);
     }
 
-    static KrestHttp.Response delete(KrestHttp http, String path, String... headers) {
-        return http.send(HttpRequest.newBuilder(URI.create(http.base() + path)).DELETE(), headers);
+    /** @return the v2 consumer API of replica {@code i}, every request carrying {@code headers} */
+    static V2ConsumerClient consumers(int i, String... headers) {
+        return new V2ConsumerClient(replica(i), headers);
     }
 
     static String clusterId() {
@@ -133,32 +134,28 @@ abstract class PrincipalPropagationContract {
         assertTrue(offset.get("error_code").isNull(), produced.body());
 
         String group = "alice-consume-" + System.nanoTime();
-        KrestHttp.Response created = replica(1).post("/consumers/" + group, V2,
-                "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", as(ALICE));
+        KrestHttp.Response created = consumers(1, as(ALICE)).create(group,
+                "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
         assertEquals(200, created.status(), created.body());
-        String path = "/consumers/" + group + "/instances/c1";
-        assertEquals(204, replica(2).post(path + "/subscription", V2, "{\"topics\":[\"" + TOPIC_A + "\"]}",
-                as(ALICE)).status());
+        Instance instance = new Instance(group, "c1");
+        assertEquals(204, consumers(2, as(ALICE)).subscribe(instance, TOPIC_A).status());
         List<String> values = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 30_000;
         int i = 0;
         while (!values.contains(value) && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response polled = replica(i++ % 3).get(path + "/records?timeout=1000", as(ALICE, "Accept",
-                    BINARY));
+            KrestHttp.Response polled = consumers(i++ % 3, as(ALICE)).poll(instance, BINARY, "timeout=1000");
             assertEquals(200, polled.status(), polled.body());
             polled.json().forEach(r -> values.add(new String(Base64.getDecoder().decode(r.get("value").asText()),
                     StandardCharsets.UTF_8)));
         }
         assertTrue(values.contains(value), "alice reads her record: " + values);
-        assertEquals(200, replica(0).post(path + "/offsets", V2, "", as(ALICE)).status());
-        KrestHttp.Response committed = replica(1).post(path + "/offsets", V2, "", as(ALICE));
+        assertEquals(200, consumers(0, as(ALICE)).commit(instance).status());
+        KrestHttp.Response committed = consumers(1, as(ALICE)).commit(instance);
         assertEquals(200, committed.status(), committed.body());
-        KrestHttp.Response offsets = replica(2).send(HttpRequest.newBuilder(URI.create(replica(2).base() + path
-                + "/offsets")).method("GET", HttpRequest.BodyPublishers.ofString("{\"partitions\":[{\"topic\":\""
-                + TOPIC_A + "\",\"partition\":0}]}")), as(ALICE, "Content-Type", V2));
+        KrestHttp.Response offsets = consumers(2, as(ALICE)).committed(instance, TOPIC_A, 0);
         assertEquals(200, offsets.status(), offsets.body());
         assertEquals(1, offsets.json().get("offsets").size(), "alice's commit is stored in Kafka: " + offsets.body());
-        assertEquals(204, delete(replica(0), path, as(ALICE)).status());
+        assertEquals(204, consumers(0, as(ALICE)).delete(instance).status());
     }
 
     @Test
@@ -234,16 +231,15 @@ abstract class PrincipalPropagationContract {
     @Test
     void aWrongPasswordIsRefusedWithAChallengeAlsoWhereNoKafkaCallIsMadeAsTheCaller() {
         String group = "alice-verified-" + System.nanoTime();
-        String path = "/consumers/" + group + "/instances/c";
-        assertEquals(200, replica(0).post("/consumers/" + group, V2, "{\"name\":\"c\"}", as(ALICE)).status());
-        assertEquals(204, replica(0).post(path + "/subscription", V2, "{\"topics\":[\"" + TOPIC_A + "\"]}",
-                as(ALICE)).status());
+        Instance instance = consumers(0, as(ALICE)).created(group, "{\"name\":\"c\"}");
+        assertEquals(204, consumers(0, as(ALICE)).subscribe(instance, TOPIC_A).status());
         for (int i = 0; i < 3; i++) {
             String[] wrong = basic(ALICE, "not-" + passwords.apply(ALICE));
+            V2ConsumerClient intruder = consumers(i, wrong);
             List<KrestHttp.Response> answers = List.of(replica(i).get("/", wrong),
-                    replica(i).get("/v3/clusters", wrong), replica(i).get(path + "/subscription", wrong),
-                    replica(i).post("/consumers/" + group, V2, "{\"name\":\"x\"}", wrong),
-                    delete(replica(i), path + "/subscription", wrong), delete(replica(i), path, wrong),
+                    replica(i).get("/v3/clusters", wrong), intruder.subscription(instance),
+                    intruder.create(group, "{\"name\":\"x\"}"),
+                    intruder.unsubscribe(instance), intruder.delete(instance),
                     replica(i).get("/openapi", wrong), replica(i).get("/observe/metrics", wrong));
             for (KrestHttp.Response r : answers) {
                 assertEquals(401, r.status(), r.body());
@@ -251,26 +247,24 @@ abstract class PrincipalPropagationContract {
                 assertTrue(r.headers().firstValue("WWW-Authenticate").isPresent(), r.body());
             }
         }
-        assertEquals(List.of(TOPIC_A), names(replica(1).get(path + "/subscription", as(ALICE)).json().get("topics"),
+        assertEquals(List.of(TOPIC_A), names(consumers(1, as(ALICE)).subscription(instance).json().get("topics"),
                 null), "alice's instance was not touched");
-        assertEquals(200, replica(2).post("/consumers/" + group, V2, "{\"name\":\"x\"}", as(ALICE)).status(),
+        assertEquals(200, consumers(2, as(ALICE)).create(group, "{\"name\":\"x\"}").status(),
                 "no instance x was created with the wrong password");
-        KrestHttp.Response bobs = replica(0).post("/consumers/" + group, V2, "{\"name\":\"y\"}", as(BOB));
+        KrestHttp.Response bobs = consumers(0, as(BOB)).create(group, "{\"name\":\"y\"}");
         assertEquals(403, bobs.status(), "bob may not read alice's groups: " + bobs.body());
         assertEquals(40301, bobs.errorCode());
-        assertEquals(204, delete(replica(0), "/consumers/" + group + "/instances/x", as(ALICE)).status());
-        assertEquals(204, delete(replica(0), path, as(ALICE)).status());
+        assertEquals(204, consumers(0, as(ALICE)).delete(new Instance(group, "x")).status());
+        assertEquals(204, consumers(0, as(ALICE)).delete(instance).status());
     }
 
     @Test
     void aPatternSubscriptionShowsAndReadsOnlyTopicsTheCallerMaySee() {
         String group = "bob-pattern-" + System.nanoTime();
-        String path = "/consumers/" + group + "/instances/p";
-        assertEquals(200, replica(0).post("/consumers/" + group, V2,
-                "{\"name\":\"p\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", as(BOB)).status());
-        assertEquals(204, replica(1).post(path + "/subscription", V2, "{\"topic_pattern\":\"[ab]\"}", as(BOB))
-                .status());
-        assertEquals(List.of(TOPIC_B), names(replica(2).get(path + "/subscription", as(BOB)).json().get("topics"),
+        Instance instance = consumers(0, as(BOB)).created(group,
+                "{\"name\":\"p\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
+        assertEquals(204, consumers(1, as(BOB)).subscribePattern(instance, "[ab]").status());
+        assertEquals(List.of(TOPIC_B), names(consumers(2, as(BOB)).subscription(instance).json().get("topics"),
                 null));
         String value = "bob-pattern-" + System.nanoTime();
         assertEquals(200, replica(0).post("/topics/" + TOPIC_B, BINARY, produceBody(value), as(BOB)).status());
@@ -278,53 +272,46 @@ abstract class PrincipalPropagationContract {
         long deadline = System.currentTimeMillis() + 30_000;
         int i = 0;
         while (!values.contains(value) && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response polled = replica(i++ % 3).get(path + "/records?timeout=1000",
-                    as(BOB, "Accept", BINARY));
+            KrestHttp.Response polled = consumers(i++ % 3, as(BOB)).poll(instance, BINARY, "timeout=1000");
             assertEquals(200, polled.status(), "bob never reads topic a: " + polled.body());
             polled.json().forEach(r -> values.add(new String(Base64.getDecoder().decode(r.get("value").asText()),
                     StandardCharsets.UTF_8)));
         }
         assertTrue(values.contains(value), "bob reads b through his pattern: " + values);
-        JsonNode assigned = replica(1).get(path + "/assignments", as(BOB)).json().get("partitions");
+        JsonNode assigned = consumers(1, as(BOB)).assignments(instance).json().get("partitions");
         assertEquals(List.of(TOPIC_B), names(assigned, "topic"), assigned.toString());
-        assertEquals(204, delete(replica(2), path, as(BOB)).status());
+        assertEquals(204, consumers(2, as(BOB)).delete(instance).status());
     }
 
     @Test
     void bobCannotTouchAlicesConsumerInstanceOnAnyReplica() {
         String group = "alice-isolated-" + System.nanoTime();
-        String path = "/consumers/" + group + "/instances/mine";
-        String missing = "/consumers/" + group + "/instances/no-such-instance";
-        assertEquals(200, replica(0).post("/consumers/" + group, V2,
-                "{\"name\":\"mine\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", as(ALICE)).status());
-        assertEquals(204, replica(0).post(path + "/subscription", V2, "{\"topics\":[\"" + TOPIC_A + "\"]}",
-                as(ALICE)).status());
-        assertEquals(200, replica(0).get(path + "/records?timeout=200", as(ALICE, "Accept", BINARY)).status());
+        Instance instance = consumers(0, as(ALICE)).created(group,
+                "{\"name\":\"mine\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
+        Instance missing = new Instance(group, "no-such-instance");
+        assertEquals(204, consumers(0, as(ALICE)).subscribe(instance, TOPIC_A).status());
+        assertEquals(200, consumers(0, as(ALICE)).poll(instance, BINARY, "timeout=200").status());
 
-        String partitions = "{\"partitions\":[{\"topic\":\"" + TOPIC_A + "\",\"partition\":0}]}";
-        String offsets = "{\"offsets\":[{\"topic\":\"" + TOPIC_A + "\",\"partition\":0,\"offset\":0}]}";
+        Offset first = new Offset(TOPIC_A, 0, 0);
         for (int i = 0; i < 3; i++) {
-            KrestHttp r = replica(i);
-            Map<String, Function<String, KrestHttp.Response>> operations = new java.util.LinkedHashMap<>();
-            operations.put("poll", p -> r.get(p + "/records?timeout=100", as(BOB, "Accept", BINARY)));
-            operations.put("commit positions", p -> r.post(p + "/offsets", V2, "", as(BOB)));
-            operations.put("commit offsets", p -> r.post(p + "/offsets", V2, offsets, as(BOB)));
-            operations.put("committed offsets", p -> r.send(HttpRequest.newBuilder(URI.create(r.base() + p
-                    + "/offsets")).method("GET", HttpRequest.BodyPublishers.ofString(partitions)),
-                    as(BOB, "Content-Type", V2)));
-            operations.put("seek", p -> r.post(p + "/positions", V2, offsets, as(BOB)));
-            operations.put("seek to beginning", p -> r.post(p + "/positions/beginning", V2, partitions, as(BOB)));
-            operations.put("seek to end", p -> r.post(p + "/positions/end", V2, partitions, as(BOB)));
-            operations.put("assign", p -> r.post(p + "/assignments", V2, partitions, as(BOB)));
-            operations.put("assignments", p -> r.get(p + "/assignments", as(BOB)));
-            operations.put("subscribe", p -> r.post(p + "/subscription", V2, "{\"topics\":[\"" + TOPIC_B + "\"]}",
-                    as(BOB)));
-            operations.put("subscription", p -> r.get(p + "/subscription", as(BOB)));
-            operations.put("unsubscribe", p -> delete(r, p + "/subscription", as(BOB)));
-            operations.put("delete", p -> delete(r, p, as(BOB)));
+            V2ConsumerClient bob = consumers(i, as(BOB));
+            Map<String, Function<Instance, KrestHttp.Response>> operations = new java.util.LinkedHashMap<>();
+            operations.put("poll", p -> bob.poll(p, BINARY, "timeout=100"));
+            operations.put("commit positions", bob::commit);
+            operations.put("commit offsets", p -> bob.commit(p, first));
+            operations.put("committed offsets", p -> bob.committed(p, TOPIC_A, 0));
+            operations.put("seek", p -> bob.seek(p, first));
+            operations.put("seek to beginning", p -> bob.seekToBeginning(p, TOPIC_A, 0));
+            operations.put("seek to end", p -> bob.seekToEnd(p, TOPIC_A, 0));
+            operations.put("assign", p -> bob.assign(p, TOPIC_A, 0));
+            operations.put("assignments", bob::assignments);
+            operations.put("subscribe", p -> bob.subscribe(p, TOPIC_B));
+            operations.put("subscription", bob::subscription);
+            operations.put("unsubscribe", bob::unsubscribe);
+            operations.put("delete", bob::delete);
             operations.forEach((name, operation) -> {
                 KrestHttp.Response absent = operation.apply(missing);
-                KrestHttp.Response alices = operation.apply(path);
+                KrestHttp.Response alices = operation.apply(instance);
                 assertEquals(404, absent.status(), name + " on a missing instance: " + absent.body());
                 assertEquals(40403, absent.errorCode(), name);
                 assertEquals(absent.status(), alices.status(), name + " on alice's instance: " + alices.body());
@@ -340,14 +327,13 @@ abstract class PrincipalPropagationContract {
         long deadline = System.currentTimeMillis() + 30_000;
         int i = 0;
         while (!values.contains(value) && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response polled = replica(i++ % 3).get(path + "/records?timeout=1000",
-                    as(ALICE, "Accept", BINARY));
+            KrestHttp.Response polled = consumers(i++ % 3, as(ALICE)).poll(instance, BINARY, "timeout=1000");
             assertEquals(200, polled.status(), polled.body());
             polled.json().forEach(rec -> values.add(new String(Base64.getDecoder().decode(rec.get("value").asText()),
                     StandardCharsets.UTF_8)));
         }
         assertTrue(values.contains(value), "alice still consumes: " + values);
-        assertEquals(List.of(TOPIC_A), names(replica(2).get(path + "/subscription", as(ALICE)).json()
+        assertEquals(List.of(TOPIC_A), names(consumers(2, as(ALICE)).subscription(instance).json()
                 .get("topics"), null));
 
         // v3: bob's consumer group views do not show alice's group or her instance
@@ -357,6 +343,6 @@ abstract class PrincipalPropagationContract {
         List<String> alicesGroups = names(replica(0).get(groups, as(ALICE)).json().get("data"),
                 "consumer_group_id");
         assertTrue(alicesGroups.contains(group), "alice's consumer groups: " + alicesGroups);
-        assertEquals(204, delete(replica(2), path, as(ALICE)).status());
+        assertEquals(204, consumers(2, as(ALICE)).delete(instance).status());
     }
 }

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.krest.proxy.cluster.KrestCluster;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.SecuredKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -108,17 +110,17 @@ abstract class SecuredClusterContract {
                 + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "\"}]}";
     }
 
-    static KrestHttp.Response delete(KrestHttp http, String path, String... headers) {
-        return http.send(HttpRequest.newBuilder(URI.create(http.base() + path)).DELETE(), headers);
+    /** @return the v2 consumer API through the load balancer, every request carrying {@code headers} */
+    static V2ConsumerClient consumers(String... headers) {
+        return new V2ConsumerClient(cluster.lb(), headers);
     }
 
-    /** Polls through the load balancer until {@code value} arrives; returns the values read, in order. */
-    static List<String> pollUntil(String instancePath, String value) {
+    /** Polls alice's instance through the load balancer until {@code value} arrives; returns the values read. */
+    static List<String> pollUntil(Instance instance, String value) {
         List<String> values = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 30_000;
         while (!values.contains(value) && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response polled = cluster.lb().get(instancePath + "/records?timeout=1000",
-                    as(ALICE, "Accept", BINARY));
+            KrestHttp.Response polled = consumers(as(ALICE)).poll(instance, BINARY, "timeout=1000");
             assertEquals(200, polled.status(), polled.body());
             polled.json().forEach(r -> values.add(new String(Base64.getDecoder().decode(r.get("value").asText()),
                     StandardCharsets.UTF_8)));
@@ -206,12 +208,11 @@ abstract class SecuredClusterContract {
     @Test
     void aWrongPasswordOrAnUnknownUserGets401OnEveryRouteOfEveryReplicaAndActsNowhere() throws Exception {
         String group = "alice-g2-" + System.nanoTime();
-        String instance = "/consumers/" + group + "/instances/c2";
         KrestHttp lb = cluster.lb();
-        assertEquals(200, lb.post("/consumers/" + group, V2,
-                "{\"name\":\"c2\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", as(ALICE)).status());
-        assertEquals(204, lb.post(instance + "/subscription", V2, "{\"topics\":[\"" + TOPIC_A + "\"]}",
-                as(ALICE)).status());
+        V2ConsumerClient alice = consumers(as(ALICE));
+        Instance instance = alice.created(group,
+                "{\"name\":\"c2\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
+        assertEquals(204, alice.subscribe(instance, TOPIC_A).status());
         String first = "before-" + System.nanoTime();
         assertEquals(200, lb.post("/topics/" + TOPIC_A, BINARY, produceBody(first), as(ALICE)).status());
         pollUntil(instance, first);
@@ -239,17 +240,16 @@ abstract class SecuredClusterContract {
         assertTrue(acted.isEmpty(), acted.size() + " requests were not refused:\n" + String.join("\n", acted));
 
         // nothing they sent acted: alice's instance is still there, subscribed, at her position; no "intruder"
-        assertEquals("[\"" + TOPIC_A + "\"]", lb.get(instance + "/subscription", as(ALICE)).json().get("topics")
-                .toString());
+        assertEquals("[\"" + TOPIC_A + "\"]", alice.subscription(instance).json().get("topics").toString());
         String second = "after-" + System.nanoTime();
         assertEquals(200, lb.post("/topics/" + TOPIC_A, BINARY, produceBody(second), as(ALICE)).status());
         List<String> read = pollUntil(instance, second);
         assertFalse(read.contains(first), "a wrong password rewound alice's consumer: " + read);
         assertFalse(read.contains("intruder"), "a wrong password produced: " + read);
-        KrestHttp.Response again = lb.post("/consumers/" + group, V2, "{\"name\":\"intruder\"}", as(ALICE));
+        KrestHttp.Response again = alice.create(group, "{\"name\":\"intruder\"}");
         assertEquals(200, again.status(), "no instance was created with a wrong password: " + again.body());
-        assertEquals(204, delete(lb, "/consumers/" + group + "/instances/intruder", as(ALICE)).status());
-        assertEquals(204, delete(lb, instance, as(ALICE)).status());
+        assertEquals(204, alice.delete(new Instance(group, "intruder")).status());
+        assertEquals(204, alice.delete(instance).status());
     }
 
     @Test
@@ -270,30 +270,31 @@ abstract class SecuredClusterContract {
         assertTrue(wrong.headers().firstValue("WWW-Authenticate").isPresent(), "a Kafka-refused 401 challenges");
 
         String group = "alice-g-" + System.nanoTime();
-        assertEquals(200, lb.post("/consumers/" + group, V2, "{\"name\":\"c1\"}", as(ALICE)).status());
+        Instance instance = consumers(as(ALICE)).created(group, "{\"name\":\"c1\"}");
         for (KrestHttp entrance : everyEntrance()) {
-            KrestHttp.Response bobs = entrance.get("/consumers/" + group + "/instances/c1/records", as(BOB));
+            KrestHttp.Response bobs = new V2ConsumerClient(entrance, as(BOB)).poll(instance, null, "");
             assertEquals(404, bobs.status(), bobs.body());
             assertEquals(40403, bobs.errorCode());
         }
-        assertEquals(204, delete(lb, "/consumers/" + group + "/instances/c1", as(ALICE)).status());
+        assertEquals(204, consumers(as(ALICE)).delete(instance).status());
     }
 
     @Test
     void aGroupTheCallerMayNotReadIsRefusedAtCreationWhetherANameIsTakenOrNot() {
-        KrestHttp lb = cluster.lb();
+        V2ConsumerClient alice = consumers(as(ALICE));
+        V2ConsumerClient bob = consumers(as(BOB));
         String alices = "alice-guarded-" + System.nanoTime();
-        assertEquals(200, lb.post("/consumers/" + alices, V2, "{\"name\":\"c1\"}", as(ALICE)).status());
+        Instance alicesInstance = alice.created(alices, "{\"name\":\"c1\"}");
         for (String name : List.of("c1", "unused")) {
-            KrestHttp.Response bobs = lb.post("/consumers/" + alices, V2, "{\"name\":\"" + name + "\"}", as(BOB));
+            KrestHttp.Response bobs = bob.create(alices, "{\"name\":\"" + name + "\"}");
             assertEquals(403, bobs.status(), name + ": " + bobs.body());
             assertEquals(40301, bobs.errorCode(), bobs.body());
         }
         String bobsGroup = "bob-own-" + System.nanoTime();
-        KrestHttp.Response own = lb.post("/consumers/" + bobsGroup, V2, "{\"name\":\"c1\"}", as(BOB));
+        KrestHttp.Response own = bob.create(bobsGroup, "{\"name\":\"c1\"}");
         assertEquals(200, own.status(), own.body());
-        assertEquals(204, delete(lb, "/consumers/" + bobsGroup + "/instances/c1", as(BOB)).status());
-        assertEquals(204, delete(lb, "/consumers/" + alices + "/instances/c1", as(ALICE)).status());
+        assertEquals(204, bob.delete(new Instance(bobsGroup, "c1")).status());
+        assertEquals(204, alice.delete(alicesInstance).status());
     }
 
     @Test

@@ -20,6 +20,8 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestCertificates;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,15 +194,12 @@ class TlsListenersTest {
                 KrestConfig.SSL_PRINCIPAL_MAPPING_RULES, "RULE:^CN=([^,]+),.*$/$1/L,DEFAULT")))) {
             KrestHttp alice = https(krest, aliceStore);
             KrestHttp anonymous = https(krest, null);
-            String v2 = "application/vnd.kafka.v2+json";
-            KrestHttp.Response created = alice.post("/consumers/tls-group", v2,
-                    "{\"name\":\"c1\",\"format\":\"binary\"}");
-            assertEquals(200, created.status(), created.body());
-            assertEquals(204, alice.post("/consumers/tls-group/instances/c1/subscription", v2,
-                    "{\"topics\":[\"tls-principal\"]}").status());
-            assertEquals(200, alice.get("/consumers/tls-group/instances/c1/subscription").status());
+            V2ConsumerClient alices = new V2ConsumerClient(alice);
+            Instance instance = alices.created("tls-group", "{\"name\":\"c1\",\"format\":\"binary\"}");
+            assertEquals(204, alices.subscribe(instance, "tls-principal").status());
+            assertEquals(200, alices.subscription(instance).status());
             // the instance belongs to principal "alice": a client without a certificate (anonymous) cannot see it
-            KrestHttp.Response other = anonymous.get("/consumers/tls-group/instances/c1/subscription");
+            KrestHttp.Response other = new V2ConsumerClient(anonymous).subscription(instance);
             assertEquals(404, other.status(), other.body());
             assertEquals(40403, other.errorCode());
             assertEquals(200, anonymous.get("/v3/clusters").status(), "REQUESTED lets clients without one in");

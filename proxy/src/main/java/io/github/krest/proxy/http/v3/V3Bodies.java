@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
@@ -44,27 +43,12 @@ final class V3Bodies {
             return Optional.ofNullable(Json.mapper().readerFor(type)
                     .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body));
         } catch (UnrecognizedPropertyException e) {
-            throw RequestFields.unrecognized(path(e), e.getKnownPropertyIds().stream().map(String::valueOf)
-                    .toList());
+            throw RequestFields.unrecognized(e);
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw RestException.badRequest("Malformed JSON: " + m.lines().findFirst().orElse(""));
+            throw RequestBodies.malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** @return where the unknown field is, e.g. {@code data[0].nmae} */
-    private static String path(UnrecognizedPropertyException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                path.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? e.getPropertyName() : path.toString();
     }
 
     /**

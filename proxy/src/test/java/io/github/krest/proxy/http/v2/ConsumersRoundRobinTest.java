@@ -3,8 +3,6 @@ package io.github.krest.proxy.http.v2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +21,9 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.proxy.testing.TestRedis;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
+import io.github.krest.proxy.testing.V2ConsumerClient.Offset;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,9 +45,8 @@ import org.junit.jupiter.api.Test;
  * its own (sticky) and continues each moved partition from the group's committed offset.
  */
 class ConsumersRoundRobinTest {
-    private static final String V2 = "application/vnd.kafka.v2+json";
-    private static final String BINARY = "application/vnd.kafka.binary.v2+json";
-    private static final String JSON = "application/vnd.kafka.json.v2+json";
+    private static final String BINARY = V2ConsumerClient.BINARY;
+    private static final String JSON = V2ConsumerClient.JSON;
     private static final long SESSION_TIMEOUT_MS = 1_500;
 
     private static String redisUrl;
@@ -91,9 +91,9 @@ class ConsumersRoundRobinTest {
                 send(topic, p, "p" + p + "-" + i);
             }
         }
-        String path = create(a, "crr-alternate", "{\"name\":\"rr\",\"auto.offset.reset\":\"earliest\","
-                + "\"auto.commit.enable\":\"false\"}");
-        assertEquals(204, b.http().post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+        Instance instance = consumers(a).created("crr-alternate", "{\"name\":\"rr\",\"auto.offset.reset\":"
+                + "\"earliest\",\"auto.commit.enable\":\"false\"}");
+        assertEquals(204, consumers(b).subscribe(instance, topic).status());
 
         Map<Integer, List<Long>> seen = new HashMap<>();
         int total = 0;
@@ -102,8 +102,7 @@ class ConsumersRoundRobinTest {
         while (total < 3 * perPartition && System.currentTimeMillis() < deadline) {
             TestKrest replica = polls++ % 2 == 0 ? a : b;
             // ~4 records per poll, so the replicas take turns many times
-            KrestHttp.Response r = replica.http().get(path + "/records?timeout=500&max_bytes=24",
-                    "Accept", BINARY);
+            KrestHttp.Response r = consumers(replica).poll(instance, BINARY, "timeout=500&max_bytes=24");
             assertEquals(200, r.status(), r.body());
             for (JsonNode n : r.json()) {
                 int partition = n.get("partition").asInt();
@@ -117,11 +116,11 @@ class ConsumersRoundRobinTest {
         for (int p = 0; p < 3; p++) {
             assertEquals(range(0, perPartition), seen.get(p), "partition " + p + ": each offset once, in order");
         }
-        KrestHttp.Response none = a.http().get(path + "/records?timeout=200", "Accept", BINARY);
+        KrestHttp.Response none = consumers(a).poll(instance, BINARY, "timeout=200");
         assertEquals("[]", none.body());
 
         // both replicas see the same instance, and commit its stored positions
-        assertEquals(200, b.http().post(path + "/offsets", null, "").status());
+        assertEquals(200, consumers(b).commit(instance).status());
         Map<TopicPartition, OffsetAndMetadata> committed = TestKafka.admin()
                 .listConsumerGroupOffsets("crr-alternate").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         for (int p = 0; p < 3; p++) {
@@ -131,16 +130,15 @@ class ConsumersRoundRobinTest {
 
     @Test
     void instanceNamesAreUniqueAcrossReplicas() {
-        create(a, "crr-unique", "{\"name\":\"only\"}");
-        KrestHttp.Response duplicate = b.http().post("/consumers/crr-unique", V2, "{\"name\":\"only\"}");
+        Instance only = consumers(a).created("crr-unique", "{\"name\":\"only\"}");
+        KrestHttp.Response duplicate = consumers(b).create("crr-unique", "{\"name\":\"only\"}");
         assertEquals(409, duplicate.status(), duplicate.body());
         assertEquals(40902, duplicate.errorCode());
         // B serves the instance A created, and deleting it on B frees the name on A
-        assertEquals(200, b.http().get("/consumers/crr-unique/instances/only/subscription").status());
-        assertEquals(204, b.http().send(HttpRequest.newBuilder(
-                URI.create(b.http().base() + "/consumers/crr-unique/instances/only")).DELETE()).status());
-        assertEquals(404, a.http().get("/consumers/crr-unique/instances/only/subscription").status());
-        assertEquals(200, a.http().post("/consumers/crr-unique", V2, "{\"name\":\"only\"}").status());
+        assertEquals(200, consumers(b).subscription(only).status());
+        assertEquals(204, consumers(b).delete(only).status());
+        assertEquals(404, consumers(a).subscription(only).status());
+        assertEquals(200, consumers(a).create("crr-unique", "{\"name\":\"only\"}").status());
     }
 
     @Test
@@ -150,17 +148,16 @@ class ConsumersRoundRobinTest {
         for (int i = 0; i < count; i++) {
             send(topic, 0, "{\"i\":" + i + "}");
         }
-        String path = create(a, "crr-concurrent", "{\"name\":\"cc\",\"format\":\"json\","
+        Instance instance = consumers(a).created("crr-concurrent", "{\"name\":\"cc\",\"format\":\"json\","
                 + "\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"false\"}");
-        assertEquals(204, a.http().post(path + "/assignments", V2,
-                "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+        assertEquals(204, consumers(a).assign(instance, topic, 0).status());
 
         AtomicInteger total = new AtomicInteger();
         long deadline = System.currentTimeMillis() + 30_000;
-        CompletableFuture<List<Long>> viaA = CompletableFuture.supplyAsync(() -> pollUntil(a, path, total, count,
-                deadline));
-        CompletableFuture<List<Long>> viaB = CompletableFuture.supplyAsync(() -> pollUntil(b, path, total, count,
-                deadline));
+        CompletableFuture<List<Long>> viaA = CompletableFuture.supplyAsync(() -> pollUntil(a, instance, total,
+                count, deadline));
+        CompletableFuture<List<Long>> viaB = CompletableFuture.supplyAsync(() -> pollUntil(b, instance, total,
+                count, deadline));
         List<Long> fromA = viaA.get(40, TimeUnit.SECONDS);
         List<Long> fromB = viaB.get(40, TimeUnit.SECONDS);
 
@@ -175,12 +172,12 @@ class ConsumersRoundRobinTest {
         assertTrue(fromB.equals(new ArrayList<>(new TreeSet<>(fromB))), "B's records in order: " + fromB);
     }
 
-    private static List<Long> pollUntil(TestKrest replica, String path, AtomicInteger total, int count,
+    private static List<Long> pollUntil(TestKrest replica, Instance instance, AtomicInteger total, int count,
                                         long deadline) {
         List<Long> offsets = new ArrayList<>();
         while (total.get() < count && System.currentTimeMillis() < deadline) {
             // no Accept: the instance's own format, also when this poll waited for the other replica's
-            KrestHttp.Response r = replica.http().get(path + "/records?timeout=300&max_bytes=60");
+            KrestHttp.Response r = consumers(replica).poll(instance, null, "timeout=300&max_bytes=60");
             assertEquals(200, r.status(), r.body());
             assertEquals(JSON, r.contentType(), "the json instance answers as json, also when it was busy");
             for (JsonNode n : r.json()) {
@@ -199,14 +196,13 @@ class ConsumersRoundRobinTest {
             send(topic, 0, "e" + i);
         }
         // created and used through C, whose instances live 2 s without a request
-        String path = create(c, "crr-expiry", "{\"name\":\"ex\",\"auto.offset.reset\":\"earliest\","
-                + "\"auto.commit.enable\":\"true\"}");
-        assertEquals(204, c.http().post(path + "/assignments", V2,
-                "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+        Instance instance = consumers(c).created("crr-expiry", "{\"name\":\"ex\",\"auto.offset.reset\":"
+                + "\"earliest\",\"auto.commit.enable\":\"true\"}");
+        assertEquals(204, consumers(c).assign(instance, topic, 0).status());
         int got = 0;
         long deadline = System.currentTimeMillis() + 10_000;
         while (got < 3 && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response r = c.http().get(path + "/records?timeout=500", "Accept", BINARY);
+            KrestHttp.Response r = consumers(c).poll(instance, BINARY, "timeout=500");
             assertEquals(200, r.status(), r.body());
             got += r.json().size();
         }
@@ -214,10 +210,10 @@ class ConsumersRoundRobinTest {
 
         Thread.sleep(2_300);
         for (TestKrest replica : new TestKrest[] {a, b, c}) {
-            KrestHttp.Response r = replica.http().get(path + "/records?timeout=100", "Accept", BINARY);
+            KrestHttp.Response r = consumers(replica).poll(instance, BINARY, "timeout=100");
             assertEquals(404, r.status(), r.body());
             assertEquals(40403, r.errorCode());
-            assertEquals(40403, replica.http().get(path + "/subscription").errorCode());
+            assertEquals(40403, consumers(replica).subscription(instance).errorCode());
         }
         // the sweeper commits an expired auto-commit instance's positions
         TopicPartition p0 = new TopicPartition(topic, 0);
@@ -231,39 +227,31 @@ class ConsumersRoundRobinTest {
         }
         assertEquals(3, committed);
         // and the name can be used again
-        assertEquals(200, a.http().post("/consumers/crr-expiry", V2, "{\"name\":\"ex\"}").status());
+        assertEquals(200, consumers(a).create("crr-expiry", "{\"name\":\"ex\"}").status());
     }
 
     @Test
     void everyRequestKeepsAnInstanceAlive() throws Exception {
         String topic = TestKafka.createTopic("crr-keepalive", 1);
         // C's instances live 2 s without a request; these requests, 500 ms apart, span 3 s
-        String path = create(c, "crr-keepalive", "{\"name\":\"k\"}");
-        assertEquals(204, c.http().post(path + "/assignments", V2,
-                "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}").status());
+        Instance instance = consumers(c).created("crr-keepalive", "{\"name\":\"k\"}");
+        assertEquals(204, consumers(c).assign(instance, topic, 0).status());
         for (int i = 0; i < 6; i++) {
             Thread.sleep(500);
             KrestHttp.Response r = i % 2 == 0
-                    ? c.http().post(path + "/offsets", null, "")
-                    : c.http().send(HttpRequest.newBuilder(URI.create(c.http().base() + path + "/offsets"))
-                            .method("GET", HttpRequest.BodyPublishers.ofString(
-                                    "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}")),
-                            "Content-Type", V2);
+                    ? consumers(c).commit(instance)
+                    : consumers(c).committed(instance, topic, 0);
             assertEquals(200, r.status(), "request " + i + ": " + r.body());
         }
-        assertEquals(200, c.http().get(path + "/subscription").status());
+        assertEquals(200, consumers(c).subscription(instance).status());
     }
 
     @Test
     void silentMemberLosesItsPartitionsWhichContinueFromTheCommittedOffset() throws Exception {
         Handover h = splitAndConsume("crr-handover", false);
         // X names the last records it processed: offset 4 of each of its partitions (committed as 5)
-        StringBuilder offsets = new StringBuilder("{\"offsets\":[");
-        for (int i = 0; i < h.xPartitions.size(); i++) {
-            offsets.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(h.topic).append("\",\"partition\":")
-                    .append(h.xPartitions.get(i)).append(",\"offset\":4}");
-        }
-        KrestHttp.Response commit = a.http().post(h.x + "/offsets", V2, offsets.append("]}").toString());
+        Offset[] offsets = h.xPartitions.stream().map(p -> new Offset(h.topic, p, 4)).toArray(Offset[]::new);
+        KrestHttp.Response commit = consumers(a).commit(h.x, offsets);
         assertEquals(200, commit.status(), commit.body());
 
         // X stops polling; Y alone keeps polling and, after the session timeout, takes X's partitions over
@@ -291,7 +279,7 @@ class ConsumersRoundRobinTest {
     }
 
     /** Two members X (polled through A) and Y (through B) of one group, each having consumed its share. */
-    private record Handover(String topic, String group, String x, String y, List<Integer> xPartitions,
+    private record Handover(String topic, String group, Instance x, Instance y, List<Integer> xPartitions,
                             List<Integer> yPartitions, long xLastPolledMs) {
     }
 
@@ -303,14 +291,13 @@ class ConsumersRoundRobinTest {
             }
         }
         String settings = "\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"" + autoCommit + "\"}";
-        String x = create(a, name, "{\"name\":\"x\"," + settings);
-        String y = create(b, name, "{\"name\":\"y\"," + settings);
-        String subscription = "{\"topics\":[\"" + topic + "\"]}";
-        assertEquals(204, a.http().post(x + "/subscription", V2, subscription).status());
-        assertEquals(204, b.http().post(y + "/subscription", V2, subscription).status());
+        Instance x = consumers(a).created(name, "{\"name\":\"x\"," + settings);
+        Instance y = consumers(b).created(name, "{\"name\":\"y\"," + settings);
+        assertEquals(204, consumers(a).subscribe(x, topic).status());
+        assertEquals(204, consumers(b).subscribe(y, topic).status());
 
-        List<Integer> xPartitions = partitions(a.http().get(x + "/assignments").json());
-        List<Integer> yPartitions = partitions(b.http().get(y + "/assignments").json());
+        List<Integer> xPartitions = partitions(consumers(a).assignments(x).json());
+        List<Integer> yPartitions = partitions(consumers(b).assignments(y).json());
         assertEquals(2, xPartitions.size(), "X's share: " + xPartitions);
         assertEquals(2, yPartitions.size(), "Y's share: " + yPartitions);
         Set<Integer> union = new TreeSet<>(xPartitions);
@@ -323,9 +310,9 @@ class ConsumersRoundRobinTest {
         long deadline = System.currentTimeMillis() + 20_000;
         long xLastPolled = 0;
         while ((count(seenX) < 20 || count(seenY) < 20) && System.currentTimeMillis() < deadline) {
-            collect(a.http().get(x + "/records?timeout=200", "Accept", BINARY), seenX);
+            collect(consumers(a).poll(x, BINARY, "timeout=200"), seenX);
             xLastPolled = System.currentTimeMillis();
-            collect(b.http().get(y + "/records?timeout=200", "Accept", BINARY), seenY);
+            collect(consumers(b).poll(y, BINARY, "timeout=200"), seenY);
         }
         for (int p : xPartitions) {
             assertEquals(range(0, 10), seenX.get(p));
@@ -347,23 +334,22 @@ class ConsumersRoundRobinTest {
         List<Integer> owned = h.yPartitions;
         while ((owned.size() < 4 || count(taken) < expected)
                 && System.currentTimeMillis() < deadline) {
-            collect(b.http().get(h.y + "/records?timeout=300", "Accept", BINARY), taken);
-            owned = partitions(a.http().get(h.y + "/assignments").json());
+            collect(consumers(b).poll(h.y, BINARY, "timeout=300"), taken);
+            owned = partitions(consumers(a).assignments(h.y).json());
         }
         assertTrue(System.currentTimeMillis() - silentSince >= SESSION_TIMEOUT_MS - 100,
                 "the partitions moved only after the session timeout");
         assertEquals(List.of(0, 1, 2, 3), owned, "the live member owns every partition");
         assertTrue(owned.containsAll(h.yPartitions), "sticky: Y kept its own partitions");
-        assertEquals("[]", b.http().get(h.y + "/records?timeout=300", "Accept", BINARY).body(), "nothing more");
+        assertEquals("[]", consumers(b).poll(h.y, BINARY, "timeout=300").body(), "nothing more");
         return taken;
     }
 
     // ---- helpers ----
 
-    private static String create(TestKrest replica, String group, String body) {
-        KrestHttp.Response r = replica.http().post("/consumers/" + group, V2, body);
-        assertEquals(200, r.status(), r.body());
-        return "/consumers/" + group + "/instances/" + r.json().get("instance_id").asText();
+    /** @return a client of the v2 consumer API of {@code replica} */
+    private static V2ConsumerClient consumers(TestKrest replica) {
+        return new V2ConsumerClient(replica.http());
     }
 
     private static void collect(KrestHttp.Response r, Map<Integer, List<Long>> seen) {

@@ -15,6 +15,8 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.proxy.testing.TestRedis;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON, during it an {@code error} event; a stopping replica ends its streams at once.
  */
 class RecordStreamTest {
-    private static final String V2 = "application/vnd.kafka.v2+json";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private static String redisUrl;
@@ -65,22 +66,24 @@ class RecordStreamTest {
         }
     }
 
-    private static EventStream open(TestKrest krest, String path, String query) throws Exception {
-        EventStream stream = EventStream.open(krest.http().base(), path, query);
+    private static EventStream open(TestKrest krest, Instance instance, String query) {
+        EventStream stream = consumers(krest).stream(instance, query);
         assertEquals(200, stream.status());
         assertTrue(stream.contentType().startsWith("text/event-stream"), stream.contentType());
         return stream;
     }
 
     /** Creates a binary instance reading {@code topic} from the earliest offset, without auto-commit. */
-    private static String subscribed(TestKrest krest, String group, String topic) {
-        KrestHttp.Response created = krest.http().post("/consumers/" + group, V2, "{\"name\":\"c\",\"format\":"
-                + "\"binary\",\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"false\"}");
-        assertEquals(200, created.status(), created.body());
-        String path = "/consumers/" + group + "/instances/c";
-        assertEquals(204, krest.http().post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}")
-                .status());
-        return path;
+    private static Instance subscribed(TestKrest krest, String group, String topic) {
+        Instance instance = consumers(krest).created(group, "{\"name\":\"c\",\"format\":\"binary\","
+                + "\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"false\"}");
+        assertEquals(204, consumers(krest).subscribe(instance, topic).status());
+        return instance;
+    }
+
+    /** @return a client of the v2 consumer API of {@code krest} */
+    private static V2ConsumerClient consumers(TestKrest krest) {
+        return new V2ConsumerClient(krest.http());
     }
 
     private static void produce(String topic, int from, int to) throws Exception {
@@ -91,7 +94,7 @@ class RecordStreamTest {
     }
 
     /** A topic named {@code name} with records r0..r{records-1}, and an instance of group {@code name-group} on it. */
-    private record Subscribed(String topic, String path) {
+    private record Subscribed(String topic, Instance instance) {
     }
 
     private static Subscribed subscribedWithRecords(TestKrest krest, String name, int records) throws Exception {
@@ -108,9 +111,9 @@ class RecordStreamTest {
     void eachRecordArrivesOnceInOrderAlsoThoseProducedWhileTheStreamIsOpen() throws Exception {
         Subscribed subscribed = subscribedWithRecords(a, "stream-live", 10);
         String topic = subscribed.topic();
-        String path = subscribed.path();
+        Instance instance = subscribed.instance();
         long start = System.nanoTime();
-        EventStream stream = open(a, path, "timeout=200&duration=4000");
+        EventStream stream = open(a, instance, "timeout=200&duration=4000");
         assertEquals(values(0, 10), stream.values(10));
         produce(topic, 10, 15);
         assertEquals(values(10, 15), stream.values(5), "records produced while the stream is open");
@@ -120,7 +123,7 @@ class RecordStreamTest {
         assertTrue(elapsedMs >= 3_500 && elapsedMs < 15_000, "the stream ended after its duration: " + elapsedMs);
 
         // the positions advanced with the events: a commit of the stored positions commits all 15
-        assertEquals(200, b.http().post(path + "/offsets", null, "").status());
+        assertEquals(200, consumers(b).commit(instance).status());
         Map<TopicPartition, OffsetAndMetadata> committed = TestKafka.admin()
                 .listConsumerGroupOffsets("stream-live-group").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         assertEquals(15, committed.get(new TopicPartition(topic, 0)).offset());
@@ -130,13 +133,13 @@ class RecordStreamTest {
     void aStreamOnAnotherReplicaGoesOnWhereTheLastOneEnded() throws Exception {
         Subscribed subscribed = subscribedWithRecords(a, "stream-resume", 4);
         String topic = subscribed.topic();
-        String path = subscribed.path();
-        EventStream first = open(a, path, "timeout=200&duration=1500");
+        Instance instance = subscribed.instance();
+        EventStream first = open(a, instance, "timeout=200&duration=1500");
         assertEquals(values(0, 4), first.values(4));
         first.rest();
 
         produce(topic, 4, 8);
-        EventStream second = open(b, path, "timeout=200&duration=1500");
+        EventStream second = open(b, instance, "timeout=200&duration=1500");
         assertEquals(values(4, 8), second.values(4), "replica b goes on from the positions a stored");
         assertTrue(second.rest().stream().allMatch(EventStream.Event::comment));
     }
@@ -145,14 +148,14 @@ class RecordStreamTest {
     void aClientThatWentAwayEndsItsStreamBeforeTheStreamTakesRecordsNobodyReads() throws Exception {
         Subscribed subscribed = subscribedWithRecords(a, "stream-gone", 1);
         String topic = subscribed.topic();
-        String path = subscribed.path();
-        EventStream stream = open(a, path, "timeout=200&duration=60000");
+        Instance instance = subscribed.instance();
+        EventStream stream = open(a, instance, "timeout=200&duration=60000");
         assertEquals(values(0, 1), stream.values(1));
         stream.close();
         // the stream's keep-alive comments (one a second while idle) fail once the connection is gone
         Thread.sleep(4_000);
         produce(topic, 1, 3);
-        EventStream next = open(b, path, "timeout=200&duration=1500");
+        EventStream next = open(b, instance, "timeout=200&duration=1500");
         assertEquals(values(1, 3), next.values(2), "the abandoned stream took none of them");
     }
 
@@ -166,9 +169,9 @@ class RecordStreamTest {
                 response.headers().map().toString());
         assertEquals(40403, KrestHttp.json(response.body()).get("error_code").asInt());
 
-        String path = subscribedWithRecords(a, "stream-bad-duration", 0).path();
+        Instance instance = subscribedWithRecords(a, "stream-bad-duration", 0).instance();
         for (String query : new String[] {"duration=0", "duration=-5", "duration=soon"}) {
-            EventStream refused = EventStream.open(a.http().base(), path, query);
+            EventStream refused = consumers(a).stream(instance, query);
             assertEquals(400, refused.status(), query);
             assertTrue(refused.contentType().startsWith("application/"), query + ": " + refused.contentType());
             assertEquals(400, KrestHttp.json(refused.body()).get("error_code").asInt(), query);
@@ -177,12 +180,11 @@ class RecordStreamTest {
 
     @Test
     void anInstanceDeletedWhileStreamingEndsTheStreamWithAnErrorEvent() throws Exception {
-        String path = subscribedWithRecords(a, "stream-deleted", 1).path();
+        Instance instance = subscribedWithRecords(a, "stream-deleted", 1).instance();
         long start = System.nanoTime();
-        EventStream stream = open(a, path, "timeout=200&duration=30000");
+        EventStream stream = open(a, instance, "timeout=200&duration=30000");
         assertEquals(values(0, 1), stream.values(1));
-        assertEquals(204, b.http().send(HttpRequest.newBuilder(URI.create(b.http().base() + path)).DELETE())
-                .status());
+        assertEquals(204, consumers(b).delete(instance).status());
         List<EventStream.Event> rest = stream.rest();
         EventStream.Event last = rest.getLast();
         assertEquals("error", last.name(), rest.toString());
@@ -196,8 +198,8 @@ class RecordStreamTest {
                 "shutdown.graceful.ms", "20000"));
         Subscribed subscribed = subscribedWithRecords(stopping, "stream-stopping", 1);
         String topic = subscribed.topic();
-        String path = subscribed.path();
-        EventStream stream = open(stopping, path, "timeout=200&duration=60000");
+        Instance instance = subscribed.instance();
+        EventStream stream = open(stopping, instance, "timeout=200&duration=60000");
         assertEquals(values(0, 1), stream.values(1));
         long start = System.nanoTime();
         stopping.close();
@@ -207,7 +209,7 @@ class RecordStreamTest {
 
         // the next stream, on a live replica, has nothing left to send twice
         produce(topic, 1, 2);
-        EventStream next = open(a, path, "timeout=200&duration=1500");
+        EventStream next = open(a, instance, "timeout=200&duration=1500");
         assertEquals(values(1, 2), next.values(1));
     }
 }

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +35,6 @@ import org.junit.jupiter.api.Test;
  * unknown cluster, group and lags answer 404.
  */
 class V3ConsumerGroupsTest {
-    private static final String V2 = "application/vnd.kafka.v2+json";
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
     private static TestKrest krest;
     private static KrestHttp http;
@@ -164,20 +165,19 @@ class V3ConsumerGroupsTest {
         String group = "cg3-rest-g";
         send(topic, 0, 3);
         send(topic, 1, 1);
-        String path = "/consumers/" + group + "/instances/r1";
-        KrestHttp.Response created = http.post("/consumers/" + group, V2, "{\"name\":\"r1\",\"format\":\"binary\","
+        V2ConsumerClient v2 = new V2ConsumerClient(http);
+        Instance r1 = v2.created(group, "{\"name\":\"r1\",\"format\":\"binary\","
                 + "\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"false\"}");
-        assertEquals(200, created.status(), created.body());
-        assertEquals(204, http.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+        assertEquals(204, v2.subscribe(r1, topic).status());
         int read = 0;
         long deadline = System.currentTimeMillis() + 30_000;
         while (read < 4 && System.currentTimeMillis() < deadline) {
-            KrestHttp.Response r = http.get(path + "/records?timeout=1000", "Accept", BINARY);
+            KrestHttp.Response r = v2.poll(r1, BINARY, "timeout=1000");
             assertEquals(200, r.status(), r.body());
             read += r.json().size();
         }
         assertEquals(4, read);
-        KrestHttp.Response commit = http.post(path + "/offsets", null, "");
+        KrestHttp.Response commit = v2.commit(r1);
         assertEquals(200, commit.status(), commit.body());
         send(topic, 0, 2);
 
@@ -244,7 +244,7 @@ class V3ConsumerGroupsTest {
     @Test
     void groupKnownOnlyToTheStateStoreIsListedWithoutLags() {
         String group = "cg3-only";
-        KrestHttp.Response created = http.post("/consumers/" + group, V2, "{\"name\":\"o1\"}");
+        KrestHttp.Response created = new V2ConsumerClient(http).create(group, "{\"name\":\"o1\"}");
         assertEquals(200, created.status(), created.body());
 
         KrestHttp.Response list = http.get("/v3/clusters/" + clusterId + "/consumer-groups");

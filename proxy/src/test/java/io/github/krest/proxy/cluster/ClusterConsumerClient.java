@@ -5,31 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.testing.KrestHttp;
+import io.github.krest.proxy.testing.V2ConsumerClient;
+import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 
 /**
- * Confluent's v2 consumer API (docs/api.md, "API served") as a client sees it
- * through the load balancer: create an instance, then address it by its absolute {@code base_uri}.
+ * The v2 consumer steps of the cluster tests, through the load balancer: {@link V2ConsumerClient} with each step's
+ * answer asserted, binary instances that read from the earliest offset and commit only when told.
  *
  * <p>Every response is checked for 404/40403 ("Consumer instance not found"), the failure a stateless proxy must
  * never produce for a live instance: the first one fails the test at once, naming the request.
  */
-final class V2ConsumerClient {
-    static final String V2_JSON = "application/vnd.kafka.v2+json";
-    static final String BINARY_V2 = "application/vnd.kafka.binary.v2+json";
-
+final class ClusterConsumerClient {
     private final KrestHttp http;
+    private final V2ConsumerClient consumers;
     private final String pollQuery;
 
     /** @param http a client for the load balancer; polls ask for {@code timeout=1000} and no byte limit */
-    V2ConsumerClient(KrestHttp http) {
+    ClusterConsumerClient(KrestHttp http) {
         this(http, 0);
     }
 
@@ -38,13 +36,10 @@ final class V2ConsumerClient {
      * @param maxBytes the {@code max_bytes} of every poll (key and value bytes per response), so that a backlog
      *     takes many polls; 0 for none
      */
-    V2ConsumerClient(KrestHttp http, long maxBytes) {
+    ClusterConsumerClient(KrestHttp http, long maxBytes) {
         this.http = http;
-        this.pollQuery = "?timeout=1000" + (maxBytes > 0 ? "&max_bytes=" + maxBytes : "");
-    }
-
-    /** A consumer instance as {@code POST /consumers/{group}} answered it. */
-    record Instance(String group, String id, String baseUri) {
+        this.consumers = new V2ConsumerClient(http);
+        this.pollQuery = "timeout=1000" + (maxBytes > 0 ? "&max_bytes=" + maxBytes : "");
     }
 
     /**
@@ -52,38 +47,31 @@ final class V2ConsumerClient {
      * "auto.commit.enable":"false"}}; asserts 200 and a {@code base_uri} that points at the load balancer.
      */
     Instance create(String group, String name) {
-        KrestHttp.Response r = check("create " + name, http.post("/consumers/" + group, V2_JSON, """
+        KrestHttp.Response r = check("create " + name, consumers.create(group, """
                 {"name":"%s","format":"binary","auto.offset.reset":"earliest","auto.commit.enable":"false"}"""
                 .formatted(name)));
         assertEquals(200, r.status(), () -> "create consumer " + group + "/" + name + ": " + r.body());
         JsonNode json = r.json();
         assertNotNull(json, r.body());
-        String id = json.path("instance_id").asText();
-        String baseUri = json.path("base_uri").asText();
-        assertEquals(name, id, r.body());
-        assertEquals(http.base() + "/consumers/" + group + "/instances/" + name, baseUri,
+        Instance instance = new Instance(group, json.path("instance_id").asText());
+        assertEquals(name, instance.name(), r.body());
+        assertEquals(http.base() + instance.path(), json.path("base_uri").asText(),
                 "base_uri must name the load balancer, not a replica: " + r.body());
-        return new Instance(group, id, baseUri);
+        return instance;
     }
 
-    /** {@code POST {base_uri}/subscription} {@code {"topics":[...]}}; asserts 204. */
+    /** {@code POST .../subscription} {@code {"topics":[...]}}; asserts 204. */
     void subscribe(Instance instance, String... topics) {
-        StringBuilder list = new StringBuilder();
-        for (String topic : topics) {
-            list.append(list.isEmpty() ? "" : ",").append('"').append(topic).append('"');
-        }
-        KrestHttp.Response r = send("subscribe " + instance.id(), post(instance, "/subscription",
-                "{\"topics\":[" + list + "]}"));
+        KrestHttp.Response r = check("subscribe " + instance.name(), consumers.subscribe(instance, topics));
         assertEquals(204, r.status(), () -> "subscribe " + instance + ": " + r.body());
     }
 
     /**
-     * {@code GET {base_uri}/records?timeout=1000[&max_bytes=n]} accepting binary; the response as it is (checked
-     * for 40403).
+     * {@code GET .../records?timeout=1000[&max_bytes=n]} accepting binary; the response as it is (checked for
+     * 40403).
      */
     KrestHttp.Response poll(Instance instance) {
-        return send("poll " + instance.id(), HttpRequest.newBuilder(URI.create(instance.baseUri() + "/records"
-                + pollQuery)).GET(), "Accept", BINARY_V2);
+        return check("poll " + instance.name(), consumers.poll(instance, V2ConsumerClient.BINARY, pollQuery));
     }
 
     /**
@@ -99,33 +87,33 @@ final class V2ConsumerClient {
         KrestHttp.Response last = null;
         while (log.size() < total) {
             if (System.nanoTime() > deadline) {
-                fail(instance.id() + ": " + log.size() + " of " + total + " records after " + timeout
+                fail(instance.name() + ": " + log.size() + " of " + total + " records after " + timeout
                         + "; last poll: " + (last == null ? "none" : last.status() + " " + last.body()));
             }
             last = poll(instance);
             if (last.status() == 200) {
-                log.add(last.json(), instance.id());
+                log.add(last.json(), instance.name());
             } else if (allowUnavailable && last.status() == 503) {
                 assertUnavailableError(last);
                 unavailable++;
                 ClusterProcesses.sleep(200);
             } else {
-                fail(instance.id() + ": poll answered " + last.status() + " " + last.body());
+                fail(instance.name() + ": poll answered " + last.status() + " " + last.body());
             }
         }
         return unavailable;
     }
 
-    /** {@code POST {base_uri}/offsets} with an empty body: commit the instance's positions; asserts 200. */
+    /** {@code POST .../offsets} without a body: commit the instance's positions; asserts 200. */
     void commit(Instance instance) {
-        KrestHttp.Response r = send("commit " + instance.id(), post(instance, "/offsets", ""));
+        KrestHttp.Response r = check("commit " + instance.name(), consumers.commit(instance));
         assertEquals(200, r.status(), () -> "commit " + instance + ": " + r.body());
     }
 
-    /** {@code GET {base_uri}/assignments}; asserts 200 and returns the assigned partitions of {@code topic}. */
+    /** {@code GET .../assignments}; asserts 200 and returns the assigned partitions of {@code topic}. */
     Set<Integer> assignments(Instance instance, String topic) {
-        KrestHttp.Response r = send("assignments " + instance.id(),
-                HttpRequest.newBuilder(URI.create(instance.baseUri() + "/assignments")).GET(), "Accept", V2_JSON);
+        KrestHttp.Response r = check("assignments " + instance.name(),
+                consumers.with("Accept", V2ConsumerClient.V2).assignments(instance));
         assertEquals(200, r.status(), () -> "assignments " + instance + ": " + r.body());
         Set<Integer> partitions = new TreeSet<>();
         for (JsonNode p : r.json().path("partitions")) {
@@ -135,10 +123,9 @@ final class V2ConsumerClient {
         return partitions;
     }
 
-    /** {@code DELETE {base_uri}}; asserts 204. */
+    /** {@code DELETE /consumers/{group}/instances/{name}}; asserts 204. */
     void delete(Instance instance) {
-        KrestHttp.Response r = send("delete " + instance.id(),
-                HttpRequest.newBuilder(URI.create(instance.baseUri())).DELETE());
+        KrestHttp.Response r = check("delete " + instance.name(), consumers.delete(instance));
         assertEquals(204, r.status(), () -> "delete " + instance + ": " + r.body());
     }
 
@@ -149,16 +136,6 @@ final class V2ConsumerClient {
         int code = r.json().path("error_code").asInt();
         assertTrue(code == 503 || code / 100 == 503, () -> "503 with error_code " + code + ": " + r.body());
         assertTrue(r.json().hasNonNull("message"), r.body());
-    }
-
-    private static HttpRequest.Builder post(Instance instance, String path, String body) {
-        return HttpRequest.newBuilder(URI.create(instance.baseUri() + path))
-                .header("Content-Type", V2_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private KrestHttp.Response send(String what, HttpRequest.Builder request, String... headers) {
-        return check(what, http.send(request, headers));
     }
 
     private static KrestHttp.Response check(String what, KrestHttp.Response r) {
