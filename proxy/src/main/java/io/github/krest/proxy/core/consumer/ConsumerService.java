@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -275,7 +276,7 @@ public final class ConsumerService {
      */
     public List<PartitionRef> assignment(String group, String name, KafkaIdentity caller) {
         Optional<PollLease> lease = lease(group, name, caller, clock.getAsLong() + settings.requestTimeoutMs(),
-                settings.requestTimeoutMs());
+                OptionalLong.of(settings.requestTimeoutMs()));
         if (lease.isEmpty()) {
             return store.instances(group, clock.getAsLong()).stream()
                     .filter(d -> d.instance().name().equals(name)).findFirst()
@@ -303,7 +304,7 @@ public final class ConsumerService {
         targets.addAll(toBeginning);
         targets.addAll(toEnd);
         PollLease lease = lease(group, name, caller, clock.getAsLong() + settings.requestTimeoutMaxMs(),
-                settings.requestTimeoutMaxMs()).orElseThrow(() -> busy(group, name));
+                OptionalLong.of(settings.requestTimeoutMaxMs())).orElseThrow(() -> busy(group, name));
         boolean released = false;
         try {
             for (PartitionRef p : targets) {
@@ -353,8 +354,10 @@ public final class ConsumerService {
         long start = clock.getAsLong();
         long waitMs = timeoutMs.map(t -> Math.max(0, Math.min(t, settings.requestTimeoutMaxMs())))
                 .orElse(settings.requestTimeoutMs());
+        // the lease lasts this poll's wait (the instance's request timeout without ?timeout=) plus a margin: a
+        // replica that dies mid-poll, or cannot reach the store to end it, blocks the instance no longer
         Optional<PollLease> maybeLease = lease(group, name, caller, start + waitMs,
-                Math.max(waitMs, settings.requestTimeoutMaxMs()));
+                timeoutMs.isPresent() ? OptionalLong.of(waitMs) : OptionalLong.empty());
         if (maybeLease.isEmpty()) {
             // another request held the instance until our deadline: answer no records, but in the instance's
             // format (and with the same 406 for a mismatch) as if we had polled
@@ -759,17 +762,19 @@ public final class ConsumerService {
     /**
      * Leases an instance, rebalancing its group first when needed; waits while another request holds it.
      *
+     * @param holdMs how long the request may take, before {@link ConsumerSettings#LEASE_MARGIN_MS}; empty: the
+     *     instance's request timeout
      * @return the lease, or empty when the instance stayed busy until {@code waitUntil}
      */
-    private Optional<PollLease> lease(String group, String name, KafkaIdentity caller, long waitUntil, long holdMs) {
+    private Optional<PollLease> lease(String group, String name, KafkaIdentity caller, long waitUntil,
+                                      OptionalLong holdMs) {
         long backoff = LEASE_BACKOFF_MS;
         while (true) {
             long now = clock.getAsLong();
             PollLease lease;
             try {
-                lease = store.beginPoll(group, name, caller.principal(), replicaId, now,
-                        holdMs + ConsumerSettings.LEASE_MARGIN_MS,
-                        settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
+                lease = store.beginPoll(group, name, caller.principal(), replicaId, now, holdMs,
+                        ConsumerSettings.LEASE_MARGIN_MS, settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
             } catch (LeaseBusyException busy) {
                 if (now >= waitUntil) {
                     return Optional.empty();
