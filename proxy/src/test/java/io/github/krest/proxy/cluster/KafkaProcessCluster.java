@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -163,13 +164,39 @@ final class KafkaProcessCluster implements AutoCloseable {
                 () -> "; see " + dir.resolve("node-" + id + ".log"));
     }
 
-    /** Starts a stopped or killed node again on its ports and data, and waits until its broker is live. */
+    /**
+     * Starts a stopped or killed node again on its ports and data, and waits until the new process answers
+     * requests and its broker is live. (Live alone is not enough after a SIGKILL: until the controller fences the
+     * dead broker, which a busy machine can delay past the restart, the cluster still lists it.)
+     */
     void restart(int id) {
         if (process(id).isAlive()) {
             throw new IllegalStateException("node " + id + " still runs");
         }
         launchNode(id);
+        awaitAnswering(id, START_TIMEOUT);
         awaitLiveBrokers(brokerPorts.keySet(), START_TIMEOUT);
+    }
+
+    /** Waits until broker {@code id} answers a request sent to it alone (its configuration). */
+    private void awaitAnswering(int id, Duration timeout) {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process(id).isAlive()) {
+                throw new IllegalStateException("node " + id + " exited with " + process(id).exitValue() + "; see "
+                        + dir.resolve("node-" + id + ".log"));
+            }
+            try {
+                admin.describeConfigs(List.of(broker)).all().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("broker " + id + " did not answer within " + timeout, notYet);
+                }
+            }
+            ClusterProcesses.sleep(250);
+        }
     }
 
     /**

@@ -40,8 +40,8 @@ record SoakSettings(String mode, Duration warmup, Duration faultInterval, Durati
         Optional<Path> results = Optional.ofNullable(System.getProperty(RESULTS_PROPERTY))
                 .filter(p -> !p.isBlank()).map(Path::of);
         return switch (mode) {
-            case "quick" -> new SoakSettings(mode, Duration.ofSeconds(15), Duration.ofSeconds(15),
-                    Duration.ofSeconds(8), SoakFault.values().length, Duration.ofSeconds(4), Duration.ofMillis(100),
+            case "quick" -> new SoakSettings(mode, Duration.ofSeconds(10), Duration.ofSeconds(15),
+                    Duration.ofSeconds(6), SoakFault.values().length, Duration.ofSeconds(4), Duration.ofMillis(100),
                     Duration.ofSeconds(30), Duration.ofSeconds(90), results);
             case "full" -> new SoakSettings(mode, Duration.ofSeconds(60), Duration.ofSeconds(95),
                     Duration.ofSeconds(30), 2 * SoakFault.values().length, Duration.ofSeconds(10),
