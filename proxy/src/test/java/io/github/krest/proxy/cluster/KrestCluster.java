@@ -73,7 +73,8 @@ public final class KrestCluster implements AutoCloseable {
      *
      * @param replicas number of krest replicas, at least 1
      * @param redisAppendOnly whether Redis keeps an fsync-always append-only file, so its data survives
-     *     {@link #restartRedis()}
+     *     {@link #restartRedis()}; with Sentinel also {@code min-replicas-to-write 1}, so that a failover loses
+     *     nothing the master acknowledged ({@link RedisSentinelProcess#startDurable()})
      * @param redisSentinel whether Redis is a master with a replica watched by three Sentinels
      *     ({@link RedisSentinelProcess}, {@code redis.sentinel.master}) instead of one server
      * @param env extra {@code KAFKA_REST_*} variables for every replica (override the defaults)
@@ -130,8 +131,7 @@ public final class KrestCluster implements AutoCloseable {
         RedisServerProcess redis = null;
         RedisSentinelProcess sentinel = null;
         if (options.redisSentinel()) {
-            sentinel = options.redisAppendOnly() ? RedisSentinelProcess.startWithAppendOnlyFiles()
-                    : RedisSentinelProcess.start();
+            sentinel = options.redisAppendOnly() ? RedisSentinelProcess.startDurable() : RedisSentinelProcess.start();
         } else {
             redis = options.redisAppendOnly() ? RedisServerProcess.startWithAppendOnlyFile()
                     : RedisServerProcess.start();

@@ -151,7 +151,7 @@ final class SoakConsumer implements Runnable {
     /** Counts a failed answer; @return how long to wait before the next request, negative to stop */
     private long failed(String operation, KrestHttp.Response r) {
         String code = r.json() != null && r.json().has("error_code") ? r.json().get("error_code").asText() : "-";
-        Optional<Long> retryAfter = SoakProducer.retryAfterMs(r);
+        Optional<Long> retryAfter = SoakOutcomes.retryAfterMs(r);
         SoakOutcomes.Failure failure = outcomes.failure(operation, r.status(), code, false, retryAfter.isPresent(),
                 r.body().length() > 200 ? r.body().substring(0, 200) : r.body());
         if (r.status() == 404) {

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+
+import io.github.krest.proxy.testing.KrestHttp;
 
 /**
  * What the soak's clients saw, shared by all of them (thread-safe): requests sent per operation, every answer
@@ -145,6 +148,15 @@ final class SoakOutcomes {
     /** @return the slow requests, in the order they ended */
     List<Slow> slowRequests() {
         return List.copyOf(slow);
+    }
+
+    /** @return the {@code Retry-After} delay of an answer in ms (delta seconds; 1 s for a date), if it has one */
+    static Optional<Long> retryAfterMs(KrestHttp.Response r) {
+        try {
+            return r.headers().firstValue("Retry-After").map(s -> Long.parseLong(s.trim()) * 1000);
+        } catch (NumberFormatException httpDate) {
+            return Optional.of(1000L);
+        }
     }
 
     /** @return requests sent per operation */

@@ -186,7 +186,7 @@ final class SoakProducer implements Runnable {
             outcomes.took(api.operation(), name(), (System.nanoTime() - sent) / 1_000_000, 0);
             return Answer.allFailed(seqs.size(), fail(0, "-", false, false, e.toString()), Optional.empty());
         }
-        Optional<Long> retryAfter = retryAfterMs(r);
+        Optional<Long> retryAfter = SoakOutcomes.retryAfterMs(r);
         int expected = api == Api.V3_BATCH ? 207 : 200;
         if (r.status() != expected || r.json() == null && api != Api.V3_STREAM) {
             String code = r.json() != null && r.json().has("error_code") ? r.json().get("error_code").asText() : "-";
@@ -223,14 +223,6 @@ final class SoakProducer implements Runnable {
         return receipt.path("error_code").asInt() == 200 || !receipt.has("error_code") && receipt.has("offset");
     }
 
-    /** @return the {@code Retry-After} delay in ms (delta seconds), if the answer named one */
-    static Optional<Long> retryAfterMs(KrestHttp.Response r) {
-        try {
-            return r.headers().firstValue("Retry-After").map(s -> Long.parseLong(s.trim()) * 1000);
-        } catch (NumberFormatException httpDate) {
-            return Optional.of(1000L);
-        }
-    }
 
     /** @return the receipt of each record in request order (fewer when the answer was cut short) */
     private List<JsonNode> receipts(KrestHttp.Response r, int records) {

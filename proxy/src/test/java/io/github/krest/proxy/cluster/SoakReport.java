@@ -122,8 +122,8 @@ final class SoakReport {
                 + " partitions, replication factor 3, min.insync.replicas=2; broker.session.timeout.ms=3000");
         settings.put("krest", "3 replicas (krest-proxy.jar, one JVM each, -Xmx384m) behind nginx running "
                 + "loadbalancer-config/nginx.conf; producer acks=all, idempotent");
-        settings.put("redis", "master and replica (appendfsync always) watched by 3 Sentinels (quorum 2, "
-                + "down-after-milliseconds 1000); krest with redis.sentinel.master");
+        settings.put("redis", "master and replica (appendfsync always, min-replicas-to-write 1) watched by 3 "
+                + "Sentinels (quorum 2, down-after-milliseconds 1000); krest with redis.sentinel.master");
         ArrayNode clients = settings.putArray("producers");
         in.producers().forEach(p -> clients.add(p.name() + ": one record per partition per request"));
         ArrayNode consumers = settings.putArray("consumers");

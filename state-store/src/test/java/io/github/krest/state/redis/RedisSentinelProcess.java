@@ -22,7 +22,7 @@ import redis.clients.jedis.Jedis;
  * ({@code redis-server --sentinel}) that monitor the master as {@value #MASTER} with a quorum of two, declare it down after 1 s and fail over within
  * seconds. {@link #killMaster()} SIGKILLs the current master; the Sentinels then promote the replica.
  * {@link #failover()} does that and brings the killed server back as a replica; {@link #restartMaster()} restarts
- * the master in place. With {@link #startWithAppendOnlyFiles()} both servers keep their data across restarts.
+ * the master in place. {@link #startDurable()} keeps data across restarts and acknowledged writes across failovers.
  *
  * <p>Public, and shipped in this module's test jar, so that the proxy's tests use the same deployment.
  */
@@ -42,22 +42,29 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
     /** Starts the master, the replica and three Sentinels, and waits until every Sentinel sees the replica. */
     public static RedisSentinelProcess start() {
-        return start(false);
+        return start(List.of("--appendonly", "no"));
     }
 
     /**
-     * As {@link #start()}, with both servers keeping an fsync-always append-only file, so that a master restarted
-     * in place ({@link #restartMaster()}) comes back with its data. (A master that comes back empty would empty its
-     * replica too: Redis's advice is persistence on a Sentinel-watched master that may restart.)
+     * As {@link #start()}, configured so that no restart or failover loses an acknowledged write:
+     * <ul>
+     *   <li>both servers keep an fsync-always append-only file, so that a master restarted in place
+     *       ({@link #restartMaster()}) comes back with its data (one that came back empty would empty its replica
+     *       too);</li>
+     *   <li>{@code min-replicas-to-write 1}, {@code min-replicas-max-lag 10}: a master refuses writes (NOREPLICAS)
+     *       while its replica is not in sync, so that nothing it acknowledges exists on it alone. Without it, a
+     *       master restarted while the Sentinels fail over took writes that its promoted replica never saw, and
+     *       lost them when it became that replica's replica (the soak saw 4 s of consumer positions roll back).</li>
+     * </ul>
      */
-    public static RedisSentinelProcess startWithAppendOnlyFiles() {
-        return start(true);
+    public static RedisSentinelProcess startDurable() {
+        return start(List.of("--appendonly", "yes", "--appendfsync", "always", "--min-replicas-to-write", "1",
+                "--min-replicas-max-lag", "10"));
     }
 
-    private static RedisSentinelProcess start(boolean appendOnly) {
-        RedisServerProcess master = appendOnly ? RedisServerProcess.startWithAppendOnlyFile()
-                : RedisServerProcess.start();
-        RedisServerProcess replica = RedisServerProcess.startReplicaOf(master.port(), appendOnly);
+    private static RedisSentinelProcess start(List<String> options) {
+        RedisServerProcess master = RedisServerProcess.startWith(options);
+        RedisServerProcess replica = RedisServerProcess.startReplicaOf(master.port(), options);
         RedisSentinelProcess deployment;
         try {
             deployment = new RedisSentinelProcess(List.of(master, replica),

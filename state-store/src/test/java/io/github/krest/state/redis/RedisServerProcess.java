@@ -88,20 +88,23 @@ public final class RedisServerProcess implements AutoCloseable {
      * @param master the master's port on loopback
      */
     static RedisServerProcess startReplicaOf(int master) {
-        return startReplicaOf(master, false);
+        return startReplicaOf(master, List.of("--appendonly", "no"));
     }
 
     /**
-     * Starts a server that replicates {@code master} ({@code --replicaof}), for {@link RedisSentinelProcess}; it
-     * answers PING before it has synced.
+     * Starts a server with {@code options} that replicates {@code master} ({@code --replicaof}), for
+     * {@link RedisSentinelProcess}; it answers PING before it has synced.
      *
      * @param master the master's port on loopback
-     * @param appendOnly whether it keeps an fsync-always append-only file (as {@link #startWithAppendOnlyFile()})
      */
-    static RedisServerProcess startReplicaOf(int master, boolean appendOnly) {
-        List<String> options = new ArrayList<>(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "always")
-                : List.of("--appendonly", "no"));
-        options.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
+    static RedisServerProcess startReplicaOf(int master, List<String> options) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
+        return start(all);
+    }
+
+    /** Starts a server with {@code options} (redis-server arguments) on a free port; waits until it answers PING. */
+    static RedisServerProcess startWith(List<String> options) {
         return start(options);
     }
 
