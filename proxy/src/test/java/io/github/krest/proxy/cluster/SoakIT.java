@@ -91,27 +91,17 @@ class SoakIT {
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicBoolean consuming = new AtomicBoolean(true);
         Map<String, Boolean> autoCommit = new LinkedHashMap<>();
-        List<SoakConsumer> consumers = new ArrayList<>();
-        V2ConsumerClient consumerClient = new V2ConsumerClient(new KrestHttp(krest.lbUrl()));
-        for (String[] member : new String[][] {{"soak-a", "a1"}, {"soak-b", "b1"}, {"soak-b", "b2"}}) {
-            boolean auto = member[0].equals("soak-b");
-            Instance instance = consumerClient.create(member[0], member[1], auto);
-            consumerClient.subscribe(instance, TOPIC);
-            SoakConsumer consumer = new SoakConsumer(instance, !auto, new V2ConsumerClient(
-                    new KrestHttp(krest.lbUrl())), TOPIC, outcomes, settings.requestInterval().toMillis(),
-                    maxRequests, consuming::get);
-            autoCommit.put(consumer.name(), auto);
-            consumers.add(consumer);
-        }
+        List<SoakConsumer> consumers = consumers(settings, outcomes, maxRequests, consuming, autoCommit);
         List<SoakProducer> producers = new ArrayList<>();
         Api[] apis = {Api.V2, Api.V2, Api.V3_STREAM, Api.V3_BATCH};
         for (int c = 0; c < apis.length; c++) {
             producers.add(new SoakProducer(c + 1, apis[c], new KrestHttp(krest.lbUrl()), clusterId, TOPIC,
                     PARTITIONS, settings.requestInterval().toMillis(), maxRequests, outcomes, producing::get));
         }
-        List<Thread> threads = new ArrayList<>();
-        consumers.forEach(c -> threads.add(Thread.ofPlatform().name("soak-" + c.name()).start(c)));
-        producers.forEach(p -> threads.add(Thread.ofPlatform().name("soak-" + p.name()).start(p)));
+        List<Thread> consumerThreads = new ArrayList<>();
+        List<Thread> producerThreads = new ArrayList<>();
+        consumers.forEach(c -> consumerThreads.add(Thread.ofPlatform().name("soak-" + c.name()).start(c)));
+        producers.forEach(p -> producerThreads.add(Thread.ofPlatform().name("soak-" + p.name()).start(p)));
         System.out.printf("soak (%s): load for %d s, %d faults every %d s%n", settings.mode(),
                 settings.loadDuration().toSeconds(), settings.faults(), settings.faultInterval().toSeconds());
 
@@ -119,29 +109,12 @@ class SoakIT {
         List<ReplicaResources> atStart = resources();
         List<FaultRun> faults = new ArrayList<>();
         List<String> incidents = new ArrayList<>();
-        long next = outcomes.nowMs();
-        for (int n = 0; n < settings.faults(); n++) {
-            sleepUntil(outcomes, next);
-            SoakFault fault = SoakFault.nth(n);
-            long start = outcomes.nowMs();
-            try {
-                String target = fault.inject(krest, kafka, n, settings.dwell());
-                faults.add(new FaultRun(n, fault, target, start, outcomes.nowMs()));
-                System.out.printf("soak: %5.1f s fault %d, %s, %s: whole again after %.1f s%n", start / 1000.0,
-                        n + 1, fault.label(), target, (outcomes.nowMs() - start) / 1000.0);
-            } catch (RuntimeException e) {
-                faults.add(new FaultRun(n, fault, "failed: " + e.getMessage(), start, outcomes.nowMs()));
-                incidents.add("fault " + (n + 1) + " (" + fault.label() + ") did not complete: " + e);
-                break;
-            }
-            next = Math.max(settings.warmup().plus(settings.faultInterval().multipliedBy(n + 1)).toMillis(),
-                    outcomes.nowMs() + settings.settle().toMillis());
-        }
+        long next = injectFaults(settings, outcomes, faults, incidents);
         sleepUntil(outcomes, Math.max(next, settings.loadDuration().toMillis()));
 
         producing.set(false);
-        for (int i = consumers.size(); i < threads.size(); i++) {
-            threads.get(i).join(TimeUnit.MINUTES.toMillis(2));
+        for (Thread t : producerThreads) {
+            t.join(TimeUnit.MINUTES.toMillis(2));
         }
         long loadEnd = outcomes.nowMs();
         if (!drained(consumers, settings)) {
@@ -150,8 +123,8 @@ class SoakIT {
         long consumeEnd = outcomes.nowMs();
         List<ReplicaResources> atEnd = resources();
         consuming.set(false);
-        for (int i = 0; i < consumers.size(); i++) {
-            threads.get(i).join(TimeUnit.MINUTES.toMillis(1));
+        for (Thread t : consumerThreads) {
+            t.join(TimeUnit.MINUTES.toMillis(1));
         }
 
         NavigableMap<Position, String> stored = kafka.readTopic(TOPIC);
@@ -166,6 +139,56 @@ class SoakIT {
         }
         System.out.println(SoakMarkdown.render(report.json()));
         assertEquals(List.of(), report.violations(), "soak violations; figures in " + workDir.resolve("soak.md"));
+    }
+
+    /**
+     * Creates and subscribes the consumer instances: {@code soak-a/a1} committing its positions itself,
+     * {@code soak-b/b1} and {@code b2} auto-committing.
+     */
+    private static List<SoakConsumer> consumers(SoakSettings settings, SoakOutcomes outcomes, long maxRequests,
+                                                AtomicBoolean consuming, Map<String, Boolean> autoCommit) {
+        List<SoakConsumer> consumers = new ArrayList<>();
+        V2ConsumerClient setup = new V2ConsumerClient(krest.lb());
+        for (String[] member : new String[][] {{"soak-a", "a1"}, {"soak-b", "b1"}, {"soak-b", "b2"}}) {
+            boolean auto = member[0].equals("soak-b");
+            Instance instance = setup.create(member[0], member[1], auto);
+            setup.subscribe(instance, TOPIC);
+            SoakConsumer consumer = new SoakConsumer(instance, !auto, new V2ConsumerClient(
+                    new KrestHttp(krest.lbUrl())), TOPIC, outcomes, settings.requestInterval().toMillis(),
+                    maxRequests, consuming::get);
+            autoCommit.put(consumer.name(), auto);
+            consumers.add(consumer);
+        }
+        return consumers;
+    }
+
+    /**
+     * Injects the faults in turn, each at its interval and after the previous one's settle time; stops at a fault
+     * that does not complete (the deployment is not whole), recording it as an incident.
+     *
+     * @return when the load may end: the last fault's settle time over, in ms since the start
+     */
+    private static long injectFaults(SoakSettings settings, SoakOutcomes outcomes, List<FaultRun> faults,
+                                     List<String> incidents) {
+        long next = outcomes.nowMs();
+        for (int n = 0; n < settings.faults(); n++) {
+            sleepUntil(outcomes, next);
+            SoakFault fault = SoakFault.nth(n);
+            long start = outcomes.nowMs();
+            try {
+                String target = fault.inject(krest, kafka, n, settings.dwell());
+                faults.add(new FaultRun(n, fault, target, start, outcomes.nowMs()));
+                System.out.printf("soak: %5.1f s fault %d, %s, %s: whole again after %.1f s%n", start / 1000.0,
+                        n + 1, fault.label(), target, (outcomes.nowMs() - start) / 1000.0);
+            } catch (RuntimeException e) {
+                faults.add(new FaultRun(n, fault, "failed: " + e.getMessage(), start, outcomes.nowMs()));
+                incidents.add("fault " + (n + 1) + " (" + fault.label() + ") did not complete: " + e);
+                return outcomes.nowMs();
+            }
+            next = Math.max(settings.warmup().plus(settings.faultInterval().multipliedBy(n + 1)).toMillis(),
+                    outcomes.nowMs() + settings.settle().toMillis());
+        }
+        return next;
     }
 
     /** Waits until krest's metadata knows the topic (a produce before that would answer 404). */
