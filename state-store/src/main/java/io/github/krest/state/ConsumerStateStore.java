@@ -3,6 +3,7 @@ package io.github.krest.state;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where krest keeps the state of v2 REST consumers, so that any proxy replica can serve any consumer request
@@ -134,10 +135,16 @@ public interface ConsumerStateStore extends AutoCloseable {
      *       positions go with the next {@link #storeAssignment}, which revokes all their partitions);</li>
      *   <li>if this is a SUBSCRIBE-mode instance and the membership fingerprint differs from the stored
      *       assignment's, the result has {@code rebalanceNeeded} and no lease is taken;</li>
-     *   <li>otherwise the instance's lease is acquired until {@code nowMs + leaseMs} with a new fencing token
-     *       (strictly increasing per group while the group has instances), or {@link LeaseBusyException} is
-     *       thrown if another holder's lease has not lapsed.</li>
+     *   <li>otherwise the instance's lease is acquired until {@code nowMs} plus the request's wait plus
+     *       {@code leaseMarginMs}, with a new fencing token (strictly increasing per group while the group has
+     *       instances), or {@link LeaseBusyException} is thrown if another holder's lease has not lapsed.</li>
      * </ol>
+     *
+     * <p>The wait is {@code waitMs}, or the instance's own request timeout ({@link InstanceConfig#requestTimeoutMs})
+     * when that is empty: a poll without {@code ?timeout=} waits as long as its instance was created to, which the
+     * caller learns only from this call. A lease whose holder never ends it (its replica died, or could not reach
+     * the store to end it) keeps the instance from every other request until it lapses, so it lasts no longer than
+     * the request it covers.
      *
      * @param group            the group id
      * @param name             the instance name
@@ -145,7 +152,8 @@ public interface ConsumerStateStore extends AutoCloseable {
      *                         authentication is off)
      * @param replicaId        identifies the caller's replica, for diagnostics ({@link LeaseBusyException})
      * @param nowMs            the current time
-     * @param leaseMs          how long the lease holds: the longest the request may take plus a margin; {@code > 0}
+     * @param waitMs           the longest the request waits, {@code > 0}; empty: the instance's request timeout
+     * @param leaseMarginMs    added to the wait: the time the request may take beyond it, {@code >= 0}
      * @param sessionTimeoutMs how old a member's heartbeat may get before it is dropped; {@code > 0}
      * @param ttlMs            the instance timeout, {@code > 0}
      * @return the lease, or a {@code rebalanceNeeded} result without one; its positions are the instance's own,
@@ -154,8 +162,20 @@ public interface ConsumerStateStore extends AutoCloseable {
      *                                   principal
      * @throws LeaseBusyException        if another request holds the lease
      */
-    PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs, long leaseMs,
-                        long sessionTimeoutMs, long ttlMs);
+    PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
+                        OptionalLong waitMs, long leaseMarginMs, long sessionTimeoutMs, long ttlMs);
+
+    /**
+     * {@link #beginPoll(String, String, String, String, long, OptionalLong, long, long, long)} with a lease of a
+     * fixed length.
+     *
+     * @param leaseMs how long the lease holds: the longest the request may take plus a margin; {@code > 0}
+     */
+    default PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
+                                long leaseMs, long sessionTimeoutMs, long ttlMs) {
+        return beginPoll(group, name, principal, replicaId, nowMs, OptionalLong.of(leaseMs), 0, sessionTimeoutMs,
+                ttlMs);
+    }
 
     /**
      * Ends a poll (or seek): if {@code fencingToken} is still the instance's lease, writes the positions and

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -239,6 +240,27 @@ public abstract class ConsumerStateStoreContract {
         PollLease second = begin("a", t0 + 2);
         assertTrue(second.fencingToken() > first.fencingToken());
         assertEquals(Map.of(T0P0, 3L), second.positions());
+    }
+
+    @Test
+    void leaseLastsTheRequestsWaitPlusTheMarginAndWithoutOneTheInstancesRequestTimeout() {
+        create("a");
+        // no wait given: the instance's request timeout (5 s) plus the margin; nobody ends this lease (its
+        // replica died mid-poll), so the instance is free once it lapses
+        PollLease abandoned = store.beginPoll(G, "a", "", "replica-a", t0, OptionalLong.empty(), 500, SESSION, TTL);
+        LeaseBusyException busy = assertThrows(LeaseBusyException.class, () -> store.beginPoll(G, "a", "",
+                "replica-b", t0 + 5_499, OptionalLong.of(1_000), 500, SESSION, TTL));
+        assertEquals(t0 + 5_500, busy.expiresAtMs());
+        PollLease next = store.beginPoll(G, "a", "", "replica-b", t0 + 5_500, OptionalLong.of(1_000), 500, SESSION,
+                TTL);
+        assertTrue(next.fencingToken() > abandoned.fencingToken());
+
+        // a wait given: that wait, whatever the instance's timeout
+        busy = assertThrows(LeaseBusyException.class, () -> store.beginPoll(G, "a", "", "replica-c", t0 + 6_999,
+                OptionalLong.empty(), 500, SESSION, TTL));
+        assertEquals(t0 + 7_000, busy.expiresAtMs());
+        assertTrue(store.beginPoll(G, "a", "", "replica-c", t0 + 7_000, OptionalLong.empty(), 500, SESSION, TTL)
+                .fencingToken() > next.fencingToken());
     }
 
     @Test

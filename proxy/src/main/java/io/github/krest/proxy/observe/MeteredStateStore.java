@@ -3,6 +3,7 @@ package io.github.krest.proxy.observe;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import io.github.krest.state.AssignmentUpdate;
@@ -94,9 +95,9 @@ public final class MeteredStateStore implements ConsumerStateStore {
 
     @Override
     public PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
-                               long leaseMs, long sessionTimeoutMs, long ttlMs) {
-        return call("beginPoll", () -> delegate.beginPoll(group, name, principal, replicaId, nowMs, leaseMs,
-                sessionTimeoutMs, ttlMs));
+                               OptionalLong waitMs, long leaseMarginMs, long sessionTimeoutMs, long ttlMs) {
+        return call("beginPoll", () -> delegate.beginPoll(group, name, principal, replicaId, nowMs, waitMs,
+                leaseMarginMs, sessionTimeoutMs, ttlMs));
     }
 
     @Override

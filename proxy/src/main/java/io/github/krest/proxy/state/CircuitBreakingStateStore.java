@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import io.github.krest.state.AssignmentUpdate;
@@ -100,9 +101,9 @@ public final class CircuitBreakingStateStore implements ConsumerStateStore {
 
     @Override
     public PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
-                               long leaseMs, long sessionTimeoutMs, long ttlMs) {
-        return call(() -> delegate.beginPoll(group, name, principal, replicaId, nowMs, leaseMs, sessionTimeoutMs,
-                ttlMs));
+                               OptionalLong waitMs, long leaseMarginMs, long sessionTimeoutMs, long ttlMs) {
+        return call(() -> delegate.beginPoll(group, name, principal, replicaId, nowMs, waitMs, leaseMarginMs,
+                sessionTimeoutMs, ttlMs));
     }
 
     @Override

@@ -29,11 +29,6 @@ import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,7 +175,7 @@ class BrokerFailoverIT {
         for (Thread producer : producers) {
             producer.join(TimeUnit.MINUTES.toMillis(3));
         }
-        NavigableMap<Position, String> stored = readTopic(topic);
+        NavigableMap<Position, String> stored = kafka.readTopic(topic);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (logs.stream().anyMatch(l -> size(l) < stored.size()) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -367,31 +362,5 @@ class BrokerFailoverIT {
             }
         }
         return ids;
-    }
-
-    /** @return every record of the topic as Kafka stores it, by position */
-    private static NavigableMap<Position, String> readTopic(String topic) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        NavigableMap<Position, String> records = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    records.put(new Position(r.partition(), r.offset()),
-                            new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return records;
     }
 }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -19,11 +21,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The records a test has received from v2 {@code GET .../records} (binary format), checked as they arrive: each
  * record is from the expected topic, no (partition, offset) arrives twice, and within a partition offsets only grow.
  * At the end a test compares {@link #byPosition()} with what it produced, which proves "every record exactly once".
+ *
+ * <p>A strict log ({@link #DeliveryLog(String)}) fails the test at the first record that arrives twice or out of
+ * order; a counting log ({@link #counting(String)}, for a soak that reports before it asserts) counts them instead
+ * and keeps the first few as examples.
  */
 final class DeliveryLog {
+    private static final int EXAMPLES = 10;
+
     private final String topic;
+    private final boolean strict;
     private final NavigableMap<Position, String> values = new TreeMap<>();
     private final Map<Integer, Long> lastOffset = new HashMap<>();
+    private final List<String> examples = new ArrayList<>();
+    private long duplicates;
+    private long outOfOrder;
 
     /** A record's place in the topic. */
     record Position(int partition, long offset) implements Comparable<Position> {
@@ -33,13 +45,24 @@ final class DeliveryLog {
         }
     }
 
-    /** @param topic the topic every record must come from */
+    /** @param topic the topic every record must come from; the log is strict */
     DeliveryLog(String topic) {
+        this(topic, true);
+    }
+
+    private DeliveryLog(String topic, boolean strict) {
         this.topic = topic;
+        this.strict = strict;
+    }
+
+    /** @return a log of {@code topic} that counts records arriving twice or out of order instead of failing */
+    static DeliveryLog counting(String topic) {
+        return new DeliveryLog(topic, false);
     }
 
     /**
-     * Adds the records of one poll response, failing at the first duplicate or out-of-order record.
+     * Adds the records of one poll response; a strict log fails at the first duplicate or out-of-order record, a
+     * counting one counts it (a duplicate is not added again).
      *
      * @param records the JSON array a poll answered
      * @param source where they came from, for failure messages (e.g. the instance)
@@ -54,18 +77,50 @@ final class DeliveryLog {
                     () -> source + ": record lacks a Confluent v2 field: " + record);
             Position position = new Position(record.get("partition").asInt(), record.get("offset").asLong());
             if (values.containsKey(position)) {
-                fail(source + ": delivered twice: " + position + " " + record);
+                duplicates++;
+                anomaly(source + ": delivered twice: " + position + " " + record);
+                continue;
             }
             Long last = lastOffset.get(position.partition());
             if (last != null && position.offset() <= last) {
-                fail(source + ": out of order in partition " + position.partition() + ": offset "
+                outOfOrder++;
+                anomaly(source + ": out of order in partition " + position.partition() + ": offset "
                         + position.offset() + " after " + last);
             }
-            lastOffset.put(position.partition(), position.offset());
+            lastOffset.put(position.partition(), Math.max(position.offset(), last == null ? -1 : last));
             values.put(position, new String(Base64.getDecoder().decode(record.get("value").asText()),
                     StandardCharsets.UTF_8));
         }
         return records.size();
+    }
+
+    private void anomaly(String message) {
+        if (strict) {
+            fail(message);
+        }
+        if (examples.size() < EXAMPLES) {
+            examples.add(message);
+        }
+    }
+
+    /** @return how many records arrived again at a position already delivered (0 for a strict log) */
+    long duplicates() {
+        return duplicates;
+    }
+
+    /** @return how many records arrived below an offset already delivered in their partition (not twice) */
+    long outOfOrder() {
+        return outOfOrder;
+    }
+
+    /** @return the first duplicates and out-of-order arrivals, described */
+    List<String> anomalies() {
+        return List.copyOf(examples);
+    }
+
+    /** @return the highest offset delivered per partition */
+    Map<Integer, Long> lastOffsets() {
+        return Map.copyOf(lastOffset);
     }
 
     /** @return how many records arrived */

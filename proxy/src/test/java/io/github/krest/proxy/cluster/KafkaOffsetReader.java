@@ -8,11 +8,12 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.krest.proxy.testing.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** End offsets and committed group offsets, read from Kafka itself with {@link TestKafka#admin()}. */
+/** End offsets and committed group offsets, read from Kafka itself with {@link TestKafka#admin()} or a given admin. */
 final class KafkaOffsetReader {
     private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparingInt(TopicPartition::partition);
 
@@ -21,11 +22,16 @@ final class KafkaOffsetReader {
 
     /** @return every partition of {@code topic} with its end offset (next offset to be written) */
     static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        return endOffsets(TestKafka.admin(), topic);
+    }
+
+    /** @return as {@link #endOffsets(String)}, read with {@code admin} (another cluster than {@link TestKafka}) */
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        TestKafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                 .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         Map<TopicPartition, Long> ends = new TreeMap<>(BY_PARTITION);
-        TestKafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
                 .forEach((tp, info) -> ends.put(tp, info.offset()));
         return ends;
     }

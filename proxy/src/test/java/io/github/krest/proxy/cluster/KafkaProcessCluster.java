@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -20,8 +22,15 @@ import java.util.stream.Collectors;
 import io.github.krest.testing.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A KRaft cluster of N nodes, each broker and controller in one, each its own JVM ({@code kafka.Kafka} with the
@@ -155,13 +164,39 @@ final class KafkaProcessCluster implements AutoCloseable {
                 () -> "; see " + dir.resolve("node-" + id + ".log"));
     }
 
-    /** Starts a stopped or killed node again on its ports and data, and waits until its broker is live. */
+    /**
+     * Starts a stopped or killed node again on its ports and data, and waits until the new process answers
+     * requests and its broker is live. (Live alone is not enough after a SIGKILL: until the controller fences the
+     * dead broker, which a busy machine can delay past the restart, the cluster still lists it.)
+     */
     void restart(int id) {
         if (process(id).isAlive()) {
             throw new IllegalStateException("node " + id + " still runs");
         }
         launchNode(id);
+        awaitAnswering(id, START_TIMEOUT);
         awaitLiveBrokers(brokerPorts.keySet(), START_TIMEOUT);
+    }
+
+    /** Waits until broker {@code id} answers a request sent to it alone (its configuration). */
+    private void awaitAnswering(int id, Duration timeout) {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process(id).isAlive()) {
+                throw new IllegalStateException("node " + id + " exited with " + process(id).exitValue() + "; see "
+                        + dir.resolve("node-" + id + ".log"));
+            }
+            try {
+                admin.describeConfigs(List.of(broker)).all().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("broker " + id + " did not answer within " + timeout, notYet);
+                }
+            }
+            ClusterProcesses.sleep(250);
+        }
     }
 
     /**
@@ -174,6 +209,69 @@ final class KafkaProcessCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("describeCluster failed", e);
         }
+    }
+
+    /**
+     * Waits until no partition of any topic (the internal ones included) is under-replicated: every replica is in
+     * the ISR again, as after a restarted broker has caught up. Another broker may then be lost without a partition
+     * falling below {@code min.insync.replicas}.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    void awaitFullyReplicated(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                        .get(10, TimeUnit.SECONDS);
+                List<String> behind = new ArrayList<>();
+                admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().stream().filter(p -> p.isr().size() < p.replicas().size())
+                                .forEach(p -> behind.add(name + "-" + p.partition() + " isr " + p.isr().stream()
+                                        .map(Node::id).toList())));
+                if (behind.isEmpty()) {
+                    return;
+                }
+                last = behind.toString();
+            } catch (Exception notYet) {
+                last = notYet.toString();
+            }
+            ClusterProcesses.sleep(250);
+        }
+        throw new IllegalStateException("partitions still under-replicated after " + timeout + ": " + last);
+    }
+
+    /**
+     * Reads every record of {@code topic} as the cluster stores it, from the beginning to the end offsets of the
+     * moment it starts (a plain consumer in assign mode, no group).
+     *
+     * @return each record's value (UTF-8) by position
+     * @throws IllegalStateException when the end offsets are not reached within 60 s
+     */
+    NavigableMap<DeliveryLog.Position, String> readTopic(String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        NavigableMap<DeliveryLog.Position, String> records = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end offsets " + ends);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    records.put(new DeliveryLog.Position(r.partition(), r.offset()),
+                            new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return records;
     }
 
     /** Stops every node (SIGKILL: the data is thrown away) and the admin client; safe to call twice. */

@@ -10,13 +10,15 @@ import java.util.Optional;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.state.redis.RedisSentinelProcess;
 import io.github.krest.state.redis.RedisServerProcess;
 import io.github.krest.testing.FreePorts;
 
 /**
- * krest deployed as docs/architecture.md intends it, for one test class: a real {@code redis-server}, N krest
- * replica processes sharing it, and a real nginx running the shipped {@code loadbalancer-config/nginx.conf} in
- * front of them, all on free loopback ports, with Kafka from {@link TestKafka} (in the test JVM, reachable from
+ * krest deployed as docs/architecture.md intends, for one test class: a real {@code redis-server} (or a
+ * master and replica watched by Sentinels, {@link Options#withRedisSentinel()}), N krest replica processes sharing
+ * it, and a real nginx running the shipped {@code loadbalancer-config/nginx.conf} in front of them, all on free
+ * loopback ports, with Kafka from {@link TestKafka} (in the test JVM, reachable from
  * the child processes) unless {@link Options#withKafka} names another.
  *
  * <pre>{@code
@@ -30,7 +32,8 @@ import io.github.krest.testing.FreePorts;
  * }</pre>
  *
  * <p>Each replica gets {@code bootstrap.servers}, {@code listeners=http://127.0.0.1:<port>}, {@code id=replica-<n>},
- * {@code consumer.state.store=redis}, {@code redis.url}, {@code consumer.request.timeout.ms=1000} and
+ * {@code consumer.state.store=redis}, {@code redis.url} (and {@code redis.sentinel.master} with Sentinel),
+ * {@code consumer.request.timeout.ms=1000} and
  * {@code producer.linger.ms=0} as {@code KAFKA_REST_*} environment variables, plus {@link Options#env} (which may
  * name another Kafka in {@code KAFKA_REST_BOOTSTRAP_SERVERS}; {@link TestKafka} is then not started). Output goes
  * to {@code proxy/target/cluster-it/<name>/}: {@code replica-<n>.log} and {@code nginx/} (configuration, logs).
@@ -41,25 +44,28 @@ public final class KrestCluster implements AutoCloseable {
     private static final String BOOTSTRAP_SERVERS = "KAFKA_REST_BOOTSTRAP_SERVERS";
 
     private final Path workDir;
+    /** The state store's Redis: one server, or a Sentinel deployment (the other is null). */
     private final RedisServerProcess redis;
+    private final RedisSentinelProcess sentinel;
     private final List<KrestReplica> replicas;
     private final NginxProcess nginx;
     private final Thread redisReaper;
     private final KrestHttp lb;
 
-    private KrestCluster(Path workDir, RedisServerProcess redis, Thread redisReaper, List<KrestReplica> replicas,
-            NginxProcess nginx) {
+    private KrestCluster(Path workDir, RedisServerProcess redis, RedisSentinelProcess sentinel, Thread redisReaper,
+            List<KrestReplica> replicas, NginxProcess nginx) {
         this.workDir = workDir;
         this.redis = redis;
+        this.sentinel = sentinel;
         this.redisReaper = redisReaper;
         this.replicas = replicas;
         this.nginx = nginx;
         this.lb = new KrestHttp(nginx.url());
     }
 
-    /** @return the defaults: three replicas, Redis without persistence, no extra settings */
+    /** @return the defaults: three replicas, one Redis server without persistence, no extra settings */
     public static Options options() {
-        return new Options(3, false, Map.of());
+        return new Options(3, false, false, Map.of());
     }
 
     /**
@@ -67,10 +73,13 @@ public final class KrestCluster implements AutoCloseable {
      *
      * @param replicas number of krest replicas, at least 1
      * @param redisAppendOnly whether Redis keeps an fsync-always append-only file, so its data survives
-     *     {@link #restartRedis()}
+     *     {@link #restartRedis()}; with Sentinel also {@code min-replicas-to-write 1}, so that a failover loses
+     *     nothing the master acknowledged ({@link RedisSentinelProcess#startDurable()})
+     * @param redisSentinel whether Redis is a master with a replica watched by three Sentinels
+     *     ({@link RedisSentinelProcess}, {@code redis.sentinel.master}) instead of one server
      * @param env extra {@code KAFKA_REST_*} variables for every replica (override the defaults)
      */
-    public record Options(int replicas, boolean redisAppendOnly, Map<String, String> env) {
+    public record Options(int replicas, boolean redisAppendOnly, boolean redisSentinel, Map<String, String> env) {
         public Options {
             if (replicas < 1) {
                 throw new IllegalArgumentException("replicas < 1");
@@ -80,12 +89,17 @@ public final class KrestCluster implements AutoCloseable {
 
         /** @return these options with {@code n} replicas */
         public Options withReplicas(int n) {
-            return new Options(n, redisAppendOnly, env);
+            return new Options(n, redisAppendOnly, redisSentinel, env);
         }
 
         /** @return these options with Redis persistence on */
         public Options withRedisAppendOnly() {
-            return new Options(replicas, true, env);
+            return new Options(replicas, true, redisSentinel, env);
+        }
+
+        /** @return these options with a Sentinel-watched master and replica as the state store */
+        public Options withRedisSentinel() {
+            return new Options(replicas, redisAppendOnly, true, env);
         }
 
         /** @return these options with the replicas on another Kafka than {@link TestKafka} */
@@ -97,7 +111,7 @@ public final class KrestCluster implements AutoCloseable {
         public Options withEnv(String name, String value) {
             Map<String, String> more = new HashMap<>(env);
             more.put(name, value);
-            return new Options(replicas, redisAppendOnly, more);
+            return new Options(replicas, redisAppendOnly, redisSentinel, more);
         }
     }
 
@@ -114,10 +128,17 @@ public final class KrestCluster implements AutoCloseable {
         // the in-JVM test cluster starts only for replicas that use it
         String bootstrap = options.env().containsKey(BOOTSTRAP_SERVERS) ? options.env().get(BOOTSTRAP_SERVERS)
                 : TestKafka.bootstrapServers();
-        RedisServerProcess redis = options.redisAppendOnly() ? RedisServerProcess.startWithAppendOnlyFile()
-                : RedisServerProcess.start();
+        RedisServerProcess redis = null;
+        RedisSentinelProcess sentinel = null;
+        if (options.redisSentinel()) {
+            sentinel = options.redisAppendOnly() ? RedisSentinelProcess.startDurable() : RedisSentinelProcess.start();
+        } else {
+            redis = options.redisAppendOnly() ? RedisServerProcess.startWithAppendOnlyFile()
+                    : RedisServerProcess.start();
+        }
+        AutoCloseable redisDeployment = sentinel != null ? sentinel : redis;
         // replicas and nginx are reaped by ClusterProcesses; Redis is started by the state-store's own launcher
-        Thread redisReaper = new Thread(redis::stop, "cluster-it-redis-reaper");
+        Thread redisReaper = new Thread(() -> closeRedis(redisDeployment), "cluster-it-redis-reaper");
         Runtime.getRuntime().addShutdownHook(redisReaper);
         List<KrestReplica> replicas = new ArrayList<>();
         NginxProcess nginx = null;
@@ -125,7 +146,12 @@ public final class KrestCluster implements AutoCloseable {
             Map<String, String> env = new HashMap<>();
             env.put(BOOTSTRAP_SERVERS, bootstrap);
             env.put("KAFKA_REST_CONSUMER_STATE_STORE", "redis");
-            env.put("KAFKA_REST_REDIS_URL", redis.url());
+            if (sentinel != null) {
+                env.put("KAFKA_REST_REDIS_URL", sentinel.url());
+                env.put("KAFKA_REST_REDIS_SENTINEL_MASTER", RedisSentinelProcess.MASTER);
+            } else {
+                env.put("KAFKA_REST_REDIS_URL", redis.url());
+            }
             env.put("KAFKA_REST_CONSUMER_REQUEST_TIMEOUT_MS", "1000");
             env.put("KAFKA_REST_PRODUCER_LINGER_MS", "0");
             env.putAll(options.env());
@@ -136,13 +162,13 @@ public final class KrestCluster implements AutoCloseable {
             replicas.forEach(KrestReplica::awaitReady);
             nginx = NginxProcess.start(workDir, FreePorts.next(),
                     replicas.stream().map(KrestReplica::port).toList());
-            return new KrestCluster(workDir, redis, redisReaper, replicas, nginx);
+            return new KrestCluster(workDir, redis, sentinel, redisReaper, replicas, nginx);
         } catch (RuntimeException | Error e) {
             if (nginx != null) {
                 nginx.close();
             }
             replicas.forEach(KrestReplica::stop);
-            redis.close();
+            closeRedis(redisDeployment);
             removeHook(redisReaper);
             throw e;
         }
@@ -225,24 +251,62 @@ public final class KrestCluster implements AutoCloseable {
         return replicas.get(i).tail();
     }
 
-    /** @return {@code redis://127.0.0.1:<port>}, the same across restarts */
+    /**
+     * @return {@code redis://127.0.0.1:<port>}, the same across restarts; with {@link Options#withRedisSentinel()} the
+     *     Sentinels' URLs, comma-separated
+     */
     public String redisUrl() {
-        return redis.url();
+        return sentinel != null ? sentinel.url() : redis.url();
     }
 
-    /** Stops Redis (SIGTERM): consumer requests see the outage until {@link #startRedis()}. */
+    /** Stops Redis (SIGTERM): consumer requests see the outage until {@link #startRedis()}. One server only. */
     public void stopRedis() {
-        redis.stop();
+        singleRedis().stop();
     }
 
-    /** Starts Redis again on the same port and waits for PING; its data is back when it has an append-only file. */
+    /**
+     * Starts Redis again on the same port and waits for PING; its data is back when it has an append-only file. One
+     * server only.
+     */
     public void startRedis() {
-        redis.restart();
+        singleRedis().restart();
     }
 
-    /** {@link #stopRedis()} then {@link #startRedis()}. */
+    /**
+     * {@link #stopRedis()} then {@link #startRedis()}; with Sentinel, the master restarted in place and its replica
+     * synced again ({@link RedisSentinelProcess#restartMaster()}).
+     */
     public void restartRedis() {
-        redis.restart();
+        if (sentinel != null) {
+            sentinel.restartMaster();
+        } else {
+            redis.restart();
+        }
+    }
+
+    /**
+     * A Sentinel failover ({@link Options#withRedisSentinel()} only): the master SIGKILLed, its replica promoted, the
+     * killed server back as the new master's replica and synced ({@link RedisSentinelProcess#failover()}).
+     *
+     * @return the new master's port
+     */
+    public int failoverRedis() {
+        if (sentinel == null) {
+            throw new IllegalStateException("no Sentinel: start the cluster with Options.withRedisSentinel()");
+        }
+        return sentinel.failover();
+    }
+
+    /** @return the port of the Redis server that is the master now (the one server without Sentinel) */
+    public int redisMasterPort() {
+        return sentinel != null ? sentinel.masterPort() : redis.port();
+    }
+
+    private RedisServerProcess singleRedis() {
+        if (redis == null) {
+            throw new IllegalStateException("Redis runs under Sentinel: use restartRedis() or failoverRedis()");
+        }
+        return redis;
     }
 
     /** @return every request nginx logged so far, oldest first, with the replica(s) that served it */
@@ -269,9 +333,17 @@ public final class KrestCluster implements AutoCloseable {
             try {
                 replicas.forEach(KrestReplica::stop);
             } finally {
-                redis.close();
+                closeRedis(sentinel != null ? sentinel : redis);
                 removeHook(redisReaper);
             }
+        }
+    }
+
+    private static void closeRedis(AutoCloseable redisDeployment) {
+        try {
+            redisDeployment.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop Redis", e);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,13 @@ import io.github.krest.proxy.cluster.DeliveryLog.Position;
 import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.V2ConsumerClient;
 import io.github.krest.proxy.testing.V2ConsumerClient.Instance;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * krest's main promise (docs/architecture.md), end to end: one v2 consumer instance, used through nginx
@@ -127,6 +130,61 @@ class StatelessConsumerFailoverIT {
         consumers.commit(consumer);
         Map<TopicPartition, Long> ends = KafkaOffsetReader.endOffsets(topic);
         assertEquals(ends, KafkaOffsetReader.awaitCommitted(group, ends), "committed offsets of group " + group);
+        consumers.delete(consumer);
+    }
+
+    /**
+     * A replica SIGKILLed in the middle of a poll never ends that poll's lease. The lease lasts the poll's own
+     * timeout plus a margin (5 s), so the next poll, on another replica, gets records once that has passed. (It
+     * used to last {@code consumer.request.timeout.max.ms} plus the margin whatever the poll's timeout: the soak
+     * saw consumers get nothing for 35 s after a replica was killed, or after a Redis failover cut a poll's last
+     * step off.)
+     */
+    @Test
+    void pollCutOffBySigkillHoldsItsInstanceOnlyForItsOwnTimeout() throws Exception {
+        String topic = TestKafka.createTopic("cut-off-" + System.nanoTime(), PARTITIONS);
+        String group = "cut-off-" + System.nanoTime();
+        KrestHttp lb = cluster.lb();
+        V2ProduceClient producer = new V2ProduceClient(lb);
+        ClusterConsumerClient consumers = new ClusterConsumerClient(lb);
+        DeliveryLog delivered = new DeliveryLog(topic);
+        Instance consumer = consumers.create(group, "c1");
+        consumers.subscribe(consumer, topic);
+        pollOnce(consumers, consumer, delivered);
+
+        // a poll straight to one replica, waiting 4 s for records that do not come
+        int victim = 1;
+        KrestHttp direct = new KrestHttp(cluster.replicaUrl(victim));
+        Thread waiting = Thread.ofPlatform().start(() -> {
+            try {
+                direct.get("/consumers/" + group + "/instances/c1/records?timeout=4000", "Accept",
+                        V2ConsumerClient.BINARY);
+            } catch (RuntimeException cutOff) {
+                // the replica dies under it
+            }
+        });
+        String lease = "krest:{" + group + "}:lease:c1";
+        try (Jedis redis = new Jedis(URI.create(cluster.redisUrl()))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (!redis.exists(lease)) {
+                assertTrue(System.nanoTime() < deadline, "the poll took no lease within 3 s");
+                Thread.sleep(20);
+            }
+        }
+        assertTrue(waiting.isAlive(), "the poll is still waiting");
+        long killed = System.nanoTime();
+        cluster.killReplica(victim);
+        waiting.join(10_000);
+        try {
+            Map<Position, String> produced = producer.produce(topic, 0, 30, PARTITIONS);
+            consumers.pollUntil(consumer, delivered, produced.size(), TIMEOUT, false);
+            long blockedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            // 4 s of the poll's timeout and 5 s of margin at most, and a few seconds for a busy machine
+            assertTrue(blockedMs < 15_000, "records came " + blockedMs + " ms after the kill");
+            assertEquals(produced, delivered.byPosition(), "every record exactly once");
+        } finally {
+            cluster.restartReplica(victim);
+        }
         consumers.delete(consumer);
     }
 

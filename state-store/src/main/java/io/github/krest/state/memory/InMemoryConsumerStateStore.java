@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -171,10 +172,13 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
-                               long leaseMs, long sessionTimeoutMs, long ttlMs) {
+                               OptionalLong waitMs, long leaseMarginMs, long sessionTimeoutMs, long ttlMs) {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(replicaId, "replicaId");
-        requirePositive(leaseMs, "leaseMs");
+        waitMs.ifPresent(w -> requirePositive(w, "waitMs"));
+        if (leaseMarginMs < 0) {
+            throw new IllegalArgumentException("leaseMarginMs must be >= 0: " + leaseMarginMs);
+        }
         requirePositive(sessionTimeoutMs, "sessionTimeoutMs");
         requirePositive(ttlMs, "ttlMs");
         return locked(() -> {
@@ -213,7 +217,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
                 throw new LeaseBusyException(group, name, state.leaseHolder, state.leaseExpiresAtMs);
             }
             state.leaseToken = ++lastFencingToken;
-            state.leaseExpiresAtMs = nowMs + leaseMs;
+            state.leaseExpiresAtMs = nowMs + waitMs.orElse(state.instance.config().requestTimeoutMs())
+                    + leaseMarginMs;
             state.leaseHolder = replicaId;
             return new PollLease(state.instance, assignment.generation(), partitions, positions, state.leaseToken,
                     false, state.lastCommitMs);

@@ -37,7 +37,7 @@ import redis.clients.jedis.util.Pool;
  * built by the first call that needs it, and every call's failures mapped to the state store's exceptions.
  *
  * <p>Failures: connection problems, timeouts, an exhausted pool and transient server states (LOADING, BUSY,
- * READONLY after a failover, ...) throw {@link StateStoreUnavailableException} within the configured timeouts; the
+ * READONLY after a failover, NOREPLICAS, ...) throw {@link StateStoreUnavailableException} within the configured timeouts; the
  * pool is then emptied, so stale connections (for example after a Redis restart) are not reused. Other server errors
  * throw {@link StateStoreException}. Scripts are sent as EVALSHA with an EVAL fallback on NOSCRIPT, so a restarted
  * or flushed Redis (or a node new to a slot, or a promoted replica) needs no reload step.
@@ -45,9 +45,13 @@ import redis.clients.jedis.util.Pool;
  * <p>Thread-safe: the connection pool serves concurrent callers.
  */
 final class RedisConnection implements AutoCloseable {
-    /** Server errors that mean "not now" rather than "wrong": retriable. */
+    /**
+     * Server errors that mean "not now" rather than "wrong": retriable. NOREPLICAS: a master with
+     * {@code min-replicas-to-write} refuses writes while too few replicas are in sync (one is restarting or
+     * resyncing, or it was just promoted), so that a failover cannot lose what it acknowledged.
+     */
     private static final List<String> TRANSIENT_ERRORS =
-            List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM");
+            List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "NOREPLICAS");
 
     private final RedisStateStoreConfig config;
     /** Builds the client; cluster and Sentinel clients connect while they are built. */

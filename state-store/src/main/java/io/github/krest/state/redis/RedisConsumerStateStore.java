@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link ConsumerStateStore} in Redis, shared by all proxy replicas (docs/architecture.md, "Redis data model").
@@ -166,14 +167,19 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
 
     @Override
     public PollLease beginPoll(String group, String name, String principal, String replicaId, long nowMs,
-                               long leaseMs, long sessionTimeoutMs, long ttlMs) {
+                               OptionalLong waitMs, long leaseMarginMs, long sessionTimeoutMs, long ttlMs) {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(replicaId, "replicaId");
-        requirePositive(leaseMs, "leaseMs");
+        waitMs.ifPresent(w -> requirePositive(w, "waitMs"));
+        if (leaseMarginMs < 0) {
+            throw new IllegalArgumentException("leaseMarginMs must be >= 0: " + leaseMarginMs);
+        }
         requirePositive(sessionTimeoutMs, "sessionTimeoutMs");
         requirePositive(ttlMs, "ttlMs");
+        // an empty wait: the script takes the instance's request timeout from its hash
         List<String> args = args(group, name, nowMs, nowMs + ttlMs, keyTtl(ttlMs), principal, replicaId,
-                nowMs + leaseMs, leaseMs, nowMs - sessionTimeoutMs, Math.multiplyExact(nowMs, 1000L));
+                waitMs.isPresent() ? Long.toString(waitMs.getAsLong()) : "", leaseMarginMs,
+                nowMs - sessionTimeoutMs, Math.multiplyExact(nowMs, 1000L));
         List<?> reply = RedisCodec.list(eval(BEGIN_POLL, group, name, args));
         String status = RedisCodec.string(reply.get(0));
         switch (status) {

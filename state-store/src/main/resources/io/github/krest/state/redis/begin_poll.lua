@@ -1,6 +1,7 @@
--- ARGV: 3 now, 4 expires at ms, 5 key ttl ms, 6 principal, 7 replica id, 8 lease expires at ms, 9 lease ms,
---       10 stale-before ms (now - session timeout), 11 token seed (now * 1000: tokens of a group that was swept
---       and recreated start above every token it issued before, at fewer than 1000 polls per ms).
+-- ARGV: 3 now, 4 expires at ms, 5 key ttl ms, 6 principal, 7 replica id, 8 the request's wait in ms ('' for the
+--       instance's request timeout), 9 lease margin ms, 10 stale-before ms (now - session timeout), 11 token seed
+--       (now * 1000: tokens of a group that was swept and recreated start above every token it issued before, at
+--       fewer than 1000 polls per ms).
 -- Returns {'NOT_FOUND'} | {'BUSY', holder replica, lease expires at}
 --       | {'REBALANCE' or 'OK', generation, owned partitions csv, instance fields flat, positions flat, token}.
 local now = tonumber(ARGV[3])
@@ -28,6 +29,10 @@ if lease then
 end
 redis.call('SET', KEYS[8], ARGV[11], 'PX', ARGV[5], 'NX')
 local token = redis.call('INCR', KEYS[8])
+-- the lease lasts as long as the request may: a holder that never ends it (its replica died) blocks no longer
+local wait = ARGV[8] ~= '' and tonumber(ARGV[8]) or tonumber(inst['request.timeout.ms'])
+local lease_ms = wait + tonumber(ARGV[9])
 -- %d, not tostring: Lua 5.1 prints numbers above 1e14 with an exponent.
-redis.call('SET', KEYS[3], string.format('%d', token) .. '|' .. ARGV[8] .. '|' .. ARGV[7], 'PX', ARGV[9])
+redis.call('SET', KEYS[3], string.format('%d', token) .. '|' .. string.format('%d', now + lease_ms) .. '|'
+  .. ARGV[7], 'PX', string.format('%d', lease_ms))
 return {'OK', generation, owned, flat, positions, token}

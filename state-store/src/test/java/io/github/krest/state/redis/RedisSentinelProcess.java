@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -17,9 +18,11 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real Redis Sentinel deployment on loopback, for one test class: a master and one replica
- * ({@code redis-server} processes without persistence) and three Sentinels ({@code redis-server --sentinel}) that
- * monitor the master as {@value #MASTER} with a quorum of two, declare it down after 1 s and fail over within
+ * ({@code redis-server} processes, without persistence unless asked) and three Sentinels
+ * ({@code redis-server --sentinel}) that monitor the master as {@value #MASTER} with a quorum of two, declare it down after 1 s and fail over within
  * seconds. {@link #killMaster()} SIGKILLs the current master; the Sentinels then promote the replica.
+ * {@link #failover()} does that and brings the killed server back as a replica; {@link #restartMaster()} restarts
+ * the master in place. {@link #startDurable()} keeps data across restarts and acknowledged writes across failovers.
  *
  * <p>Public, and shipped in this module's test jar, so that the proxy's tests use the same deployment.
  */
@@ -39,8 +42,29 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
     /** Starts the master, the replica and three Sentinels, and waits until every Sentinel sees the replica. */
     public static RedisSentinelProcess start() {
-        RedisServerProcess master = RedisServerProcess.start();
-        RedisServerProcess replica = RedisServerProcess.startReplicaOf(master.port());
+        return start(List.of("--appendonly", "no"));
+    }
+
+    /**
+     * As {@link #start()}, configured so that no restart or failover loses an acknowledged write:
+     * <ul>
+     *   <li>both servers keep an fsync-always append-only file, so that a master restarted in place
+     *       ({@link #restartMaster()}) comes back with its data (one that came back empty would empty its replica
+     *       too);</li>
+     *   <li>{@code min-replicas-to-write 1}, {@code min-replicas-max-lag 10}: a master refuses writes (NOREPLICAS)
+     *       while its replica is not in sync, so that nothing it acknowledges exists on it alone. Without it, a
+     *       master restarted while the Sentinels fail over took writes that its promoted replica never saw, and
+     *       lost them when it became that replica's replica (the soak saw 4 s of consumer positions roll back).</li>
+     * </ul>
+     */
+    public static RedisSentinelProcess startDurable() {
+        return start(List.of("--appendonly", "yes", "--appendfsync", "always", "--min-replicas-to-write", "1",
+                "--min-replicas-max-lag", "10"));
+    }
+
+    private static RedisSentinelProcess start(List<String> options) {
+        RedisServerProcess master = RedisServerProcess.startWith(options);
+        RedisServerProcess replica = RedisServerProcess.startReplicaOf(master.port(), options);
         RedisSentinelProcess deployment;
         try {
             deployment = new RedisSentinelProcess(List.of(master, replica),
@@ -121,11 +145,67 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
     /** Waits until the master has sent everything it acknowledged to the replica ({@code WAIT 1}). */
     public void awaitReplicated() {
-        try (Jedis master = new Jedis("127.0.0.1", masterPort(), 5000)) {
-            if (master.waitReplicas(1, 5000) < 1) {
-                throw new IllegalStateException("the replica did not acknowledge the master's writes in 5 s");
+        awaitReplicated(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits until the master the Sentinels name has a replica online that holds everything the master acknowledged
+     * ({@code WAIT 1}): after a restart or a failover, until the replica has synced.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void awaitReplicated(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Jedis master = new Jedis("127.0.0.1", masterPort(), 1000)) {
+                if (master.waitReplicas(1, 500) >= 1) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // the master or a Sentinel is (re)starting
+                last = notYet;
             }
+            sleep(Duration.ofMillis(100));
         }
+        throw new IllegalStateException("the replica did not acknowledge the master's writes in " + timeout, last);
+    }
+
+    /**
+     * Restarts the current master in place, as an operator restarts a server: SIGTERM (Redis lets its replica
+     * catch up, then exits), then the same server on its port as a master, with its data when it has an
+     * append-only file; waits until the replica has synced again. Should the Sentinels fail over meanwhile (the
+     * master gone longer than their {@code down-after-milliseconds}), they make the restarted server a replica of
+     * the new master, and this waits for that.
+     *
+     * @return the restarted server's port
+     */
+    public int restartMaster() {
+        int port = masterPort();
+        server(port).restartAs(OptionalInt.empty());
+        awaitReplicated(Duration.ofSeconds(60));
+        return port;
+    }
+
+    /**
+     * A failover as the Sentinels do it when the master dies: SIGKILLs the current master, waits until they promote
+     * the replica, then starts the killed server again on its port as a replica of the new master (the Sentinels
+     * would make it one anyway; started as one it never serves as a master meanwhile) and waits until it has synced,
+     * so that the deployment can fail over again.
+     *
+     * @return the new master's port
+     */
+    public int failover() {
+        int old = masterPort();
+        int now = killMaster();
+        server(old).restartAs(OptionalInt.of(now));
+        awaitReplicated(Duration.ofSeconds(60));
+        return now;
+    }
+
+    private RedisServerProcess server(int port) {
+        return servers.stream().filter(s -> s.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no server of this deployment on port " + port));
     }
 
     /**
@@ -135,8 +215,7 @@ public final class RedisSentinelProcess implements AutoCloseable {
      */
     public int killMaster() {
         int old = masterPort();
-        RedisServerProcess master = servers.stream().filter(s -> s.port() == old).findFirst().orElseThrow();
-        master.kill();
+        server(old).kill();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {

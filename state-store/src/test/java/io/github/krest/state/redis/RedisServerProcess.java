@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -43,7 +44,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final List<String> options;
+    private List<String> options;
     private Process process;
 
     private RedisServerProcess(Path dir, int port, List<String> options) {
@@ -87,7 +88,24 @@ public final class RedisServerProcess implements AutoCloseable {
      * @param master the master's port on loopback
      */
     static RedisServerProcess startReplicaOf(int master) {
-        return start(List.of("--appendonly", "no", "--replicaof", "127.0.0.1", Integer.toString(master)));
+        return startReplicaOf(master, List.of("--appendonly", "no"));
+    }
+
+    /**
+     * Starts a server with {@code options} that replicates {@code master} ({@code --replicaof}), for
+     * {@link RedisSentinelProcess}; it answers PING before it has synced.
+     *
+     * @param master the master's port on loopback
+     */
+    static RedisServerProcess startReplicaOf(int master, List<String> options) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
+        return start(all);
+    }
+
+    /** Starts a server with {@code options} (redis-server arguments) on a free port; waits until it answers PING. */
+    static RedisServerProcess startWith(List<String> options) {
+        return start(options);
     }
 
     private static RedisServerProcess start(List<String> options) {
@@ -148,6 +166,32 @@ public final class RedisServerProcess implements AutoCloseable {
     public void restart() {
         stop();
         launch();
+    }
+
+    /**
+     * Stops the server if it runs and starts it again on its port with its data (when it has an append-only file),
+     * as the replica of the server on loopback port {@code master}, or as a master when empty; its other options stay.
+     * Redis keeps a role set at run time ({@code REPLICAOF}, as Sentinel sends) only until it stops, so a restarted
+     * server takes the role its command line names.
+     */
+    void restartAs(OptionalInt master) {
+        stop();
+        List<String> next = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            if (options.get(i).equals("--replicaof")) {
+                i += 2;
+            } else {
+                next.add(options.get(i));
+            }
+        }
+        master.ifPresent(p -> next.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(p))));
+        options = List.copyOf(next);
+        launch();
+    }
+
+    /** @return whether the process runs (it was not stopped or killed) */
+    boolean running() {
+        return process != null && process.isAlive();
     }
 
     @Override

@@ -133,6 +133,26 @@ class RedisStateStoreBehaviourTest {
     }
 
     @Test
+    void masterWithTooFewReplicasInSyncIsUnavailableNotBroken() {
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
+            store.createInstance(instance("g", "a"), TTL);
+            // min-replicas-to-write: the master refuses every write while it has no replica in sync (NOREPLICAS),
+            // as a Sentinel-watched master does while its replica restarts or right after a promotion
+            admin.configSet("min-replicas-to-write", "1");
+            try {
+                StateStoreUnavailableException refused = assertThrows(StateStoreUnavailableException.class,
+                        () -> store.beginPoll("g", "a", "", "r", now, 5_000, 10_000, TTL));
+                assertTrue(refused.getMessage().contains("NOREPLICAS"), refused.getMessage());
+                assertThrows(StateStoreUnavailableException.class,
+                        () -> store.createInstance(instance("g", "b"), TTL));
+            } finally {
+                admin.configSet("min-replicas-to-write", "0");
+            }
+            assertTrue(store.beginPoll("g", "a", "", "r", now, 5_000, 10_000, TTL).fencingToken() > 0);
+        }
+    }
+
+    @Test
     void stoppedRedisFailsFastAndRestartedRedisWorks() {
         try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
             store.createInstance(instance("g", "before"), TTL);

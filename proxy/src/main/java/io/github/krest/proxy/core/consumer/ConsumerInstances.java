@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -178,7 +179,7 @@ final class ConsumerInstances {
     /** As {@link ConsumerService#assignment}: leased like a poll, so a pending rebalance happens first. */
     List<PartitionRef> assignment(String group, String name, KafkaIdentity caller) {
         Optional<PollLease> lease = leases.take(group, name, caller, clock.getAsLong() + settings.requestTimeoutMs(),
-                settings.requestTimeoutMs());
+                OptionalLong.of(settings.requestTimeoutMs()));
         if (lease.isEmpty()) {
             return store.instances(group, clock.getAsLong()).stream()
                     .filter(d -> d.instance().name().equals(name)).findFirst()

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -65,8 +66,10 @@ final class ConsumerPolls {
         long start = clock.getAsLong();
         long waitMs = timeoutMs.map(t -> Math.max(0, Math.min(t, settings.requestTimeoutMaxMs())))
                 .orElse(settings.requestTimeoutMs());
+        // the lease lasts this poll's wait (the instance's request timeout without ?timeout=) plus a margin: a
+        // replica that dies mid-poll, or cannot reach the store to end it, blocks the instance no longer
         Optional<PollLease> maybeLease = leases.take(group, name, caller, start + waitMs,
-                Math.max(waitMs, settings.requestTimeoutMaxMs()));
+                timeoutMs.isPresent() ? OptionalLong.of(waitMs) : OptionalLong.empty());
         if (maybeLease.isEmpty()) {
             // another request held the instance until our deadline: answer no records, but in the instance's
             // format (and with the same 406 for a mismatch) as if we had polled

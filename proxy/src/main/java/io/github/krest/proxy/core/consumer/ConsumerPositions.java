@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -72,7 +73,7 @@ final class ConsumerPositions {
         targets.addAll(toBeginning);
         targets.addAll(toEnd);
         PollLease lease = leases.take(group, name, caller, clock.getAsLong() + settings.requestTimeoutMaxMs(),
-                settings.requestTimeoutMaxMs()).orElseThrow(() -> busy(group, name));
+                OptionalLong.of(settings.requestTimeoutMaxMs())).orElseThrow(() -> busy(group, name));
         boolean released = false;
         try {
             for (PartitionRef p : targets) {

@@ -3,6 +3,7 @@ package io.github.krest.proxy.core.consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -61,20 +62,20 @@ final class InstanceLeases {
      * @param name instance name
      * @param caller the caller, whose principal must own the instance
      * @param waitUntil epoch ms: give up waiting for a busy lease then
-     * @param holdMs how long the request may take; the lease holds that plus {@link ConsumerSettings#LEASE_MARGIN_MS}
+     * @param holdMs how long the request may take (ms); the lease holds that plus
+     *     {@link ConsumerSettings#LEASE_MARGIN_MS}; empty: the instance's own {@code consumer.request.timeout.ms}
      * @return the lease, or empty when the instance stayed busy until {@code waitUntil}
      * @throws io.github.krest.state.InstanceNotFoundException when the instance does not exist, has expired or
      *         belongs to another principal (404/40403)
      */
-    Optional<PollLease> take(String group, String name, KafkaIdentity caller, long waitUntil, long holdMs) {
+    Optional<PollLease> take(String group, String name, KafkaIdentity caller, long waitUntil, OptionalLong holdMs) {
         long backoff = BACKOFF_MS;
         while (true) {
             long now = clock.getAsLong();
             PollLease lease;
             try {
-                lease = store.beginPoll(group, name, caller.principal(), replicaId, now,
-                        holdMs + ConsumerSettings.LEASE_MARGIN_MS,
-                        settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
+                lease = store.beginPoll(group, name, caller.principal(), replicaId, now, holdMs,
+                        ConsumerSettings.LEASE_MARGIN_MS, settings.sessionTimeoutMs(), settings.instanceTimeoutMs());
             } catch (LeaseBusyException busy) {
                 if (now >= waitUntil) {
                     return Optional.empty();
