@@ -71,6 +71,7 @@ public final class KrestConfig extends AbstractConfig {
     public static final String CONSUMER_CACHE_MAX_SIZE = "consumer.cache.max.size";
     public static final String CONSUMER_CACHE_IDLE_MS = "consumer.cache.idle.ms";
     public static final String CONSUMER_STATE_STORE = "consumer.state.store";
+    public static final String IDEMPOTENCY_KEY_TTL_MS = "idempotency.key.ttl.ms";
     public static final String KAFKA_PRINCIPAL_PROPAGATION = "kafka.principal.propagation";
     public static final String KAFKA_PRINCIPAL_CACHE_MAX_SIZE = "kafka.principal.cache.max.size";
     public static final String KAFKA_PRINCIPAL_CACHE_IDLE_MS = "kafka.principal.cache.idle.ms";
@@ -240,8 +241,9 @@ public final class KrestConfig extends AbstractConfig {
                     "How often, in ms, instances with auto.commit.enable=true commit their positions (checked "
                             + "on poll); they also commit when deleted or expired.")
             .define(CONSUMER_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
-                    "krest: most Kafka consumers (readers) this replica keeps for active instances; the least "
-                            + "recently used is closed, which costs a seek on its next poll.")
+                    "krest: most Kafka consumers (readers) this replica keeps for active instances, and as many "
+                            + "for reads by offset (GET /topics/{t}/partitions/{p}/records); the least recently "
+                            + "used is closed, which costs a seek on its next poll.")
             .define(CONSUMER_CACHE_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
                     "krest: a cached reader unused for this long, in ms, is closed.")
             .define(KAFKA_PRINCIPAL_PROPAGATION, Type.STRING, "NONE",
@@ -264,6 +266,10 @@ public final class KrestConfig extends AbstractConfig {
                     Importance.HIGH,
                     "krest: where consumer instances, membership, assignment and positions live: memory (one "
                             + "replica only) or redis (shared by all replicas; needs redis.url).")
+            .define(IDEMPOTENCY_KEY_TTL_MS, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    "krest: how long the answer of a produce request with an Idempotency-Key is kept, in ms: a "
+                            + "retry with the key within this time gets it and writes nothing. Keys live in "
+                            + "consumer.state.store (Redis: about 300 bytes plus 70 per record of the answer).")
             .define(REDIS_URL, Type.PASSWORD, null, Importance.HIGH,
                     "krest: the state store's Redis, redis://[user:password@]host:port[/db] or rediss://... "
                             + "(TLS); with redis.cluster, one or more of the cluster's nodes, comma-separated, with "
