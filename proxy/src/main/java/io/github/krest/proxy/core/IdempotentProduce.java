@@ -62,6 +62,14 @@ public final class IdempotentProduce {
     /** A running attempt younger than this is likely alive: the client is asked to retry in a second. */
     private static final long YOUNG_MS = 10_000;
     private static final System.Logger LOG = System.getLogger(IdempotentProduce.class.getName());
+    /**
+     * Crash-test hooks (cluster.IdempotentProduceFailoverIT): the first attempt of a key that starts with this
+     * system property's value stops after arming (before it sends anything), so that the test can SIGKILL its replica
+     * there. Unset in production; nothing else reads it.
+     */
+    static final String PAUSE_BEFORE_SEND = "krest.test.idempotency.pause-before-send";
+    /** As {@link #PAUSE_BEFORE_SEND}, after Kafka acknowledged every record and before the answer is stored. */
+    static final String PAUSE_AFTER_ACK = "krest.test.idempotency.pause-after-ack";
 
     private final IdempotencyKeyStore store;
     private final PartitionReaders readers;
@@ -157,7 +165,7 @@ public final class IdempotentProduce {
             long now = clock.getAsLong();
             switch (store.claim(scoped, fingerprint, token, requestId, now, attemptMs, ttlMs)) {
                 case IdempotencyClaim.Started started -> {
-                    return new Proceed(new Attempt(scoped, started));
+                    return new Proceed(new Attempt(scoped, started, started.requestId().equals(requestId)));
                 }
                 case IdempotencyClaim.Completed completed -> {
                     return new Replay(completed.answer());
@@ -187,14 +195,17 @@ public final class IdempotentProduce {
         private final String requestId;
         private final Optional<Map<PartitionRef, Long>> scanFrom;
         private final List<CompletableFuture<ProduceResult>> sent = new ArrayList<>();
+        /** Whether this attempt created the key (the crash-test hooks stop first attempts only). */
+        private final boolean first;
         private boolean armed;
         private boolean ended;
 
-        private Attempt(IdempotencyKey key, IdempotencyClaim.Started started) {
+        private Attempt(IdempotencyKey key, IdempotencyClaim.Started started, boolean first) {
             this.key = key;
             this.token = started.token();
             this.requestId = started.requestId();
             this.scanFrom = started.scanFrom();
+            this.first = first;
         }
 
         /** @return the request's id, the same in every attempt of its key */
@@ -242,6 +253,7 @@ public final class IdempotentProduce {
                 // read before the first send, so every record this request writes lies at or after these offsets;
                 // partitions that do not exist yet (an auto-created topic) are read from their beginning
                 arm(partitions.isEmpty() ? Map.of() : offsets.latest(partitions));
+                testHook(PAUSE_BEFORE_SEND, "after arming the key, before sending any record");
             }
             records.forEach((index, record) -> {
                 if (!futures.containsKey(index)) {
@@ -258,6 +270,21 @@ public final class IdempotentProduce {
                 throw inUse();
             }
             armed = true;
+        }
+
+        /** Stops a first attempt whose key the crash-test property names, until the test kills the replica. */
+        private void testHook(String property, String where) {
+            String prefix = System.getProperty(property, "");
+            if (!first || prefix.isEmpty() || !key.key().startsWith(prefix)) {
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "krest test hook " + property + ": request " + requestId + " (key "
+                    + key.key() + ") stops " + where);
+            try {
+                Thread.sleep(600_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private RestException inUse() {
@@ -287,6 +314,7 @@ public final class IdempotentProduce {
                 return;
             }
             ended = true;
+            testHook(PAUSE_AFTER_ACK, "after Kafka acknowledged its records, before its answer is stored");
             boolean uncertain = sent.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
             try {
                 boolean owned = uncertain ? store.release(key, token, clock.getAsLong(), ttlMs)
