@@ -269,7 +269,7 @@ public final class KrestConfig extends AbstractConfig {
             .define(IDEMPOTENCY_KEY_TTL_MS, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
                     "krest: how long the answer of a produce request with an Idempotency-Key is kept, in ms: a "
                             + "retry with the key within this time gets it and writes nothing. Keys live in "
-                            + "consumer.state.store (Redis: about 300 bytes plus 70 per record of the answer).")
+                            + "consumer.state.store (Redis: about 310 bytes a key for a one-record answer, 2.6 KB for 500).")
             .define(REDIS_URL, Type.PASSWORD, null, Importance.HIGH,
                     "krest: the state store's Redis, redis://[user:password@]host:port[/db] or rediss://... "
                             + "(TLS); with redis.cluster, one or more of the cluster's nodes, comma-separated, with "

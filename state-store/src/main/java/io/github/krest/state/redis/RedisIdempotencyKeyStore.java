@@ -1,14 +1,19 @@
 package io.github.krest.state.redis;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import javax.net.ssl.SSLContext;
 
@@ -25,7 +30,8 @@ import io.github.krest.state.StoredAnswer;
  * the SHA-256 of the principal and the client's key, so keys need no escaping, every key has the same short length
  * whatever the client sent, and two principals never share one: a hash while an attempt runs, a string
  * ({@code fingerprint\nstatus\ncontent type\nbody}) once completed, which costs Redis about half as much as a hash
- * holding the same answer. Every operation is one Lua script on that one key
+ * holding the same answer; a body of more than {@value #COMPRESS_FROM} characters is kept deflated (a v2 answer of
+ * 500 records, 32 KB of JSON, takes about 1.9 KB). Every operation is one Lua script on that one key
  * (next to this class), so it runs on one server, a Sentinel-watched master or a Redis Cluster alike. A key expires
  * in Redis when the {@link IdempotencyKeyStore} model forgets it; nothing needs sweeping.
  *
@@ -39,6 +45,9 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
     private static final LuaScript COMPLETE = LuaScript.standalone("idempotency_complete");
     private static final LuaScript RELEASE = LuaScript.standalone("idempotency_release");
     private static final LuaScript ABANDON = LuaScript.standalone("idempotency_abandon");
+
+    /** Bodies longer than this are stored deflated and base64-encoded; shorter ones as they are. */
+    static final int COMPRESS_FROM = 256;
 
     private final RedisConnection redis;
 
@@ -86,7 +95,7 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
             case "MISMATCH" -> new IdempotencyClaim.Mismatch();
             case "COMPLETED" -> new IdempotencyClaim.Completed(new StoredAnswer(
                     (int) RedisCodec.number(reply.get(1)), RedisCodec.string(reply.get(2)),
-                    RedisCodec.string(reply.get(3))));
+                    unpack(RedisCodec.string(reply.get(3)))));
             case "RUNNING" -> new IdempotencyClaim.Running(RedisCodec.number(reply.get(1)),
                     RedisCodec.number(reply.get(2)));
             default -> throw new StateStoreException("unexpected claim reply from Redis: " + reply);
@@ -108,7 +117,7 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
         requireLine(answer.contentType(), "contentType");
         requirePositive(ttlMs, "ttlMs");
         return RedisCodec.number(eval(COMPLETE, key, Long.toString(token), Integer.toString(answer.status()),
-                answer.contentType(), answer.body(), Long.toString(ttlMs))) == 1;
+                answer.contentType(), pack(answer.body()), Long.toString(ttlMs))) == 1;
     }
 
     @Override
@@ -121,6 +130,58 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
     @Override
     public boolean abandon(IdempotencyKey key, long token) {
         return RedisCodec.number(eval(ABANDON, key, Long.toString(token))) == 1;
+    }
+
+    /**
+     * @param body an answer's body
+     * @return {@code t<body>}, or {@code z<base64 of the deflated UTF-8>} for a body over {@value #COMPRESS_FROM}
+     *         characters (JSON answers of many records repeat their field names: a twentieth of the size)
+     */
+    static String pack(String body) {
+        if (body.length() <= COMPRESS_FROM) {
+            return "t" + body;
+        }
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        try {
+            deflater.setInput(body.getBytes(StandardCharsets.UTF_8));
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length() / 8 + 64);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return "z" + Base64.getEncoder().encodeToString(out.toByteArray());
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /** @return the body {@link #pack} packed */
+    static String unpack(String packed) {
+        if (packed.startsWith("t")) {
+            return packed.substring(1);
+        }
+        if (!packed.startsWith("z")) {
+            throw new StateStoreException("corrupt stored answer in Redis");
+        }
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(Base64.getDecoder().decode(packed.substring(1)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(packed.length() * 8);
+            byte[] buffer = new byte[8192];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new StateStoreException("corrupt stored answer in Redis: truncated");
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new StateStoreException("corrupt stored answer in Redis: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
     }
 
     /** {@code |t:0=5,t:1=7}: the leading bar makes an armed key with no partitions distinguishable from none. */
