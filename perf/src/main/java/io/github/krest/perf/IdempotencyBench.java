@@ -10,8 +10,8 @@ import redis.clients.jedis.Jedis;
  * What an {@code Idempotency-Key} costs a produce: the same v2 binary produce requests through one replica, without
  * the header (krest's plain path, the baseline) and with a new key on every request, in requests of
  * {@code recordsPerRequest} records and of one record (where the per-request cost shows most). Each keyed request
- * costs three Redis scripts (claim, arm, complete) and one ListOffsets of the topic's partitions, and stores its
- * answer in Redis; the growth of Redis's {@code used_memory} over the keys written gives the memory per key.
+ * costs two Redis scripts (claim, complete), a header on each record and its answer kept in Redis; the growth of
+ * Redis's {@code used_memory} over the keys written gives the memory per key.
  */
 final class IdempotencyBench {
     private final Settings settings;

@@ -17,15 +17,26 @@ public sealed interface IdempotencyClaim {
      *                  taken the key over
      * @param requestId the request's id, the same for every attempt of a key (the caller's proposal on the first
      *                  one); records written under the key carry it
-     * @param scanFrom  present when an earlier attempt may have written records (it was armed, see
-     *                  {@link IdempotencyKeyStore#arm}): the offsets it noted before it sent anything, per partition;
-     *                  a partition it did not note is to be read from its beginning. Empty for a first attempt, or
-     *                  when the earlier one sent nothing
+     * @param earlier   present when this attempt takes over from an earlier one, which may have written records
      */
-    record Started(long token, String requestId, Optional<Map<PartitionRef, Long>> scanFrom)
-            implements IdempotencyClaim {
+    record Started(long token, String requestId, Optional<Earlier> earlier) implements IdempotencyClaim {
         public Started {
             Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(earlier, "earlier");
+        }
+    }
+
+    /**
+     * What is known of the earlier attempts of a key taken over, to find the records they wrote.
+     *
+     * @param sinceMs  when the key's first attempt claimed it (epoch ms, on that attempt's clock): no attempt sent a
+     *                 record before
+     * @param scanFrom present when an attempt armed the key ({@link IdempotencyKeyStore#arm}): the next offset of each
+     *                 partition its records could go to, read before it sent anything; a partition it did not note is
+     *                 to be read from its beginning
+     */
+    record Earlier(long sinceMs, Optional<Map<PartitionRef, Long>> scanFrom) {
+        public Earlier {
             scanFrom = scanFrom.map(Map::copyOf);
         }
     }

@@ -10,10 +10,11 @@ import java.util.Map;
  * A key ({@link IdempotencyKey}: a principal and the client's key) holds one request, identified by its
  * fingerprint, and goes through these states:
  * <ul>
- *   <li><b>running</b>: an attempt owns it under a token until a deadline ({@link #claim}). Before the attempt sends
- *       anything it <b>arms</b> the key with the offsets it will look from should it die ({@link #arm}); an unarmed
- *       attempt has written nothing. After its deadline another {@link #claim} takes the key over with a new token
- *       and learns those offsets: the earlier attempt can write no more by then, so what it wrote can be found.</li>
+ *   <li><b>running</b>: an attempt owns it under a token until a deadline ({@link #claim}). After the deadline another
+ *       {@link #claim} takes the key over with a new token and learns when the key's first attempt started (no
+ *       record of the request was sent before) and, if an attempt <b>armed</b> the key ({@link #arm}), the offsets it
+ *       noted before it sent anything: the earlier attempts can write no more by then, so what they wrote can be
+ *       found. {@link #renew} moves a running attempt's deadline.</li>
  *   <li><b>completed</b>: the attempt stored its answer ({@link #complete}); claims return it until the key expires
  *       {@code ttlMs} after completion.</li>
  * </ul>
@@ -38,13 +39,13 @@ public interface IdempotencyKeyStore extends AutoCloseable {
      * Claims a key for a request, in one atomic step:
      * <ul>
      *   <li>an unknown key starts running under {@code token} and {@code requestId} until {@code nowMs + attemptMs}:
-     *       {@link IdempotencyClaim.Started} without {@code scanFrom};</li>
+     *       {@link IdempotencyClaim.Started} without {@code earlier};</li>
      *   <li>a key of another fingerprint: {@link IdempotencyClaim.Mismatch};</li>
      *   <li>a completed key: {@link IdempotencyClaim.Completed} with its answer;</li>
      *   <li>a running key before its deadline: {@link IdempotencyClaim.Running}, nothing changed;</li>
      *   <li>a running key past its deadline (its attempt died, or released it): taken over under {@code token}
-     *       until {@code nowMs + attemptMs}, {@link IdempotencyClaim.Started} with the key's own request id and,
-     *       if it was armed, its {@code scanFrom}.</li>
+     *       until {@code nowMs + attemptMs}, {@link IdempotencyClaim.Started} with the key's own request id and
+     *       {@code earlier}: when its first attempt started and, if the key was armed, the noted offsets.</li>
      * </ul>
      *
      * @param key         the key
@@ -61,8 +62,22 @@ public interface IdempotencyKeyStore extends AutoCloseable {
                            long attemptMs, long ttlMs);
 
     /**
+     * Moves a running attempt's deadline to {@code nowMs + attemptMs}, before it sends (when it has run for a while)
+     * or after a long step.
+     *
+     * @param key       the key
+     * @param token     the attempt's token
+     * @param nowMs     the current time
+     * @param attemptMs as in {@link #claim}
+     * @param ttlMs     as in {@link #claim}
+     * @return true if the attempt still owns the key; false if another took it over (then it must not send)
+     */
+    boolean renew(IdempotencyKey key, long token, long nowMs, long attemptMs, long ttlMs);
+
+    /**
      * Arms a running key before its attempt sends: notes where records of the request may start (kept from the
-     * first arming on; later ones keep it) and moves the deadline to {@code nowMs + attemptMs}.
+     * first arming on; later ones keep it) and moves the deadline as {@link #renew} does. Needed only where the
+     * records' timestamps do not tell (a request that sets its records' timestamps may date them before its claim).
      *
      * @param key       the key
      * @param token     the attempt's token
@@ -102,9 +117,9 @@ public interface IdempotencyKeyStore extends AutoCloseable {
     boolean release(IdempotencyKey key, long token, long nowMs, long ttlMs);
 
     /**
-     * Forgets a key whose attempt sent nothing (the request was refused before any record was sent), so that the
-     * key is unknown again. A key that is armed (an attempt may have written) or owned by another attempt is left as
-     * it is.
+     * Forgets a key whose first attempt sent nothing (the request was refused before any record was sent), so that
+     * the key is unknown again. A key taken over (an earlier attempt may have written), armed, or owned by another
+     * attempt is left as it is.
      *
      * @param key   the key
      * @param token the attempt's token

@@ -66,7 +66,7 @@ public abstract class IdempotencyKeyStoreContract {
         IdempotencyClaim.Started started = started(claim(KEY, FP, 1, t0));
         assertEquals(1, started.token());
         assertEquals("rid-1", started.requestId());
-        assertEquals(Optional.empty(), started.scanFrom());
+        assertEquals(Optional.empty(), started.earlier());
     }
 
     @Test
@@ -110,7 +110,8 @@ public abstract class IdempotencyKeyStoreContract {
         IdempotencyClaim.Started takeover = started(claim(KEY, FP, 2, t0 + ATTEMPT));
         assertEquals(2, takeover.token());
         assertEquals("rid-1", takeover.requestId());
-        assertEquals(Optional.empty(), takeover.scanFrom(), "the first attempt never armed: it wrote nothing");
+        assertEquals(Optional.of(new IdempotencyClaim.Earlier(t0, Optional.empty())), takeover.earlier(),
+                "it may have written, from its start on; it noted no offsets");
         assertEquals(new IdempotencyClaim.Running(t0 + ATTEMPT, t0 + 2 * ATTEMPT), claim(KEY, FP, 3, t0 + ATTEMPT + 1));
 
         assertFalse(store.arm(KEY, 1, FROM, t0 + ATTEMPT + 2, ATTEMPT, TTL));
@@ -129,19 +130,33 @@ public abstract class IdempotencyKeyStoreContract {
         // arming moves the deadline: still busy just after the first one
         assertInstanceOf(IdempotencyClaim.Running.class, claim(KEY, FP, 2, t0 + ATTEMPT + 5));
         IdempotencyClaim.Started takeover = started(claim(KEY, FP, 3, t0 + ATTEMPT + 10));
-        assertEquals(Optional.of(FROM), takeover.scanFrom());
+        assertEquals(Optional.of(new IdempotencyClaim.Earlier(t0, Optional.of(FROM))), takeover.earlier());
 
         assertTrue(store.arm(KEY, 3, Map.of(new PartitionRef("t", 0), 99L), t0 + ATTEMPT + 20, ATTEMPT, TTL));
         IdempotencyClaim.Started again = started(claim(KEY, FP, 4, t0 + 2 * ATTEMPT + 20));
         assertEquals("rid-1", again.requestId());
-        assertEquals(Optional.of(FROM), again.scanFrom(), "the first arming's offsets stay");
+        assertEquals(Optional.of(new IdempotencyClaim.Earlier(t0, Optional.of(FROM))), again.earlier(),
+                "the first attempt's start and the first arming's offsets stay");
+    }
+
+    @Test
+    void renewingMovesTheDeadlineWithoutArming() {
+        started(claim(KEY, FP, 1, t0));
+        assertTrue(store.renew(KEY, 1, t0 + ATTEMPT - 1, ATTEMPT, TTL));
+        assertEquals(new IdempotencyClaim.Running(t0, t0 + 2 * ATTEMPT - 1), claim(KEY, FP, 2, t0 + ATTEMPT));
+        IdempotencyClaim.Started takeover = started(claim(KEY, FP, 3, t0 + 2 * ATTEMPT));
+        assertEquals(Optional.of(new IdempotencyClaim.Earlier(t0, Optional.empty())), takeover.earlier());
+        assertFalse(store.renew(KEY, 1, t0 + 2 * ATTEMPT + 1, ATTEMPT, TTL), "a taken-over attempt may not renew");
+        assertTrue(store.abandon(KEY, 1) == false && store.abandon(KEY, 3) == false,
+                "a taken-over key is never forgotten: an earlier attempt may have written");
     }
 
     @Test
     void anAttemptArmedWithoutPartitionsIsStillKnownToHaveSent() {
         started(claim(KEY, FP, 1, t0));
         assertTrue(store.arm(KEY, 1, Map.of(), t0 + 1, ATTEMPT, TTL));
-        assertEquals(Optional.of(Map.of()), started(claim(KEY, FP, 2, t0 + ATTEMPT + 1)).scanFrom());
+        assertEquals(Optional.of(Map.of()), started(claim(KEY, FP, 2, t0 + ATTEMPT + 1)).earlier().orElseThrow()
+                .scanFrom());
     }
 
     @Test
@@ -151,7 +166,7 @@ public abstract class IdempotencyKeyStoreContract {
         assertTrue(store.release(KEY, 1, t0 + 2, TTL));
         IdempotencyClaim.Started takeover = started(claim(KEY, FP, 2, t0 + 3));
         assertEquals("rid-1", takeover.requestId());
-        assertEquals(Optional.of(FROM), takeover.scanFrom());
+        assertEquals(Optional.of(new IdempotencyClaim.Earlier(t0, Optional.of(FROM))), takeover.earlier());
     }
 
     @Test

@@ -41,16 +41,19 @@ import org.apache.kafka.common.header.Header;
  * <p>The key, scoped to the caller's principal, is claimed in the {@link IdempotencyKeyStore} with a fingerprint of
  * the request ({@link #claim}): a completed key answers its stored answer, another request under the key 422/42209,
  * a key whose attempt is still running 409/40904 after a short wait. The attempt that owns the key
- * ({@link Attempt}) notes the end offsets of the topic's partitions in the store before it sends anything (it
- * <i>arms</i> the key), tags every record with {@value #RECORD_HEADER}{@code : <request id>:<index>}, and stores the
- * answer once every record is acknowledged.
+ * ({@link Attempt}) tags every record with {@value #RECORD_HEADER}{@code : <request id>:<index>} and stores the
+ * answer once every record is acknowledged: two store calls, nothing else, on the usual path.
  *
  * <p>The hard case: the replica dies after Kafka acknowledged and before the answer was stored. The attempt owns the
  * key only until a deadline longer than its producer can take to have every record acknowledged or failed
- * ({@code delivery.timeout.ms} plus a margin); after it, a retry takes the key over, reads the topic from the noted
- * offsets for records carrying the request id, answers those with their offsets and sends only the records it did
- * not find. An attempt some of whose records failed after they were handed to the producer (they may or may not be
- * written) releases the key instead of completing it, so a retry looks for them the same way.
+ * ({@code delivery.timeout.ms} plus a margin); after it, a retry takes the key over and reads the topic for records
+ * carrying the request id, from the offsets of the first records stamped at or after the key's first claim (less
+ * {@value #TIME_MARGIN_MS} ms for clocks that disagree): the producer stamps each record with its send time, later
+ * than the claim. A request whose records carry timestamps of the client's, which may be older, <i>arms</i> the key
+ * instead: it notes the end offsets of the topic's partitions before it sends, and the scan starts there. The retry
+ * answers the records it found with their offsets and sends only those it did not find. An attempt some of whose
+ * records failed after they were handed to the producer (they may or may not be written) releases the key instead of
+ * completing it, so a retry looks for them the same way.
  */
 public final class IdempotentProduce {
     /** The header each record produced under an idempotency key carries, value {@code <request id>:<index>}. */
@@ -59,12 +62,17 @@ public final class IdempotentProduce {
     static final long WAIT_MS = 1_000;
     /** Added to the producer's delivery timeout: from the claim to the last send, and the clocks' disagreement. */
     static final long MARGIN_MS = 5_000;
+    /**
+     * How much earlier than the key's first claim a takeover starts looking, by record timestamp, in ms: the
+     * replicas' and (for LogAppendTime topics) the brokers' clocks may disagree by this much.
+     */
+    static final long TIME_MARGIN_MS = 60_000;
     /** A running attempt younger than this is likely alive: the client is asked to retry in a second. */
     private static final long YOUNG_MS = 10_000;
     private static final System.Logger LOG = System.getLogger(IdempotentProduce.class.getName());
     /**
      * Crash-test hooks (cluster.IdempotentProduceFailoverIT): the first attempt of a key that starts with this
-     * system property's value stops after arming (before it sends anything), so that the test can SIGKILL its replica
+     * system property's value stops before it sends anything, so that the test can SIGKILL its replica
      * there. Unset in production; nothing else reads it.
      */
     static final String PAUSE_BEFORE_SEND = "krest.test.idempotency.pause-before-send";
@@ -165,7 +173,7 @@ public final class IdempotentProduce {
             long now = clock.getAsLong();
             switch (store.claim(scoped, fingerprint, token, requestId, now, attemptMs, ttlMs)) {
                 case IdempotencyClaim.Started started -> {
-                    return new Proceed(new Attempt(scoped, started, started.requestId().equals(requestId)));
+                    return new Proceed(new Attempt(scoped, started, now));
                 }
                 case IdempotencyClaim.Completed completed -> {
                     return new Replay(completed.answer());
@@ -193,19 +201,18 @@ public final class IdempotentProduce {
         private final IdempotencyKey key;
         private final long token;
         private final String requestId;
-        private final Optional<Map<PartitionRef, Long>> scanFrom;
+        private final Optional<IdempotencyClaim.Earlier> earlier;
+        private final long claimedMs;
         private final List<CompletableFuture<ProduceResult>> sent = new ArrayList<>();
-        /** Whether this attempt created the key (the crash-test hooks stop first attempts only). */
-        private final boolean first;
         private boolean armed;
         private boolean ended;
 
-        private Attempt(IdempotencyKey key, IdempotencyClaim.Started started, boolean first) {
+        private Attempt(IdempotencyKey key, IdempotencyClaim.Started started, long claimedMs) {
             this.key = key;
             this.token = started.token();
             this.requestId = started.requestId();
-            this.scanFrom = started.scanFrom();
-            this.first = first;
+            this.earlier = started.earlier();
+            this.claimedMs = claimedMs;
         }
 
         /** @return the request's id, the same in every attempt of its key */
@@ -215,14 +222,14 @@ public final class IdempotentProduce {
 
         /** @return whether an earlier attempt of the key may have written records, which this one looks for */
         public boolean resumes() {
-            return scanFrom.isPresent();
+            return earlier.isPresent();
         }
 
         /**
-         * Sends the request's records that are not written yet, each tagged with {@value #RECORD_HEADER}. A first
-         * attempt arms the key with the end offsets of the topic's partitions first; one that takes over from an
-         * attempt that armed reads the topic from its offsets for records of this request, and answers those with
-         * what Kafka holds.
+         * Sends the request's records that are not written yet, each tagged with {@value #RECORD_HEADER}. An attempt
+         * that takes over from earlier ones first reads the topic for records of this request, and answers those
+         * with what Kafka holds; a first attempt whose records carry the client's timestamps arms the key with the
+         * end offsets of the topic's partitions first.
          *
          * @param caller the caller, whose identity reads the topic under propagation
          * @param metadata the caller's metadata
@@ -238,13 +245,13 @@ public final class IdempotentProduce {
                                                                    KafkaOffsets offsets, ProduceService produce,
                                                                    String topic, Map<Integer, ProduceRecord> records) {
             Map<Integer, CompletableFuture<ProduceResult>> futures = new HashMap<>();
-            if (scanFrom.isPresent()) {
-                arm(Map.of());
-                scan(caller, metadata, topic, scanFrom.get(), records.keySet())
+            if (earlier.isPresent()) {
+                renew();
+                scan(caller, metadata, topic, earlier.get(), records.keySet())
                         .forEach((index, result) -> futures.put(index, CompletableFuture.completedFuture(result)));
                 // the scan took time: the deadline must cover the sends still to come
-                arm(Map.of());
-            } else {
+                renew();
+            } else if (records.values().stream().anyMatch(r -> r.timestamp().isPresent())) {
                 List<PartitionRef> partitions = new ArrayList<>();
                 int count = metadata.partitionCount(topic).orElse(0);
                 for (int p = 0; p < count; p++) {
@@ -252,9 +259,17 @@ public final class IdempotentProduce {
                 }
                 // read before the first send, so every record this request writes lies at or after these offsets;
                 // partitions that do not exist yet (an auto-created topic) are read from their beginning
-                arm(partitions.isEmpty() ? Map.of() : offsets.latest(partitions));
-                testHook(PAUSE_BEFORE_SEND, "after arming the key, before sending any record");
+                Map<PartitionRef, Long> from = partitions.isEmpty() ? Map.of() : offsets.latest(partitions);
+                if (!store.arm(key, token, from, clock.getAsLong(), attemptMs, ttlMs)) {
+                    throw inUse();
+                }
+                armed = true;
+            } else if (clock.getAsLong() - claimedMs > MARGIN_MS / 2) {
+                // reading and validating the request took a while (a slow Schema Registry): the deadline must still
+                // lie a delivery timeout after the last send
+                renew();
             }
+            testHook(PAUSE_BEFORE_SEND, "before sending any record");
             records.forEach((index, record) -> {
                 if (!futures.containsKey(index)) {
                     CompletableFuture<ProduceResult> future = produce.send(tagged(record, index));
@@ -265,17 +280,16 @@ public final class IdempotentProduce {
             return futures;
         }
 
-        private void arm(Map<PartitionRef, Long> from) {
-            if (!store.arm(key, token, from, clock.getAsLong(), attemptMs, ttlMs)) {
+        private void renew() {
+            if (!store.renew(key, token, clock.getAsLong(), attemptMs, ttlMs)) {
                 throw inUse();
             }
-            armed = true;
         }
 
         /** Stops a first attempt whose key the crash-test property names, until the test kills the replica. */
         private void testHook(String property, String where) {
             String prefix = System.getProperty(property, "");
-            if (!first || prefix.isEmpty() || !key.key().startsWith(prefix)) {
+            if (earlier.isPresent() || prefix.isEmpty() || !key.key().startsWith(prefix)) {
                 return;
             }
             LOG.log(System.Logger.Level.WARNING, "krest test hook " + property + ": request " + requestId + " (key "
@@ -339,7 +353,7 @@ public final class IdempotentProduce {
             }
             ended = true;
             try {
-                if (!armed && scanFrom.isEmpty()) {
+                if (sent.isEmpty() && !armed && earlier.isEmpty()) {
                     store.abandon(key, token);
                 } else {
                     store.release(key, token, clock.getAsLong(), ttlMs);
@@ -351,14 +365,15 @@ public final class IdempotentProduce {
         }
 
         /**
-         * Finds the records an earlier attempt of this request wrote: every partition of the topic from the noted
-         * offset (its beginning when none was noted), up to its end now. The earlier attempt's deadline has passed,
-         * so nothing more of it can arrive.
+         * Finds the records earlier attempts of this request wrote: every partition of the topic from the offsets
+         * they noted (a partition not noted from its beginning), else from the first record stamped at or after the
+         * key's first claim less {@value #TIME_MARGIN_MS} ms, up to its end now. The earlier attempts' deadlines
+         * have passed, so nothing more of them can arrive.
          *
          * @return index to where Kafka holds it, for the indexes wanted that were found
          */
         private Map<Integer, ProduceResult> scan(KafkaIdentity caller, MetadataService metadata, String topic,
-                                                 Map<PartitionRef, Long> from, Set<Integer> wanted) {
+                                                 IdempotencyClaim.Earlier earlier, Set<Integer> wanted) {
             Map<Integer, ProduceResult> found = new HashMap<>();
             int count = metadata.partitionCount(topic).orElse(0);
             if (count == 0 || wanted.isEmpty()) {
@@ -372,20 +387,17 @@ public final class IdempotentProduce {
                 for (int p = 0; p < count; p++) {
                     all.add(new TopicPartition(topic, p));
                 }
-                Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, timeout);
                 Map<TopicPartition, Long> end = consumer.endOffsets(all, timeout);
+                Map<TopicPartition, Long> start = startOffsets(consumer, all, topic, earlier, timeout);
                 Set<TopicPartition> active = new HashSet<>();
                 for (TopicPartition tp : all) {
-                    long start = Math.max(begin.getOrDefault(tp, 0L),
-                            from.getOrDefault(new PartitionRef(topic, tp.partition()), 0L));
-                    if (start < end.getOrDefault(tp, 0L)) {
+                    if (start.containsKey(tp) && start.get(tp) < end.getOrDefault(tp, 0L)) {
                         active.add(tp);
                     }
                 }
                 consumer.assign(active);
                 for (TopicPartition tp : active) {
-                    consumer.seek(tp, Math.max(begin.getOrDefault(tp, 0L),
-                            from.getOrDefault(new PartitionRef(topic, tp.partition()), 0L)));
+                    consumer.seek(tp, start.get(tp));
                 }
                 while (!active.isEmpty() && found.size() < wanted.size()) {
                     if (clock.getAsLong() > giveUpAt) {
@@ -418,6 +430,31 @@ public final class IdempotentProduce {
                         + "while an earlier attempt of this request was looked for; retry.");
             }
             return found;
+        }
+
+        /** @return where to start looking in each partition; a partition absent holds nothing of this request */
+        private Map<TopicPartition, Long> startOffsets(Consumer<byte[], byte[]> consumer, List<TopicPartition> all,
+                                                       String topic, IdempotencyClaim.Earlier earlier,
+                                                       Duration timeout) {
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, timeout);
+            Map<TopicPartition, Long> start = new HashMap<>();
+            if (earlier.scanFrom().isPresent()) {
+                Map<PartitionRef, Long> from = earlier.scanFrom().get();
+                for (TopicPartition tp : all) {
+                    start.put(tp, Math.max(begin.getOrDefault(tp, 0L),
+                            from.getOrDefault(new PartitionRef(topic, tp.partition()), 0L)));
+                }
+                return start;
+            }
+            Map<TopicPartition, Long> since = new HashMap<>();
+            all.forEach(tp -> since.put(tp, Math.max(0, earlier.sinceMs() - TIME_MARGIN_MS)));
+            // the first offset stamped at or after the time: at or before every record of this request
+            consumer.offsetsForTimes(since, timeout).forEach((tp, found) -> {
+                if (found != null) {
+                    start.put(tp, Math.max(begin.getOrDefault(tp, 0L), found.offset()));
+                }
+            });
+            return start;
         }
     }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The point is chosen with krest's crash-test hooks (system properties {@code krest.test.idempotency.*} passed in
  * {@code JAVA_TOOL_OPTIONS}; each stops the first attempt of keys with a given prefix): after Kafka acknowledged
- * every record and before the answer was stored, and after the key was armed and before anything was sent. Either
+ * every record and before the answer was stored, and after the key was claimed and before anything was sent. Either
  * way every record must be in Kafka exactly once, the answer must give each record's real partition and offset, and
  * a further retry must get the same answer marked as a replay.
  *

@@ -172,47 +172,101 @@ class IdempotentProduceTest {
     }
 
     /**
-     * The hard case in one JVM: an attempt (of a replica that then died) armed the key with the topic's end offsets
-     * and wrote two of three records, tagged with its request id, but stored no answer. Past its deadline a retry
-     * finds those two, answers their offsets, and writes only the third.
+     * The hard case in one JVM: an attempt (of a replica that then died) wrote two of three records, tagged with its
+     * request id, but stored no answer. Past its deadline a retry finds those two (by the records' timestamps, all
+     * later than the key's claim), answers their offsets, and writes only the third.
      */
     @Test
     void aRetryAfterADeadAttemptFindsWhatItWroteAndWritesOnlyTheRest() throws Exception {
         String topic = TestKafka.createTopic("idem-orphan", 2);
-        producer.send(new ProducerRecord<>(topic, 0, null, "before".getBytes(StandardCharsets.UTF_8))).get();
         String body = v2Body("r0", "r1", "r2");
-        IdempotencyKey key = new IdempotencyKey("", "orphan-1");
-        String fingerprint = IdempotencyKeys.fingerprint("POST", "/topics/" + topic, BINARY,
-                body.getBytes(StandardCharsets.UTF_8));
-        long now = System.currentTimeMillis();
-        assertInstanceOf(IdempotencyClaim.Started.class, keys.claim(key, fingerprint, 7, "dead-attempt", now,
-                200, 60_000));
+        String key = "orphan-1";
+        long[] offsets = deadAttempt(topic, body, key, Optional.empty(), Optional.empty());
+
+        KrestHttp.Response retry = produce(b.http(), topic, body, key);
+        assertEquals(200, retry.status(), retry.body());
+        assertFoundAndWrote(retry, offsets);
+        assertEquals(List.of("before", "r0", "r1", "r2"), values(topic).stream().sorted().toList());
+        KrestHttp.Response replay = produce(a.http(), topic, body, key);
+        assertEquals(retry.body(), replay.body());
+        assertEquals(4, values(topic).size());
+    }
+
+    /**
+     * As above, for an attempt whose records carried the client's timestamps (here from 1970), which therefore armed
+     * the key with the partitions' end offsets before sending: the retry looks from those offsets.
+     */
+    @Test
+    void aRetryAfterADeadArmedAttemptLooksFromTheOffsetsItNoted() throws Exception {
+        String topic = TestKafka.createTopic("idem-orphan-armed", 2);
+        String cluster = a.http().get("/v3/clusters").json().get("data").get(0).get("cluster_id").asText();
+        String path = "/v3/clusters/" + cluster + "/topics/" + topic + "/records:batch";
+        StringBuilder entries = new StringBuilder("{\"entries\":[");
+        for (int i = 0; i < 3; i++) {
+            entries.append(i == 0 ? "" : ",").append("{\"id\":\"e").append(i).append("\",\"timestamp\":\"")
+                    .append(java.time.Instant.ofEpochMilli(1_000 + i)).append("\",\"value\":{\"type\":\"STRING\",")
+                    .append("\"data\":\"r").append(i).append("\"}}");
+        }
+        String body = entries.append("]}").toString();
         Map<PartitionRef, Long> from = new TreeMap<>(Map.of(new PartitionRef(topic, 0), 1L,
                 new PartitionRef(topic, 1), 0L));
-        assertTrue(keys.arm(key, 7, from, now, 200, 60_000));
+        long[] offsets = deadAttempt(topic, body, "orphan-armed", Optional.of(from), Optional.of(path));
+
+        KrestHttp.Response retry = b.http().post(path, "application/json", body, "Idempotency-Key", "orphan-armed");
+        assertEquals(207, retry.status(), retry.body());
+        JsonNode successes = retry.json().get("successes");
+        assertEquals(3, successes.size(), retry.body());
+        assertEquals(1, successes.get(0).get("partition_id").asInt());
+        assertEquals(offsets[0], successes.get(0).get("offset").asLong());
+        assertEquals(0, successes.get(2).get("partition_id").asInt());
+        assertEquals(offsets[1], successes.get(2).get("offset").asLong());
+        assertEquals(List.of("before", "r0", "r1", "r2"), values(topic).stream().sorted().toList());
+
+        // a first attempt with such records arms the key itself, and a retry replays its answer
+        String again = body.replace("\"r", "\"s");
+        KrestHttp.Response first = a.http().post(path, "application/json", again, "Idempotency-Key", "armed-2");
+        assertEquals(207, first.status(), first.body());
+        assertEquals(first.body(), b.http().post(path, "application/json", again, "Idempotency-Key", "armed-2").body());
+        assertEquals(7, values(topic).size());
+    }
+
+    /**
+     * Plays an attempt of another replica that claimed the key (armed with {@code from} when given), wrote records
+     * 0 and 2 of the request (to partitions 1 and 0, after one record "before" on partition 0) and died; its
+     * deadline has passed when this returns.
+     *
+     * @return the offsets of records 0 and 2
+     */
+    private static long[] deadAttempt(String topic, String body, String key, Optional<Map<PartitionRef, Long>> from,
+                                      Optional<String> path) throws Exception {
+        producer.send(new ProducerRecord<>(topic, 0, null, "before".getBytes(StandardCharsets.UTF_8))).get();
+        IdempotencyKey scoped = new IdempotencyKey("", key);
+        String fingerprint = IdempotencyKeys.fingerprint("POST", path.orElse("/topics/" + topic),
+                path.isPresent() ? "application/json" : BINARY, body.getBytes(StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis();
+        assertInstanceOf(IdempotencyClaim.Started.class, keys.claim(scoped, fingerprint, 7, "dead-attempt", now,
+                200, 60_000));
+        from.ifPresent(f -> assertTrue(keys.arm(scoped, 7, f, now, 200, 60_000)));
         long[] offsets = new long[2];
         for (int i : new int[] {0, 2}) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i == 0 ? 1 : 0, null,
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i == 0 ? 1 : 0,
+                    from.isPresent() ? Long.valueOf(1_000 + i) : null, null,
                     ("r" + i).getBytes(StandardCharsets.UTF_8));
             record.headers().add(new RecordHeader(IdempotentProduce.RECORD_HEADER,
                     ("dead-attempt:" + i).getBytes(StandardCharsets.UTF_8)));
             offsets[i / 2] = producer.send(record).get().offset();
         }
         Thread.sleep(300);
+        return offsets;
+    }
 
-        KrestHttp.Response retry = produce(b.http(), topic, body, "orphan-1");
-        assertEquals(200, retry.status(), retry.body());
+    private static void assertFoundAndWrote(KrestHttp.Response retry, long[] offsets) {
         JsonNode answer = retry.json().get("offsets");
         assertEquals(1, answer.get(0).get("partition").asInt());
         assertEquals(offsets[0], answer.get(0).get("offset").asLong());
         assertEquals(0, answer.get(2).get("partition").asInt());
         assertEquals(offsets[1], answer.get(2).get("offset").asLong());
         assertTrue(answer.get(1).get("error_code").isNull(), retry.body());
-        assertEquals(List.of("before", "r0", "r1", "r2"), values(topic).stream().sorted().toList());
-
-        KrestHttp.Response replay = produce(a.http(), topic, body, "orphan-1");
-        assertEquals(retry.body(), replay.body());
-        assertEquals(4, values(topic).size());
     }
 
     @Test

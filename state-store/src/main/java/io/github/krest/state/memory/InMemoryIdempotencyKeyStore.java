@@ -39,6 +39,8 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
     private static final class Entry {
         final String fingerprint;
         final String requestId;
+        final long sinceMs;
+        final long firstToken;
         long token;
         long startedMs;
         long deadlineMs;
@@ -46,9 +48,11 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
         Optional<StoredAnswer> answer = Optional.empty();
         long expiresMs;
 
-        Entry(String fingerprint, String requestId) {
+        Entry(String fingerprint, String requestId, long sinceMs, long firstToken) {
             this.fingerprint = fingerprint;
             this.requestId = requestId;
+            this.sinceMs = sinceMs;
+            this.firstToken = firstToken;
         }
 
         boolean runs(long token) {
@@ -70,7 +74,7 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
             purgeIfDue(nowMs);
             Entry entry = live(key, nowMs);
             if (entry == null) {
-                entry = new Entry(fingerprint, requestId);
+                entry = new Entry(fingerprint, requestId, nowMs, token);
                 keys.put(key, entry);
                 run(entry, token, nowMs, attemptMs, ttlMs);
                 return new IdempotencyClaim.Started(token, requestId, Optional.empty());
@@ -85,7 +89,8 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
                 return new IdempotencyClaim.Running(entry.startedMs, entry.deadlineMs);
             }
             run(entry, token, nowMs, attemptMs, ttlMs);
-            return new IdempotencyClaim.Started(token, entry.requestId, entry.scanFrom);
+            return new IdempotencyClaim.Started(token, entry.requestId,
+                    Optional.of(new IdempotencyClaim.Earlier(entry.sinceMs, entry.scanFrom)));
         } finally {
             lock.unlock();
         }
@@ -99,9 +104,19 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
     }
 
     @Override
+    public boolean renew(IdempotencyKey key, long token, long nowMs, long attemptMs, long ttlMs) {
+        return arm(key, token, Optional.empty(), nowMs, attemptMs, ttlMs);
+    }
+
+    @Override
     public boolean arm(IdempotencyKey key, long token, Map<PartitionRef, Long> scanFrom, long nowMs, long attemptMs,
                        long ttlMs) {
         Objects.requireNonNull(scanFrom, "scanFrom");
+        return arm(key, token, Optional.of(scanFrom), nowMs, attemptMs, ttlMs);
+    }
+
+    private boolean arm(IdempotencyKey key, long token, Optional<Map<PartitionRef, Long>> scanFrom, long nowMs,
+                        long attemptMs, long ttlMs) {
         requirePositive(attemptMs, "attemptMs");
         requirePositive(ttlMs, "ttlMs");
         lock.lock();
@@ -111,8 +126,8 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
             if (entry == null || !entry.runs(token)) {
                 return false;
             }
-            if (entry.scanFrom.isEmpty()) {
-                entry.scanFrom = Optional.of(Map.copyOf(scanFrom));
+            if (entry.scanFrom.isEmpty() && scanFrom.isPresent()) {
+                entry.scanFrom = Optional.of(Map.copyOf(scanFrom.get()));
             }
             entry.deadlineMs = Math.addExact(nowMs, attemptMs);
             entry.expiresMs = Math.addExact(entry.deadlineMs, ttlMs);
@@ -166,7 +181,7 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
         try {
             open();
             Entry entry = keys.get(key);
-            if (entry == null || !entry.runs(token) || entry.scanFrom.isPresent()) {
+            if (entry == null || !entry.runs(token) || token != entry.firstToken || entry.scanFrom.isPresent()) {
                 return false;
             }
             keys.remove(key);

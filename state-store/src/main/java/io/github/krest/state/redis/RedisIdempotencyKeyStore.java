@@ -90,8 +90,11 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
                 Long.toString(nowMs), Long.toString(Math.addExact(nowMs, attemptMs)), Long.toString(ttlMs)));
         return switch (RedisCodec.string(reply.get(0))) {
             case "STARTED" -> new IdempotencyClaim.Started(token, RedisCodec.string(reply.get(1)),
-                    RedisCodec.number(reply.get(2)) == 1 ? Optional.of(decode(RedisCodec.string(reply.get(3))))
-                            : Optional.empty());
+                    RedisCodec.number(reply.get(2)) == 0 ? Optional.empty()
+                            : Optional.of(new IdempotencyClaim.Earlier(RedisCodec.number(reply.get(3)),
+                                    RedisCodec.number(reply.get(4)) == 1
+                                            ? Optional.of(decode(RedisCodec.string(reply.get(5))))
+                                            : Optional.empty())));
             case "MISMATCH" -> new IdempotencyClaim.Mismatch();
             case "COMPLETED" -> new IdempotencyClaim.Completed(new StoredAnswer(
                     (int) RedisCodec.number(reply.get(1)), RedisCodec.string(reply.get(2)),
@@ -103,11 +106,20 @@ public final class RedisIdempotencyKeyStore implements IdempotencyKeyStore {
     }
 
     @Override
+    public boolean renew(IdempotencyKey key, long token, long nowMs, long attemptMs, long ttlMs) {
+        return arm(key, token, "", nowMs, attemptMs, ttlMs);
+    }
+
+    @Override
     public boolean arm(IdempotencyKey key, long token, Map<PartitionRef, Long> scanFrom, long nowMs, long attemptMs,
                        long ttlMs) {
+        return arm(key, token, encode(scanFrom), nowMs, attemptMs, ttlMs);
+    }
+
+    private boolean arm(IdempotencyKey key, long token, String from, long nowMs, long attemptMs, long ttlMs) {
         requirePositive(attemptMs, "attemptMs");
         requirePositive(ttlMs, "ttlMs");
-        return RedisCodec.number(eval(ARM, key, Long.toString(token), encode(scanFrom), Long.toString(nowMs),
+        return RedisCodec.number(eval(ARM, key, Long.toString(token), from, Long.toString(nowMs),
                 Long.toString(Math.addExact(nowMs, attemptMs)), Long.toString(ttlMs))) == 1;
     }
 

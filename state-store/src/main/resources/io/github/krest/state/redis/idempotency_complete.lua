@@ -5,6 +5,6 @@ if redis.call('TYPE', k).ok ~= 'hash' or redis.call('HGET', k, 'token') ~= ARGV[
   return 0
 end
 local fp = redis.call('HGET', k, 'fp')
--- a completed key keeps only what a replay needs, as one string
+-- a completed key keeps only what a replay needs, as one string (see idempotency_claim.lua)
 redis.call('SET', k, fp .. '\n' .. ARGV[2] .. '\n' .. ARGV[3] .. '\n' .. ARGV[4], 'PX', ARGV[5])
 return 1
