@@ -88,6 +88,15 @@ final class IdempotencyBench {
         }
     }
 
+    /** @return the mean of measured windows: rates and warm-ups averaged, counts and CPU summed */
+    static ClosedLoop.Measured mean(java.util.List<ClosedLoop.Measured> runs) {
+        double perSecond = runs.stream().mapToDouble(ClosedLoop.Measured::perSecond).average().orElse(0);
+        long counted = runs.stream().mapToLong(ClosedLoop.Measured::counted).sum();
+        double cpu = runs.stream().mapToDouble(ClosedLoop.Measured::cpuSeconds).sum();
+        double warmup = runs.stream().mapToDouble(ClosedLoop.Measured::warmupSeconds).average().orElse(0);
+        return new ClosedLoop.Measured(perSecond, counted, cpu, warmup);
+    }
+
     /** @return Redis's {@code used_memory}, bytes */
     long redisUsedBytes() {
         try (Jedis jedis = new Jedis(redisHost, redisPort)) {

@@ -206,6 +206,7 @@ public final class IdempotentProduce {
         private final List<CompletableFuture<ProduceResult>> sent = new ArrayList<>();
         private boolean armed;
         private boolean ended;
+        private boolean failedTransiently;
 
         private Attempt(IdempotencyKey key, IdempotencyClaim.Started started, long claimedMs) {
             this.key = key;
@@ -280,6 +281,15 @@ public final class IdempotentProduce {
             return futures;
         }
 
+        /**
+         * Notes that part of the request failed for a reason that may pass (a rate limit, an unreachable Schema
+         * Registry) before it was sent: a retry must try it again rather than get this answer, so the key is released
+         * rather than completed.
+         */
+        public void failedTransiently() {
+            failedTransiently = true;
+        }
+
         private void renew() {
             if (!store.renew(key, token, clock.getAsLong(), attemptMs, ttlMs)) {
                 throw inUse();
@@ -329,7 +339,8 @@ public final class IdempotentProduce {
             }
             ended = true;
             testHook(PAUSE_AFTER_ACK, "after Kafka acknowledged its records, before its answer is stored");
-            boolean uncertain = sent.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
+            boolean uncertain = failedTransiently
+                    || sent.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
             try {
                 boolean owned = uncertain ? store.release(key, token, clock.getAsLong(), ttlMs)
                         : store.complete(key, token, answer, clock.getAsLong(), ttlMs);

@@ -51,6 +51,8 @@ class IdempotentProduceTest {
     private static TestKrest a;
     private static TestKrest b;
     private static TestKrest memory;
+    /** Shares A's Redis; its Schema Registry never answers (a closed port). */
+    private static TestKrest noRegistry;
     private static RedisIdempotencyKeyStore keys;
     private static KafkaProducer<byte[], byte[]> producer;
 
@@ -63,6 +65,9 @@ class IdempotentProduceTest {
         a = TestKrest.start(shared);
         b = TestKrest.start(shared);
         memory = TestKrest.start();
+        Map<String, String> deadRegistry = new java.util.HashMap<>(shared);
+        deadRegistry.put("schema.registry.url", "http://127.0.0.1:" + io.github.krest.testing.FreePorts.next());
+        noRegistry = TestKrest.start(deadRegistry);
         keys = new RedisIdempotencyKeyStore(RedisStateStoreConfig.of(redis.url()), Optional.empty());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
@@ -70,7 +75,7 @@ class IdempotentProduceTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {producer, keys, a, b, memory, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {producer, keys, a, b, memory, noRegistry, redis}) {
             try {
                 if (c != null) {
                     c.close();
@@ -321,6 +326,31 @@ class IdempotentProduceTest {
                 "application/json", "{\"value\":{\"type\":\"STRING\",\"data\":\"s\"}}", "Idempotency-Key", "s-1");
         assertEquals(400, stream.status(), stream.body());
         assertTrue(stream.json().get("message").asText().contains("records:batch"), stream.body());
+    }
+
+    /**
+     * A batch entry refused for a reason that may pass (the Schema Registry unreachable, 503/50304) makes the answer
+     * one a retry must not get: the retry is no replay, it finds the entry that was written and writes it no second
+     * time, and tries the other again.
+     */
+    @Test
+    void aBatchEntryThatMaySucceedLaterIsTriedAgainAndTheRestIsNotWrittenTwice() {
+        KrestHttp http = noRegistry.http();
+        String cluster = http.get("/v3/clusters").json().get("data").get(0).get("cluster_id").asText();
+        String topic = TestKafka.createTopic("idem-transient", 1);
+        String path = "/v3/clusters/" + cluster + "/topics/" + topic + "/records:batch";
+        String body = "{\"entries\":[{\"id\":\"1\",\"value\":{\"type\":\"STRING\",\"data\":\"kept\"}},"
+                + "{\"id\":\"2\",\"value\":{\"type\":\"AVRO\",\"schema\":\"\\\"string\\\"\",\"data\":\"later\"}}]}";
+        KrestHttp.Response first = http.post(path, "application/json", body, "Idempotency-Key", "transient-1");
+        assertEquals(207, first.status(), first.body());
+        assertEquals(1, first.json().get("successes").size(), first.body());
+        assertEquals(50304, first.json().get("failures").get(0).get("error_code").asInt(), first.body());
+
+        KrestHttp.Response retry = http.post(path, "application/json", body, "Idempotency-Key", "transient-1");
+        assertEquals(207, retry.status(), retry.body());
+        assertTrue(retry.headers().firstValue("Idempotent-Replayed").isEmpty(), "tried again, not replayed");
+        assertEquals(first.json().get("successes"), retry.json().get("successes"), "the same offset: found, not rewritten");
+        assertEquals(List.of("kept"), values(topic));
     }
 
     @Test

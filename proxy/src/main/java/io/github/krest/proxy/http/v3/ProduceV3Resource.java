@@ -26,6 +26,7 @@ import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.core.session.KafkaSession;
 import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.IdempotencyKeys;
@@ -193,6 +194,10 @@ final class ProduceV3Resource implements HttpService {
             } catch (RuntimeException e) {
                 parsed.add(null);
                 sent.add(CompletableFuture.failedFuture(e));
+                int status = ErrorTable.toResponse(e).httpStatus();
+                if (status == 429 || status >= 500) {
+                    attempt.ifPresent(IdempotentProduce.Attempt::failedTransiently);
+                }
             }
         }
         if (attempt.isPresent()) {
