@@ -77,10 +77,29 @@ final class KrestHttp {
         return new ProduceRequest(URI.create(baseUrl + "/topics/" + topic), new ByteArrayEntity(body, BINARY_V2_TYPE));
     }
 
+    /** @return the v2 binary produce of {@code body} to one partition of {@code topic} */
+    ProduceRequest produceRequest(String topic, int partition, byte[] body) {
+        return new ProduceRequest(URI.create(baseUrl + "/topics/" + topic + "/partitions/" + partition),
+                new ByteArrayEntity(body, BINARY_V2_TYPE));
+    }
+
     /** Sends a v2 produce; @return the number of records krest reported as failed (0 when all were written) */
     int produce(ProduceRequest produce) throws IOException {
+        return produce(produce, null);
+    }
+
+    /**
+     * Sends a v2 produce with an {@code Idempotency-Key} (as a Structured Field String), or without one when
+     * {@code idempotencyKey} is null.
+     *
+     * @return the number of records krest reported as failed (0 when all were written)
+     */
+    int produce(ProduceRequest produce, String idempotencyKey) throws IOException {
         HttpUriRequestBase request = new HttpUriRequestBase("POST", produce.uri());
         request.setHeader("Accept", V2);
+        if (idempotencyKey != null) {
+            request.setHeader("Idempotency-Key", "\"" + idempotencyKey + "\"");
+        }
         request.setEntity(produce.body());
         return client.execute(request, response -> {
             byte[] body = body(response);

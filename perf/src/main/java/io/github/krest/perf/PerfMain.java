@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp 'perf/target/krest-perf.jar:perf/target/libs/*' io.github.krest.perf.PerfMain
  *     --bootstrap 127.0.0.1:P1 --replica http://127.0.0.1:P4 --lb http://127.0.0.1:P0 --replica-pid PID
- *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME] [--only produce,stream,consume,latency,memory]
+ *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME]
+ *     [--only produce,stream,consume,latency,memory,idempotency]
  *     [--placement "replicas on CPU 1; ..."]
  * </pre>
  *
@@ -49,7 +50,8 @@ public final class PerfMain {
         Settings settings = quick ? Settings.quick() : Settings.full();
         String bootstrap = require(opts, "bootstrap");
         String replica = require(opts, "replica");
-        Set<String> only = Set.of(opts.getOrDefault("only", "produce,stream,consume,latency,memory").split(","));
+        Set<String> only = Set.of(opts.getOrDefault("only", "produce,stream,consume,latency,memory,idempotency")
+                .split(","));
         Instant date = Instant.now();
         List<ThroughputResult> throughput = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -169,6 +171,62 @@ public final class PerfMain {
                         krestLatency.get().p99(), nativeLatency.get().p50(), nativeLatency.get().p99());
             } catch (Exception e) {
                 notes.add(fail("latency", e));
+            }
+        }
+        if (only.contains("idempotency") && opts.containsKey("redis")) {
+            try {
+                String[] redis = opts.get("redis").split(":");
+                IdempotencyBench bench = new IdempotencyBench(settings, produce, redis[0],
+                        Integer.parseInt(redis[1]), run);
+                for (int records : new int[] {settings.recordsPerRequest(), 1}) {
+                    AtomicLong errors = new AtomicLong();
+                    String key = records == 1 ? "idempotent_single_record_produce_ratio" : "idempotent_produce_ratio";
+                    // plain, keyed, keyed, plain: on a shared machine whose load drifts, each side gets as much of
+                    // the early and of the late load
+                    List<ClosedLoop.Measured> plainRuns = new ArrayList<>();
+                    List<ClosedLoop.Measured> keyedRuns = new ArrayList<>();
+                    long memoryGrowth = 0;
+                    long keys = 0;
+                    for (boolean keyedSide : new boolean[] {false, true, true, false}) {
+                        log("idempotency: %d-record requests %s", records,
+                                keyedSide ? "with a new Idempotency-Key each" : "without the header");
+                        long memoryBefore = bench.redisUsedBytes();
+                        long keysBefore = bench.redisKeys();
+                        IdempotencyBench.Side side = Kafka.onNewTopic(bootstrap, settings.partitions(),
+                                produceTopic + (keyedSide ? "-keyed-" : "-plain-") + records + "-"
+                                        + (plainRuns.size() + keyedRuns.size()),
+                                t -> bench.run(http, t, records, keyedSide, oneCpu, errors, oneWarmup));
+                        (keyedSide ? keyedRuns : plainRuns).add(side.measured());
+                        if (keyedSide) {
+                            memoryGrowth += bench.redisUsedBytes() - memoryBefore;
+                            keys += bench.redisKeys() - keysBefore;
+                        }
+                    }
+                    double bytesPerKey = keys > 0 ? memoryGrowth / (double) keys : 0;
+                    IdempotencyBench.Side plain = new IdempotencyBench.Side(IdempotencyBench.mean(plainRuns), 0);
+                    IdempotencyBench.Side keyed = new IdempotencyBench.Side(IdempotencyBench.mean(keyedRuns), keys);
+                    ClosedLoop.Measured p = plain.measured();
+                    ClosedLoop.Measured k = keyed.measured();
+                    throughput.add(new ThroughputResult(key, "v2 binary produce, " + records + " x "
+                            + settings.valueBytes() + " B per request, " + settings.produceClients()
+                            + " clients, a new Idempotency-Key per request", "krest v2 with Idempotency-Key, 1 replica",
+                            k.perSecond(), "krest v2 without it, same replica", p.perSecond(), errors.get(),
+                            k.cpuMsPer1000(), k.warmupSeconds(), p.warmupSeconds()));
+                    // requests per second = records per second / records; each client waits for its answer
+                    double plainMs = settings.produceClients() * 1000.0 * records / p.perSecond();
+                    double keyedMs = settings.produceClients() * 1000.0 * records / k.perSecond();
+                    String note = String.format(java.util.Locale.ROOT, "idempotency, %d-record requests (two "
+                                    + "windows a side, plain-keyed-keyed-plain, means): "
+                                    + "%.0f records/s with a key, %.0f without (ratio %.3f); request time %.2f ms "
+                                    + "with, %.2f ms without (+%.2f ms a request); replica CPU %.1f ms per 1000 "
+                                    + "records with, %.1f without; Redis %.0f bytes per key (%d keys)", records,
+                            k.perSecond(), p.perSecond(), k.perSecond() / p.perSecond(), keyedMs, plainMs,
+                            keyedMs - plainMs, k.cpuMsPer1000(), p.cpuMsPer1000(), bytesPerKey, keys);
+                    log("%s", note);
+                    notes.add(note);
+                }
+            } catch (Exception e) {
+                notes.add(fail("idempotency", e));
             }
         }
         if (only.contains("memory") && opts.containsKey("replica-pid") && opts.containsKey("redis")) {

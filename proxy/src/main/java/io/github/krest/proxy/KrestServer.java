@@ -9,11 +9,14 @@ import java.util.function.Consumer;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.session.KafkaSessions;
+import io.github.krest.proxy.core.IdempotentProduce;
+import io.github.krest.proxy.core.PartitionReadService;
 import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
 import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.kafka.ConsumerReaders;
+import io.github.krest.proxy.kafka.PartitionReaders;
 import io.github.krest.proxy.observe.AccessLog;
 import io.github.krest.proxy.observe.KrestHealth;
 import io.github.krest.proxy.observe.KrestMetrics;
@@ -23,6 +26,7 @@ import io.github.krest.proxy.observe.RequestObserver;
 import io.github.krest.proxy.state.CircuitBreakingStateStore;
 import io.github.krest.proxy.state.StateStores;
 import io.github.krest.state.ConsumerStateStore;
+import io.github.krest.state.IdempotencyKeyStore;
 import io.github.krest.proxy.http.AccessListFilter;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
@@ -65,14 +69,16 @@ public final class KrestServer implements AutoCloseable {
     private final KafkaSessions sessions;
     private final ConsumerStateStore store;
     private final ConsumerReaders readers;
+    private final Produced produced;
     private final ConsumerService consumers;
     private final WebServer server;
     private final Thread sweeper;
     private final Optional<KrestMetrics> metrics;
 
     private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
-                        ConsumerService consumers, WebServer server, Thread sweeper,
+                        Produced produced, ConsumerService consumers, WebServer server, Thread sweeper,
                         Optional<KrestMetrics> metrics) {
+        this.produced = produced;
         this.metrics = metrics;
         this.clients = clients;
         this.sessions = sessions;
@@ -101,6 +107,7 @@ public final class KrestServer implements AutoCloseable {
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
         ConsumerReaders readers = null;
+        Produced produced = null;
         Optional<KrestMetrics> metrics = config.getBoolean(KrestConfig.METRICS_ENABLE)
                 ? Optional.of(new KrestMetrics()) : Optional.empty();
         TrafficMeter traffic = metrics.<TrafficMeter>map(m -> m).orElse(TrafficMeter.NONE);
@@ -125,13 +132,14 @@ public final class KrestServer implements AutoCloseable {
             });
             ConsumerService consumers = new ConsumerService(store, readers, sessions,
                     ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
+            produced = Produced.of(config, replicaId, traffic);
             Optional<SchemaFormats> schemas = SchemaFormats.of(config);
             metrics.ifPresent(m -> schemas.flatMap(SchemaFormats::registryBreaker)
                     .ifPresent(b -> m.circuitBreaker("schema-registry", b)));
             Services services = new Services(config, new CallerSessions(sessions), consumers, store,
                     Limits.of(config), schemas, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
-                    authentication);
+                    authentication, produced.idempotent(), produced.reads());
 
             List<KrestConfig.Listener> listeners = config.listeners();
             Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
@@ -170,10 +178,13 @@ public final class KrestServer implements AutoCloseable {
                         + " (see the listener error above: is the port in use?)");
             }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, sessions, store, readers, consumers, server, sweeper, metrics);
+            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics);
         } catch (RuntimeException e) {
             if (readers != null) {
                 readers.close();
+            }
+            if (produced != null) {
+                produced.close();
             }
             if (store != null) {
                 store.close();
@@ -237,7 +248,29 @@ public final class KrestServer implements AutoCloseable {
     record Services(KrestConfig config, CallerSessions kafka,
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
                     Optional<SchemaFormats> schemas, RequestObserver observer,
-                    Optional<AuthenticationFilter> authentication) {
+                    Optional<AuthenticationFilter> authentication, IdempotentProduce idempotent,
+                    PartitionReadService reads) {
+    }
+
+    /**
+     * Idempotent produce and reads by offset, with what they own: the idempotency key store (Redis or memory, as
+     * {@code consumer.state.store}) and the partition readers.
+     */
+    private record Produced(IdempotencyKeyStore keys, PartitionReaders readers, IdempotentProduce idempotent,
+                            PartitionReadService reads) implements AutoCloseable {
+        static Produced of(KrestConfig config, String replicaId, TrafficMeter traffic) {
+            PartitionReaders readers = new PartitionReaders(config, replicaId);
+            IdempotencyKeyStore keys = StateStores.idempotencyKeys(config);
+            return new Produced(keys, readers, IdempotentProduce.of(keys, readers, config),
+                    new PartitionReadService(readers, PartitionReadService.Limits.of(config),
+                            System::currentTimeMillis, traffic));
+        }
+
+        @Override
+        public void close() {
+            readers.close();
+            keys.close();
+        }
     }
 
     /**
@@ -279,11 +312,12 @@ public final class KrestServer implements AutoCloseable {
         // after the access lists, so that blocked requests take no permits; one budget for all listeners
         services.limits().requests().map(RateLimitFilter::new).ifPresent(routing::addFilter);
         if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
-            V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.schemas());
+            V3Api.register(routing, config, services.kafka(), urls, services.limits().produce(), services.schemas(),
+                    services.idempotent());
         }
         if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
             V2Api.register(routing, config, services.kafka(), services.consumers(), urls,
-                    services.limits().polls(), services.schemas());
+                    services.limits().polls(), services.schemas(), services.idempotent(), services.reads());
         }
         routing.register(new io.github.krest.proxy.http.OpenApiResource());
         // Kafka refused the caller's credentials: drop the caller's clients at once, so they neither linger nor
@@ -347,6 +381,7 @@ public final class KrestServer implements AutoCloseable {
                     + "finish within " + KrestConfig.SHUTDOWN_GRACEFUL_MS);
         }
         readers.close();
+        produced.close();
         sessions.close();
         store.close();
         clients.close();

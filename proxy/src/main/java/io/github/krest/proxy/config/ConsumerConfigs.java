@@ -63,8 +63,9 @@ final class ConsumerConfigs {
                     "How often, in ms, instances with auto.commit.enable=true commit their positions (checked "
                             + "on poll); they also commit when deleted or expired.")
             .define(CONSUMER_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
-                    "krest: most Kafka consumers (readers) this replica keeps for active instances; the least "
-                            + "recently used is closed, which costs a seek on its next poll.")
+                    "krest: most Kafka consumers (readers) this replica keeps for active instances, and as many "
+                            + "for reads by offset (GET /topics/{t}/partitions/{p}/records); the least recently "
+                            + "used is closed, which costs a seek on its next poll.")
             .define(CONSUMER_CACHE_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
                     "krest: a cached reader unused for this long, in ms, is closed.")
             .define(CONSUMER_MAX_CONCURRENT_POLLS, Type.INT, 256, Range.atLeast(1), Importance.LOW,

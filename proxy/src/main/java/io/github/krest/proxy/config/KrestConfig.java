@@ -75,6 +75,7 @@ public final class KrestConfig extends AbstractConfig {
 
     // produce limits (ProduceConfigs)
     public static final String PRODUCE_RECORDS_MAX = ProduceConfigs.PRODUCE_RECORDS_MAX;
+    public static final String IDEMPOTENCY_KEY_TTL_MS = ProduceConfigs.IDEMPOTENCY_KEY_TTL_MS;
     public static final String PRODUCE_RECORD_MAX_BYTES = ProduceConfigs.PRODUCE_RECORD_MAX_BYTES;
     public static final String PRODUCE_BATCH_MAX_ENTRIES = ProduceConfigs.PRODUCE_BATCH_MAX_ENTRIES;
     public static final String PRODUCE_STREAM_RECORD_MAX_BYTES = ProduceConfigs.PRODUCE_STREAM_RECORD_MAX_BYTES;

@@ -7,7 +7,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Produce limits: records per v2 request, bytes per record, entries per v3 batch, and the bounds of a v3 streaming
- * produce connection (record size, life and grace period).
+ * produce connection (record size, life and grace period); how long the answer to a produce request with an
+ * {@code Idempotency-Key} is kept.
  *
  * <p>One fragment of {@link KrestConfig#DEFINITION}, defined the way Kafka's {@code SslConfigs.addClientSslSupport}
  * adds its keys to a client's {@code ConfigDef}; callers name the keys through their {@link KrestConfig} aliases.
@@ -20,6 +21,7 @@ final class ProduceConfigs {
     static final String PRODUCE_STREAM_RECORD_MAX_BYTES = "api.v3.produce.request.size.limit.max.bytes";
     static final String STREAMING_MAX_DURATION_MS = "streaming.connection.max.duration.ms";
     static final String STREAMING_GRACE_MS = "streaming.connection.max.duration.grace.period.ms";
+    static final String IDEMPOTENCY_KEY_TTL_MS = "idempotency.key.ttl.ms";
 
     private ProduceConfigs() {
     }
@@ -32,6 +34,11 @@ final class ProduceConfigs {
      */
     static ConfigDef addProduceSupport(ConfigDef def) {
         return def
+            .define(IDEMPOTENCY_KEY_TTL_MS, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    "krest: how long the answer of a produce request with an Idempotency-Key is kept, in ms: a "
+                            + "retry with the key within this time gets it and writes nothing. Keys live in "
+                            + "consumer.state.store (Redis: about 310 bytes a key for a one-record answer, 2.6 KB "
+                            + "for 500).")
             .define(PRODUCE_RECORDS_MAX, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
                     "krest: most records in one v2 produce request; more answer 422/42206.")
             .define(PRODUCE_RECORD_MAX_BYTES, Type.INT, 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,

@@ -39,6 +39,13 @@ public enum ErrorCode {
     SERIALIZATION(408, 40801),
     CONSUMER_ALREADY_EXISTS(409, 40902),
     ILLEGAL_STATE(409, 40903),
+    /**
+     * krest: a request with this {@code Idempotency-Key} is still running (IETF httpapi idempotency-key draft: 409);
+     * answered with {@code Retry-After}.
+     */
+    IDEMPOTENCY_KEY_IN_USE(409, 40904),
+    /** krest: {@code GET /topics/{t}/partitions/{p}/records?offset=} outside the partition's earliest..latest. */
+    OFFSET_OUT_OF_RANGE(416, 41601),
     KEY_SCHEMA_MISSING(422, 42201),
     VALUE_SCHEMA_MISSING(422, 42202),
     /** "Conversion of JSON to Object failed: ...": data that does not match its schema (v2 schema formats). */
@@ -51,6 +58,8 @@ public enum ErrorCode {
     /** "Error serializing message. ...": the Schema Registry refused a request, e.g. an incompatible schema. */
     SCHEMA_SERIALIZATION(422, 42207),
     BATCH_ERROR(422, 42208),
+    /** krest: an {@code Idempotency-Key} reused for a different request (IETF httpapi idempotency-key draft: 422). */
+    IDEMPOTENCY_KEY_REUSED(422, 42209),
     KAFKA_THROTTLED(429, 42901),
     KAFKA_ERROR(500, 50002),
     KAFKA_RETRIABLE(500, 50003),

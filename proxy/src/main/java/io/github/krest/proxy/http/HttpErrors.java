@@ -129,7 +129,7 @@ public final class HttpErrors {
             return MediaTypes.APPLICATION_JSON;
         }
         List<MediaType> offered = resource.startsWith("api.v2.consumers.consume-")
-                ? RECORDS_ERROR_TYPES : ContentTypes.V2_RESPONSE;
+                || resource.startsWith("api.v2.partitions.consume-") ? RECORDS_ERROR_TYPES : ContentTypes.V2_RESPONSE;
         try {
             return req.headers().contains(HeaderNames.ACCEPT)
                     ? req.headers().bestAccepted(offered.toArray(MediaType[]::new)).orElse(offered.getFirst())
@@ -146,7 +146,9 @@ public final class HttpErrors {
         SENT_ERROR_CODE.set(error.errorCode());
         res.status(Status.create(error.httpStatus()));
         res.header(HeaderNames.CONTENT_TYPE, type.text());
-        if (error.httpStatus() == 503 || error.httpStatus() == 429) {
+        if ((error.httpStatus() == 503 || error.httpStatus() == 429
+                || error.errorCode() == ErrorCode.IDEMPOTENCY_KEY_IN_USE.code())
+                && !res.headers().contains(HeaderNames.RETRY_AFTER)) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         }
         res.send(bytes(error));

@@ -42,6 +42,7 @@ public final class ResourceNames {
             Route.of("GET", "/topics/{topic}/partitions", "api.v2.partitions.list"),
             Route.of("GET", "/topics/{topic}/partitions/{partition}", "api.v2.partitions.get"),
             Route.of("GET", "/topics/{topic}/partitions/{partition}/offsets", "api.v2.partitions.get-offsets"),
+            Route.of("GET", "/topics/{topic}/partitions/{partition}/records", "api.v2.partitions.consume-*"),
             Route.of("POST", "/topics/{topic}/partitions/{partition}", "api.v2.produce-to-partition.*"),
             Route.of("GET", "/brokers", "api.v2.brokers.list"),
             Route.of("POST", "/consumers/{group}", "api.v2.consumers.create"),

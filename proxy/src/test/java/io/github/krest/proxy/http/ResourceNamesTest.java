@@ -51,6 +51,11 @@ class ResourceNamesTest {
         assertEquals(Optional.of("api.v2.consumers.consume-json-schema"), ResourceNames.resolve("GET",
                 "/consumers/g/instances/i/records", Optional.empty(),
                 List.of("application/vnd.kafka.jsonschema.v2+json")));
+        // reads by offset: named like polls, after the format Accept names (binary when it names none)
+        assertEquals(Optional.of("api.v2.partitions.consume-protobuf"), ResourceNames.resolve("GET",
+                "/topics/t/partitions/0/records", Optional.empty(), List.of("application/vnd.kafka.protobuf.v2+json")));
+        assertEquals(Optional.of("api.v2.partitions.consume-binary"), ResourceNames.resolve("GET",
+                "/topics/t/partitions/0/records", Optional.empty(), List.of()));
     }
 
     @Test

@@ -182,4 +182,38 @@ public final class TestKafka {
             return records;
         }
     }
+
+    /**
+     * Reads every record a topic holds now, from the beginning up to its partitions' end offsets, with a plain
+     * Kafka consumer: unlike {@link #readAll}, it needs no expected count, so it also shows that nothing more is
+     * there.
+     *
+     * @param topic topic name
+     * @return the records, in partition then offset order
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        records.add(r);
+                    }
+                }
+            }
+            records.sort((a, b) -> a.partition() != b.partition()
+                    ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()));
+            return records;
+        }
+    }
 }

@@ -2,11 +2,16 @@ package io.github.krest.proxy.http.v2;
 
 import io.github.krest.proxy.http.CallerSessions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.krest.proxy.caller.Caller;
+import io.github.krest.proxy.core.IdempotentProduce;
+import io.github.krest.proxy.core.session.KafkaSession;
 import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
@@ -17,6 +22,7 @@ import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.format.SchemaFormat;
 import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.IdempotencyKeys;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
@@ -50,18 +56,25 @@ import io.helidon.webserver.http.ServerResponse;
  * 403 if any with 40301, else 200 (Confluent {@code ProduceController}). The whole request fails before anything is
  * sent for: wrong content type 415, schema formats without a registry 422/42206, bad body 400/422, missing topic
  * 404/40401, unknown partition 404/40402, a record over the size limit 413.
+ *
+ * <p>krest: with an {@code Idempotency-Key} header the request is claimed before anything else is checked and runs
+ * under {@link IdempotentProduce} (a retry gets the first answer, marked {@code Idempotent-Replayed: true}, and
+ * writes nothing); without it nothing of that runs.
  */
 final class ProduceV2Resource implements HttpService {
     private final CallerSessions kafka;
     private final long maxBodyBytes;
     private final int maxRecords;
     private final Optional<SchemaFormats> schemas;
+    private final IdempotentProduce idempotent;
 
-    ProduceV2Resource(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<SchemaFormats> schemas) {
+    ProduceV2Resource(CallerSessions kafka, long maxBodyBytes, int maxRecords, Optional<SchemaFormats> schemas,
+                      IdempotentProduce idempotent) {
         this.kafka = kafka;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRecords = maxRecords;
         this.schemas = schemas;
+        this.idempotent = idempotent;
     }
 
     @Override
@@ -71,6 +84,27 @@ final class ProduceV2Resource implements HttpService {
     }
 
     private void produce(ServerRequest req, ServerResponse res, boolean toPartition) {
+        Optional<String> key = IdempotencyKeys.key(req);
+        if (key.isEmpty()) {
+            produce(req, res, toPartition, Optional.empty(), Optional.empty());
+            return;
+        }
+        // claimed before anything is checked: a retry gets the first answer whatever changed since
+        byte[] body = RequestBodies.read(req, maxBodyBytes);
+        Optional<IdempotentProduce.Attempt> attempt = IdempotencyKeys.claim(idempotent, req, res, key.get(), body);
+        if (attempt.isEmpty()) {
+            return;
+        }
+        try {
+            produce(req, res, toPartition, Optional.of(body), attempt);
+        } catch (RuntimeException | Error e) {
+            attempt.get().abort();
+            throw e;
+        }
+    }
+
+    private void produce(ServerRequest req, ServerResponse res, boolean toPartition, Optional<byte[]> readBody,
+                         Optional<IdempotentProduce.Attempt> attempt) {
         EmbeddedFormat format = ContentTypes.contentType(req).flatMap(EmbeddedFormat::ofProduceContentType)
                 .orElseThrow(ContentTypes::unsupportedMediaType);
         MediaType responseType = ContentTypes.negotiate(req, ContentTypes.V2_RESPONSE);
@@ -84,7 +118,7 @@ final class ProduceV2Resource implements HttpService {
         pathPartition.ifPresent(p -> ProduceService.checkPartition(topic, p, partitionCount,
                 ErrorCode.PARTITION_NOT_FOUND));
 
-        byte[] body = RequestBodies.read(req, maxBodyBytes);
+        byte[] body = readBody.isPresent() ? readBody.get() : RequestBodies.read(req, maxBodyBytes);
         ProduceRequestReader.Request request = ProduceRequestReader.read(body, topic, pathPartition, format,
                 maxRecords);
         List<ProduceRecord> records = request.records();
@@ -115,8 +149,21 @@ final class ProduceV2Resource implements HttpService {
         }
 
         List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(records.size());
-        for (ProduceRecord record : records) {
-            sent.add(produce.send(record));
+        if (attempt.isPresent()) {
+            Map<Integer, ProduceRecord> indexed = new LinkedHashMap<>();
+            for (int i = 0; i < records.size(); i++) {
+                indexed.put(i, records.get(i));
+            }
+            KafkaSession session = kafka.of(req);
+            Map<Integer, CompletableFuture<ProduceResult>> futures = attempt.get().send(
+                    Caller.of(req).kafkaIdentity(), session.metadata(), session.offsets(), produce, topic, indexed);
+            for (int i = 0; i < records.size(); i++) {
+                sent.add(futures.get(i));
+            }
+        } else {
+            for (ProduceRecord record : records) {
+                sent.add(produce.send(record));
+            }
         }
         ProduceService.awaitAll(sent);
         List<V2Json.ProduceOffset> offsets = new ArrayList<>(sent.size());
@@ -136,9 +183,14 @@ final class ProduceV2Resource implements HttpService {
         }
         Status status = authentication ? Status.UNAUTHORIZED_401
                 : authorization ? Status.FORBIDDEN_403 : Status.OK_200;
-        Responses.json(res, status, responseType, new V2Json.ProduceResponse(offsets,
+        V2Json.ProduceResponse response = new V2Json.ProduceResponse(offsets,
                 keySchema.map(SchemaFormat.ResolvedSchema::id).orElse(null),
-                valueSchema.map(SchemaFormat.ResolvedSchema::id).orElse(null)));
+                valueSchema.map(SchemaFormat.ResolvedSchema::id).orElse(null));
+        if (attempt.isPresent()) {
+            IdempotencyKeys.answer(res, attempt.get(), status, responseType, response);
+        } else {
+            Responses.json(res, status, responseType, response);
+        }
     }
 
     /** Converts the records' JSON text keys and values to the wire format; a record without data stays null. */

@@ -3,6 +3,8 @@ package io.github.krest.proxy.http.v2;
 import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.core.IdempotentProduce;
+import io.github.krest.proxy.core.PartitionReadService;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.format.RecordRenderers;
@@ -26,15 +28,19 @@ public final class V2Api {
      * @param urls absolute URL base
      * @param polls the bulkhead of GET .../records, shared by the replica's listeners
      * @param schemas the schema formats (avro, jsonschema, protobuf), empty without {@code schema.registry.url}
+     * @param idempotent produce under an {@code Idempotency-Key}
+     * @param reads stateless reads by offset ({@code GET /topics/{t}/partitions/{p}/records})
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
                                 ConsumerService consumers, BaseUrls urls,
-                                PollBulkhead polls, Optional<SchemaFormats> schemas) {
+                                PollBulkhead polls, Optional<SchemaFormats> schemas, IdempotentProduce idempotent,
+                                PartitionReadService reads) {
         long maxBody = config.getLong(KrestConfig.REQUEST_BODY_MAX_BYTES);
         routing.register(new RootV2Resource(maxBody),
                 new TopicsV2Resource(kafka),
+                new PartitionRecordsV2Resource(kafka, reads, polls, new RecordRenderers(schemas)),
                 new ProduceV2Resource(kafka, maxBody, config.getInt(KrestConfig.PRODUCE_RECORDS_MAX),
-                        schemas),
+                        schemas, idempotent),
                 new ConsumersV2Resource(consumers, urls, maxBody, polls, new RecordRenderers(schemas),
                         config.getLong(KrestConfig.CONSUMER_STREAM_MAX_DURATION_MS)));
     }

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +19,17 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.krest.proxy.caller.Caller;
+import io.github.krest.proxy.core.IdempotentProduce;
 import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
+import io.github.krest.proxy.core.session.KafkaSession;
+import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.error.ErrorCode;
+import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.IdempotencyKeys;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.Responses;
@@ -50,6 +58,10 @@ import io.helidon.webserver.http.ServerResponse;
  * nothing of it is produced), where a stream gets a 400 receipt for that record and goes on. With
  * {@code api.v3.produce.rate.limit.enabled} every record (stream) or entry (batch) is counted; one over the limits
  * gets a 429 receipt (a 429 entry in {@code failures}) and is not produced.
+ *
+ * <p>krest: a batch with an {@code Idempotency-Key} header runs under {@link IdempotentProduce} (a retry gets the
+ * first answer and writes nothing); a stream with one is refused with 400, since a stream is not retried as one
+ * request (docs/api.md, "Idempotent produce").
  */
 final class ProduceV3Resource implements HttpService {
     private static final int MAX_ID_LENGTH = 80;
@@ -66,9 +78,11 @@ final class ProduceV3Resource implements HttpService {
     private final long maxBodyBytes;
     private final int maxBatchEntries;
     private final ProduceRateLimiter limits;
+    private final IdempotentProduce idempotent;
 
     ProduceV3Resource(Clusters clusters, CallerSessions kafka, ProduceRecordReader reader, ProduceStream stream,
-                     long maxBodyBytes, int maxBatchEntries, ProduceRateLimiter limits) {
+                     long maxBodyBytes, int maxBatchEntries, ProduceRateLimiter limits,
+                     IdempotentProduce idempotent) {
         this.clusters = clusters;
         this.kafka = kafka;
         this.reader = reader;
@@ -76,6 +90,7 @@ final class ProduceV3Resource implements HttpService {
         this.maxBodyBytes = maxBodyBytes;
         this.maxBatchEntries = maxBatchEntries;
         this.limits = limits;
+        this.idempotent = idempotent;
     }
 
     @Override
@@ -85,6 +100,10 @@ final class ProduceV3Resource implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
+        if (req.headers().contains(IdempotencyKeys.IDEMPOTENCY_KEY)) {
+            throw RestException.badRequest("Idempotency-Key is not supported on streaming produce: a stream is not "
+                    + "retried as one request. Send the records as POST .../records:batch with an Idempotency-Key.");
+        }
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         Charset charset = requireJson(req);
         ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
@@ -114,6 +133,27 @@ final class ProduceV3Resource implements HttpService {
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
+        Optional<String> key = IdempotencyKeys.key(req);
+        if (key.isEmpty()) {
+            batch(req, res, Optional.empty(), Optional.empty());
+            return;
+        }
+        // claimed before anything is checked: a retry gets the first answer whatever changed since
+        byte[] body = RequestBodies.read(req, maxBodyBytes);
+        Optional<IdempotentProduce.Attempt> attempt = IdempotencyKeys.claim(idempotent, req, res, key.get(), body);
+        if (attempt.isEmpty()) {
+            return;
+        }
+        try {
+            batch(req, res, Optional.of(body), attempt);
+        } catch (RuntimeException | Error e) {
+            attempt.get().abort();
+            throw e;
+        }
+    }
+
+    private void batch(ServerRequest req, ServerResponse res, Optional<byte[]> readBody,
+                       Optional<IdempotentProduce.Attempt> attempt) {
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         requireJson(req);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
@@ -121,7 +161,7 @@ final class ProduceV3Resource implements HttpService {
         ProduceService produce = produce(req);
         Optional<Integer> partitionCount = produce.checkTopic(topic);
 
-        JsonNode entries = entries(RequestBodies.read(req, maxBodyBytes));
+        JsonNode entries = entries(readBody.isPresent() ? readBody.get() : RequestBodies.read(req, maxBodyBytes));
         List<String> ids = new ArrayList<>(entries.size());
         Set<String> distinct = new HashSet<>();
         for (JsonNode entry : entries) {
@@ -137,17 +177,33 @@ final class ProduceV3Resource implements HttpService {
 
         List<ProduceRecordReader.Parsed> parsed = new ArrayList<>(entries.size());
         List<CompletableFuture<ProduceResult>> sent = new ArrayList<>(entries.size());
+        // under an idempotency key the entries are sent together once all are read, by the attempt
+        Map<Integer, ProduceRecord> toSend = new LinkedHashMap<>();
         for (JsonNode entry : entries) {
             try {
                 limits.acquire(limits == ProduceRateLimiter.UNLIMITED ? 0 : jsonSize(entry));
                 ProduceRecordReader.Parsed p = reader.read(entry, topic, partitionCount, ENTRY_FIELDS);
                 produce.checkSize(p.record());
                 parsed.add(p);
-                sent.add(produce.send(p.record()));
+                if (attempt.isPresent()) {
+                    toSend.put(sent.size(), p.record());
+                    sent.add(null);
+                } else {
+                    sent.add(produce.send(p.record()));
+                }
             } catch (RuntimeException e) {
                 parsed.add(null);
                 sent.add(CompletableFuture.failedFuture(e));
+                int status = ErrorTable.toResponse(e).httpStatus();
+                if (status == 429 || status >= 500) {
+                    attempt.ifPresent(IdempotentProduce.Attempt::failedTransiently);
+                }
             }
+        }
+        if (attempt.isPresent()) {
+            KafkaSession session = kafka.of(req);
+            attempt.get().send(Caller.of(req).kafkaIdentity(), session.metadata(), session.offsets(), produce,
+                    topic, toSend).forEach(sent::set);
         }
         ProduceService.awaitAll(sent);
         List<ProduceReceipts.Success> successes = new ArrayList<>();
@@ -160,7 +216,12 @@ final class ProduceV3Resource implements HttpService {
                 failures.add(ProduceReceipts.failure(ids.get(i), e));
             }
         }
-        Responses.json(res, Status.MULTI_STATUS_207, type, new BatchResponse(successes, failures));
+        if (attempt.isPresent()) {
+            IdempotencyKeys.answer(res, attempt.get(), Status.MULTI_STATUS_207, type,
+                    new BatchResponse(successes, failures));
+        } else {
+            Responses.json(res, Status.MULTI_STATUS_207, type, new BatchResponse(successes, failures));
+        }
     }
 
     /** {@code {"successes": [...], "failures": [...]}}. */

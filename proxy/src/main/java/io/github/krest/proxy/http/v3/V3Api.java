@@ -3,6 +3,7 @@ package io.github.krest.proxy.http.v3;
 import java.util.Optional;
 
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.core.IdempotentProduce;
 import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.CallerSessions;
@@ -23,10 +24,12 @@ public final class V3Api {
      * @param urls absolute URL base
      * @param produceLimits the v3 produce rate limits, shared by the replica's listeners
      * @param schemas the schema formats (avro, jsonschema, protobuf), empty without a Schema Registry
+     * @param idempotent produce under an {@code Idempotency-Key} ({@code records:batch})
      */
     public static void register(HttpRouting.Builder routing, KrestConfig config, CallerSessions kafka,
                                 BaseUrls urls,
-                                ProduceRateLimiter produceLimits, Optional<SchemaFormats> schemas) {
+                                ProduceRateLimiter produceLimits, Optional<SchemaFormats> schemas,
+                                IdempotentProduce idempotent) {
         Clusters clusters = new Clusters(kafka.sessions().service().metadata(),
                 config.getString(KrestConfig.RESOURCE_NAME_AUTHORITY));
         ProduceRecordReader reader = new ProduceRecordReader(schemas);
@@ -43,6 +46,6 @@ public final class V3Api {
                 new AclsV3Resource(clusters, urls, kafka, maxBody));
         routing.register(new ClustersV3Resource(clusters, urls),
                 new ProduceV3Resource(clusters, kafka, reader, stream,
-                        maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES), produceLimits));
+                        maxBody, config.getInt(KrestConfig.PRODUCE_BATCH_MAX_ENTRIES), produceLimits, idempotent));
     }
 }
