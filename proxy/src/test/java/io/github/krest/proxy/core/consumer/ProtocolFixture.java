@@ -21,7 +21,7 @@ final class ProtocolFixture implements AutoCloseable {
     static final ConsumerSettings SETTINGS = new ConsumerSettings(
             60_000,      // consumer.instance.timeout.ms
             1_000,       // consumer.request.timeout.ms
-            1_000,       // consumer.request.timeout.max.ms: a poll's lease holds this plus the margin, LEASE_MS
+            1_000,       // consumer.request.timeout.max.ms; a poll of timeout 1000 holds its lease LEASE_MS
             64L << 20,   // consumer.request.max.bytes
             -1,          // fetch.min.bytes
             30_000,      // consumer.session.timeout.ms
