@@ -2,16 +2,12 @@ package io.github.krest.proxy.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -26,12 +22,7 @@ import io.github.krest.state.IdempotencyKey;
 import io.github.krest.state.IdempotencyKeyStore;
 import io.github.krest.state.PartitionRef;
 import io.github.krest.state.StoredAnswer;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Effectively-once produce over HTTP: a produce request with an {@code Idempotency-Key} (IETF httpapi draft "The
@@ -51,9 +42,9 @@ import org.apache.kafka.common.header.Header;
  * {@value #TIME_MARGIN_MS} ms for clocks that disagree): the producer stamps each record with its send time, later
  * than the claim. A request whose records carry timestamps of the client's, which may be older, <i>arms</i> the key
  * instead: it notes the end offsets of the topic's partitions before it sends, and the scan starts there. The retry
- * answers the records it found with their offsets and sends only those it did not find. An attempt some of whose
- * records failed after they were handed to the producer (they may or may not be written) releases the key instead of
- * completing it, so a retry looks for them the same way.
+ * answers the records it found ({@link EarlierAttemptScan}) with their offsets and sends only those it did not
+ * find. An attempt some of whose records failed after they were handed to the producer (they may or may not be
+ * written) releases the key instead of completing it, so a retry looks for them the same way.
  */
 public final class IdempotentProduce {
     /** The header each record produced under an idempotency key carries, value {@code <request id>:<index>}. */
@@ -80,7 +71,7 @@ public final class IdempotentProduce {
     static final String PAUSE_AFTER_ACK = "krest.test.idempotency.pause-after-ack";
 
     private final IdempotencyKeyStore store;
-    private final PartitionReaders readers;
+    private final EarlierAttemptScan scan;
     private final LongSupplier clock;
     private final long attemptMs;
     private final long ttlMs;
@@ -96,7 +87,7 @@ public final class IdempotentProduce {
     public IdempotentProduce(IdempotencyKeyStore store, PartitionReaders readers, LongSupplier clock, long attemptMs,
                              long ttlMs) {
         this.store = store;
-        this.readers = readers;
+        this.scan = new EarlierAttemptScan(readers, clock, attemptMs);
         this.clock = clock;
         this.attemptMs = attemptMs;
         this.ttlMs = ttlMs;
@@ -248,7 +239,7 @@ public final class IdempotentProduce {
             Map<Integer, CompletableFuture<ProduceResult>> futures = new HashMap<>();
             if (earlier.isPresent()) {
                 renew();
-                scan(caller, metadata, topic, earlier.get(), records.keySet())
+                scan.find(caller, metadata, topic, earlier.get(), requestId, records.keySet())
                         .forEach((index, result) -> futures.put(index, CompletableFuture.completedFuture(result)));
                 // the scan took time: the deadline must cover the sends still to come
                 renew();
@@ -373,107 +364,6 @@ public final class IdempotentProduce {
                 // the key stays running until its deadline; a retry then takes it over
                 LOG.log(System.Logger.Level.DEBUG, "Could not end idempotency key attempt: " + e);
             }
-        }
-
-        /**
-         * Finds the records earlier attempts of this request wrote: every partition of the topic from the offsets
-         * they noted (a partition not noted from its beginning), else from the first record stamped at or after the
-         * key's first claim less {@value #TIME_MARGIN_MS} ms, up to its end now. The earlier attempts' deadlines
-         * have passed, so nothing more of them can arrive.
-         *
-         * @return index to where Kafka holds it, for the indexes wanted that were found
-         */
-        private Map<Integer, ProduceResult> scan(KafkaIdentity caller, MetadataService metadata, String topic,
-                                                 IdempotencyClaim.Earlier earlier, Set<Integer> wanted) {
-            Map<Integer, ProduceResult> found = new HashMap<>();
-            int count = metadata.partitionCount(topic).orElse(0);
-            if (count == 0 || wanted.isEmpty()) {
-                return found;
-            }
-            String prefix = requestId + ":";
-            Duration timeout = Duration.ofMillis(Math.max(5_000, attemptMs / 4));
-            long giveUpAt = clock.getAsLong() + attemptMs / 2;
-            try (Consumer<byte[], byte[]> consumer = readers.scanner(caller)) {
-                List<TopicPartition> all = new ArrayList<>();
-                for (int p = 0; p < count; p++) {
-                    all.add(new TopicPartition(topic, p));
-                }
-                Map<TopicPartition, Long> end = consumer.endOffsets(all, timeout);
-                Map<TopicPartition, Long> start = startOffsets(consumer, all, topic, earlier, timeout);
-                Set<TopicPartition> active = new HashSet<>();
-                for (TopicPartition tp : all) {
-                    if (start.containsKey(tp) && start.get(tp) < end.getOrDefault(tp, 0L)) {
-                        active.add(tp);
-                    }
-                }
-                consumer.assign(active);
-                for (TopicPartition tp : active) {
-                    consumer.seek(tp, start.get(tp));
-                }
-                while (!active.isEmpty() && found.size() < wanted.size()) {
-                    if (clock.getAsLong() > giveUpAt) {
-                        throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Could not read topic " + topic
-                                + " in time to find the records an earlier attempt of this request wrote; retry.");
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                        if (r.offset() >= end.get(tp)) {
-                            continue;
-                        }
-                        Header tag = r.headers().lastHeader(RECORD_HEADER);
-                        if (tag == null || tag.value() == null) {
-                            continue;
-                        }
-                        String value = new String(tag.value(), StandardCharsets.UTF_8);
-                        if (value.startsWith(prefix)) {
-                            index(value.substring(prefix.length())).filter(wanted::contains).ifPresent(i ->
-                                    found.putIfAbsent(i, new ProduceResult(r.partition(), r.offset(),
-                                            Instant.ofEpochMilli(r.timestamp()))));
-                        }
-                    }
-                    boolean changed = active.removeIf(tp -> consumer.position(tp, timeout) >= end.get(tp));
-                    if (changed) {
-                        consumer.assign(active);
-                    }
-                }
-            } catch (OffsetOutOfRangeException e) {
-                throw new RestException(ErrorCode.KAFKA_RETRIABLE, "Records of topic " + topic + " were deleted "
-                        + "while an earlier attempt of this request was looked for; retry.");
-            }
-            return found;
-        }
-
-        /** @return where to start looking in each partition; a partition absent holds nothing of this request */
-        private Map<TopicPartition, Long> startOffsets(Consumer<byte[], byte[]> consumer, List<TopicPartition> all,
-                                                       String topic, IdempotencyClaim.Earlier earlier,
-                                                       Duration timeout) {
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, timeout);
-            Map<TopicPartition, Long> start = new HashMap<>();
-            if (earlier.scanFrom().isPresent()) {
-                Map<PartitionRef, Long> from = earlier.scanFrom().get();
-                for (TopicPartition tp : all) {
-                    start.put(tp, Math.max(begin.getOrDefault(tp, 0L),
-                            from.getOrDefault(new PartitionRef(topic, tp.partition()), 0L)));
-                }
-                return start;
-            }
-            Map<TopicPartition, Long> since = new HashMap<>();
-            all.forEach(tp -> since.put(tp, Math.max(0, earlier.sinceMs() - TIME_MARGIN_MS)));
-            // the first offset stamped at or after the time: at or before every record of this request
-            consumer.offsetsForTimes(since, timeout).forEach((tp, found) -> {
-                if (found != null) {
-                    start.put(tp, Math.max(begin.getOrDefault(tp, 0L), found.offset()));
-                }
-            });
-            return start;
-        }
-    }
-
-    private static Optional<Integer> index(String text) {
-        try {
-            return Optional.of(Integer.parseInt(text));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

@@ -16,19 +16,13 @@ import io.github.krest.state.Subscription;
 import io.github.krest.state.SubscriptionConflictException;
 import io.github.krest.state.SubscriptionMode;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -36,7 +30,9 @@ import java.util.function.Supplier;
 /**
  * A {@link ConsumerStateStore} in this process's memory: the default when no Redis is configured, correct for a
  * single replica only. It mirrors the Redis data model (docs/architecture.md) with the same semantics, which the
- * shared contract test suite checks.
+ * shared contract test suite checks. This class holds the lock, the groups and the store-wide counters and checks
+ * the arguments; a group's membership, assignment and handed-over positions live in {@code InMemoryGroup}, an
+ * instance's record, positions and poll lease in {@code InMemoryInstance}.
  *
  * <p>Thread-safe: one lock guards everything; every operation is a few map look-ups, so contention is negligible
  * next to a Kafka fetch. (A {@code ReentrantLock} rather than {@code synchronized} so virtual threads do not pin.)
@@ -47,7 +43,7 @@ import java.util.function.Supplier;
 public final class InMemoryConsumerStateStore implements ConsumerStateStore {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final TreeMap<String, GroupState> groups = new TreeMap<>();
+    private final TreeMap<String, InMemoryGroup> groups = new TreeMap<>();
     /** One counter for all groups: tokens are then unique in the store, which is stronger than required. */
     private long lastFencingToken;
     private long sweepLockExpiresAtMs = Long.MIN_VALUE;
@@ -55,38 +51,6 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
 
     /** Creates an empty store. */
     public InMemoryConsumerStateStore() {
-    }
-
-    private static final class GroupState {
-        final Map<String, InstanceState> instances = new HashMap<>();
-        /** Members (SUBSCRIBE-mode instances) to their last heartbeat, epoch ms. */
-        final Map<String, Long> heartbeats = new HashMap<>();
-        /** Members to their subscription; same keys as {@code heartbeats}. */
-        final Map<String, Subscription> subscriptions = new HashMap<>();
-        GroupAssignment assignment = GroupAssignment.EMPTY;
-        /** Positions auto-commit instances gave up, for the partitions' next owners (see handOver). */
-        final Map<PartitionRef, Long> handover = new HashMap<>();
-    }
-
-    private static final class InstanceState {
-        ConsumerInstance instance;
-        long expiresAtMs;
-        long lastCommitMs;
-        final Map<PartitionRef, Long> positions = new HashMap<>();
-        /** 0 when no lease is held. */
-        long leaseToken;
-        long leaseExpiresAtMs;
-        String leaseHolder = "";
-
-        InstanceState(ConsumerInstance instance, long expiresAtMs) {
-            this.instance = instance;
-            this.expiresAtMs = expiresAtMs;
-            this.lastCommitMs = instance.createdMs();
-        }
-
-        boolean aliveAt(long nowMs) {
-            return expiresAtMs > nowMs;
-        }
     }
 
     @Override
@@ -97,15 +61,15 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         }
         requirePositive(ttlMs, "ttlMs");
         locked(() -> {
-            GroupState group = groups.computeIfAbsent(instance.group(), g -> new GroupState());
-            InstanceState existing = group.instances.get(instance.name());
+            InMemoryGroup group = groups.computeIfAbsent(instance.group(), g -> new InMemoryGroup());
+            InMemoryInstance existing = group.instances.get(instance.name());
             if (existing != null) {
                 if (existing.aliveAt(instance.createdMs())) {
                     throw new InstanceExistsException(instance.group(), instance.name());
                 }
-                remove(group, instance.name());
+                group.remove(instance.name());
             }
-            group.instances.put(instance.name(), new InstanceState(instance, instance.createdMs() + ttlMs));
+            group.instances.put(instance.name(), new InMemoryInstance(instance, instance.createdMs() + ttlMs));
             return null;
         });
     }
@@ -126,10 +90,10 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     @Override
     public RemovedInstance deleteInstance(String group, String name, long nowMs) {
         return locked(() -> {
-            InstanceState state = live(group, name, nowMs);
-            GroupState groupState = groups.get(group);
-            remove(groupState, name);
-            handOver(groupState, state.instance, state.positions);
+            InMemoryInstance state = live(group, name, nowMs);
+            InMemoryGroup groupState = groups.get(group);
+            groupState.remove(name);
+            groupState.handOver(state.instance, state.positions);
             return new RemovedInstance(state.instance, state.positions);
         });
     }
@@ -140,8 +104,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         Objects.requireNonNull(subscription, "subscription");
         requirePositive(ttlMs, "ttlMs");
         return locked(() -> {
-            InstanceState state = live(group, name, nowMs);
-            GroupState groupState = groups.get(group);
+            InMemoryInstance state = live(group, name, nowMs);
+            InMemoryGroup groupState = groups.get(group);
             SubscriptionMode current = state.instance.subscription().mode();
             SubscriptionMode requested = subscription.mode();
             if (current == SubscriptionMode.SUBSCRIBE && requested == SubscriptionMode.ASSIGN
@@ -150,22 +114,13 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             }
             state.instance = state.instance.withSubscription(subscription);
             state.expiresAtMs = nowMs + ttlMs;
-            Map<PartitionRef, Long> revoked = new HashMap<>();
             if (requested == SubscriptionMode.SUBSCRIBE) {
-                groupState.heartbeats.put(name, nowMs);
-                groupState.subscriptions.put(name, subscription);
-            } else {
-                leaveMembership(groupState, name);
-                Set<PartitionRef> keep = new HashSet<>(subscription.partitions());
-                state.positions.entrySet().removeIf(e -> {
-                    if (keep.contains(e.getKey())) {
-                        return false;
-                    }
-                    revoked.put(e.getKey(), e.getValue());
-                    return true;
-                });
-                handOver(groupState, state.instance, revoked);
+                groupState.heartbeat(name, subscription, nowMs);
+                return Map.of();
             }
+            groupState.leaveMembership(name);
+            Map<PartitionRef, Long> revoked = state.dropPositionsOutside(new HashSet<>(subscription.partitions()));
+            groupState.handOver(state.instance, revoked);
             return Map.copyOf(revoked);
         });
     }
@@ -182,45 +137,34 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         requirePositive(sessionTimeoutMs, "sessionTimeoutMs");
         requirePositive(ttlMs, "ttlMs");
         return locked(() -> {
-            InstanceState state = live(group, name, nowMs);
+            InMemoryInstance state = live(group, name, nowMs);
             if (!state.instance.principal().equals(principal)) {
                 throw new InstanceNotFoundException(group, name);
             }
-            GroupState groupState = groups.get(group);
+            InMemoryGroup groupState = groups.get(group);
             state.expiresAtMs = nowMs + ttlMs;
             Subscription subscription = state.instance.subscription();
             if (subscription.mode() == SubscriptionMode.SUBSCRIBE) {
-                groupState.heartbeats.put(name, nowMs);
-                groupState.subscriptions.put(name, subscription);
+                groupState.heartbeat(name, subscription, nowMs);
             }
-            dropTimedOutMembers(groupState, nowMs - sessionTimeoutMs);
+            groupState.dropTimedOutMembers(nowMs - sessionTimeoutMs);
 
-            GroupAssignment assignment = groupState.assignment;
-            List<PartitionRef> partitions = owned(groupState, name, subscription);
-            Map<PartitionRef, Long> positions = new HashMap<>();
-            for (PartitionRef partition : partitions) {
-                Long position = state.positions.get(partition);
-                if (position == null) {
-                    position = groupState.handover.get(partition);
-                }
-                if (position != null) {
-                    positions.put(partition, position);
-                }
-            }
+            GroupAssignment assignment = groupState.assignment();
+            List<PartitionRef> partitions = groupState.owned(name, subscription);
+            Map<PartitionRef, Long> positions = groupState.startPositions(state, partitions);
             boolean rebalanceNeeded = subscription.mode() == SubscriptionMode.SUBSCRIBE
-                    && !fingerprint(groupState).equals(assignment.fingerprint());
+                    && !groupState.fingerprint().equals(assignment.fingerprint());
             if (rebalanceNeeded) {
                 return new PollLease(state.instance, assignment.generation(), partitions, positions, 0, true,
                         state.lastCommitMs);
             }
-            if (state.leaseToken != 0 && state.leaseExpiresAtMs > nowMs) {
-                throw new LeaseBusyException(group, name, state.leaseHolder, state.leaseExpiresAtMs);
+            if (state.leasedAt(nowMs)) {
+                throw new LeaseBusyException(group, name, state.leaseHolder(), state.leaseExpiresAtMs());
             }
-            state.leaseToken = ++lastFencingToken;
-            state.leaseExpiresAtMs = nowMs + waitMs.orElse(state.instance.config().requestTimeoutMs())
-                    + leaseMarginMs;
-            state.leaseHolder = replicaId;
-            return new PollLease(state.instance, assignment.generation(), partitions, positions, state.leaseToken,
+            long token = ++lastFencingToken;
+            state.lease(token, nowMs + waitMs.orElse(state.instance.config().requestTimeoutMs()) + leaseMarginMs,
+                    replicaId);
+            return new PollLease(state.instance, assignment.generation(), partitions, positions, token,
                     false, state.lastCommitMs);
         });
     }
@@ -229,20 +173,11 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     public boolean endPoll(String group, String name, long fencingToken, Map<PartitionRef, Long> positions) {
         requireOffsets(positions);
         return locked(() -> {
-            InstanceState state = find(group, name);
-            if (state == null || fencingToken <= 0 || state.leaseToken != fencingToken) {
+            InMemoryInstance state = find(group, name);
+            if (state == null || !state.release(fencingToken)) {
                 return false;
             }
-            state.leaseToken = 0;
-            state.leaseHolder = "";
-            GroupState groupState = groups.get(group);
-            Set<PartitionRef> owned = new HashSet<>(owned(groupState, name, state.instance.subscription()));
-            positions.forEach((partition, offset) -> {
-                if (owned.contains(partition)) {
-                    state.positions.put(partition, offset);
-                    groupState.handover.remove(partition);
-                }
-            });
+            groups.get(group).advance(state, positions);
             return true;
         });
     }
@@ -256,9 +191,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     public GroupMembership membership(String group) {
         Objects.requireNonNull(group, "group");
         return locked(() -> {
-            GroupState state = groups.get(group);
-            return state == null ? new GroupMembership(group, Map.of(), "")
-                    : new GroupMembership(group, state.subscriptions, fingerprint(state));
+            InMemoryGroup state = groups.get(group);
+            return state == null ? new GroupMembership(group, Map.of(), "") : state.membership(group);
         });
     }
 
@@ -266,8 +200,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     public GroupAssignment assignment(String group) {
         Objects.requireNonNull(group, "group");
         return locked(() -> {
-            GroupState state = groups.get(group);
-            return state == null ? GroupAssignment.EMPTY : state.assignment;
+            InMemoryGroup state = groups.get(group);
+            return state == null ? GroupAssignment.EMPTY : state.assignment();
         });
     }
 
@@ -277,32 +211,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         Objects.requireNonNull(expectedFingerprint, "expectedFingerprint");
         GroupAssignment proposed = new GroupAssignment(newGeneration, expectedFingerprint, partitions);
         return locked(() -> {
-            GroupState state = groups.get(group);
-            if (state == null || expectedFingerprint.isEmpty() || !fingerprint(state).equals(expectedFingerprint)
-                    || newGeneration <= state.assignment.generation()) {
-                return AssignmentUpdate.REJECTED;
-            }
-            Map<String, Map<PartitionRef, Long>> revoked = new HashMap<>();
-            state.assignment.partitions().forEach((member, old) -> {
-                InstanceState instance = state.instances.get(member);
-                if (instance == null) {
-                    return;
-                }
-                Set<PartitionRef> keep = new HashSet<>(proposed.partitionsOf(member));
-                Map<PartitionRef, Long> lost = new HashMap<>();
-                for (PartitionRef partition : old) {
-                    Long offset = keep.contains(partition) ? null : instance.positions.remove(partition);
-                    if (offset != null) {
-                        lost.put(partition, offset);
-                    }
-                }
-                if (!lost.isEmpty()) {
-                    revoked.put(member, lost);
-                    handOver(state, instance.instance, lost);
-                }
-            });
-            state.assignment = proposed;
-            return new AssignmentUpdate(true, revoked);
+            InMemoryGroup state = groups.get(group);
+            return state == null ? AssignmentUpdate.REJECTED : state.storeAssignment(proposed);
         });
     }
 
@@ -311,9 +221,9 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         Objects.requireNonNull(group, "group");
         requireOffsets(committed);
         locked(() -> {
-            GroupState state = groups.get(group);
+            InMemoryGroup state = groups.get(group);
             if (state != null) {
-                committed.forEach(state.handover::remove);
+                state.releaseHandover(committed);
             }
             return null;
         });
@@ -333,15 +243,15 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
     public List<InstanceDescription> instances(String group, long nowMs) {
         Objects.requireNonNull(group, "group");
         return locked(() -> {
-            GroupState state = groups.get(group);
+            InMemoryGroup state = groups.get(group);
             if (state == null) {
                 return List.of();
             }
             return state.instances.values().stream()
                     .filter(s -> s.aliveAt(nowMs))
-                    .sorted((a, b) -> a.instance.name().compareTo(b.instance.name()))
+                    .sorted((a, b) -> a.name().compareTo(b.name()))
                     .map(s -> new InstanceDescription(s.instance, s.expiresAtMs, s.lastCommitMs,
-                            owned(state, s.instance.name(), s.instance.subscription())))
+                            state.owned(s.name(), s.instance.subscription())))
                     .toList();
         });
     }
@@ -358,13 +268,13 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             sweepLockExpiresAtMs = nowMs + lockMs;
             List<RemovedInstance> removed = new ArrayList<>();
             groups.values().removeIf(state -> {
-                for (InstanceState expired : state.instances.values().stream()
+                for (InMemoryInstance expired : state.instances.values().stream()
                         .filter(s -> !s.aliveAt(nowMs)).toList()) {
-                    remove(state, expired.instance.name());
-                    handOver(state, expired.instance, expired.positions);
+                    state.remove(expired.name());
+                    state.handOver(expired.instance, expired.positions);
                     removed.add(new RemovedInstance(expired.instance, expired.positions));
                 }
-                dropTimedOutMembers(state, nowMs - sessionTimeoutMs);
+                state.dropTimedOutMembers(nowMs - sessionTimeoutMs);
                 return state.instances.isEmpty();
             });
             return List.copyOf(removed);
@@ -394,90 +304,19 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
         }
     }
 
-    private InstanceState find(String group, String name) {
+    private InMemoryInstance find(String group, String name) {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(name, "name");
-        GroupState state = groups.get(group);
+        InMemoryGroup state = groups.get(group);
         return state == null ? null : state.instances.get(name);
     }
 
-    private InstanceState live(String group, String name, long nowMs) {
-        InstanceState state = find(group, name);
+    private InMemoryInstance live(String group, String name, long nowMs) {
+        InMemoryInstance state = find(group, name);
         if (state == null || !state.aliveAt(nowMs)) {
             throw new InstanceNotFoundException(group, name);
         }
         return state;
-    }
-
-    private static void remove(GroupState group, String name) {
-        group.instances.remove(name);
-        leaveMembership(group, name);
-    }
-
-    /** Leaves the membership and the stored assignment; the generation and fingerprint stay. */
-    private static void leaveMembership(GroupState group, String name) {
-        group.heartbeats.remove(name);
-        group.subscriptions.remove(name);
-        if (group.assignment.partitions().containsKey(name)) {
-            Map<String, List<PartitionRef>> rest = new HashMap<>(group.assignment.partitions());
-            rest.remove(name);
-            group.assignment = new GroupAssignment(group.assignment.generation(), group.assignment.fingerprint(),
-                    rest);
-        }
-    }
-
-    /**
-     * Keeps the positions an auto-commit instance gives up (revoked, unsubscribed, deleted, expired) for the
-     * partitions' next owner, who then starts there even while the commit of them is still on its way to Kafka.
-     */
-    private static void handOver(GroupState group, ConsumerInstance instance, Map<PartitionRef, Long> dropped) {
-        if (instance.config().autoCommitEnable()) {
-            group.handover.putAll(dropped);
-        }
-    }
-
-    /** Drops members whose last heartbeat is older than {@code staleBeforeMs}; their assignment entry stays. */
-    private static void dropTimedOutMembers(GroupState group, long staleBeforeMs) {
-        group.heartbeats.entrySet().removeIf(e -> {
-            boolean stale = e.getValue() < staleBeforeMs;
-            if (stale) {
-                group.subscriptions.remove(e.getKey());
-            }
-            return stale;
-        });
-    }
-
-    private static List<PartitionRef> owned(GroupState group, String name, Subscription subscription) {
-        return switch (subscription.mode()) {
-            case NONE -> List.of();
-            case SUBSCRIBE -> group.assignment.partitionsOf(name);
-            case ASSIGN -> subscription.partitions();
-        };
-    }
-
-    /**
-     * The same digest as the Redis scripts compute: SHA-1 (hex) of the members sorted by name, each as
-     * {@code name \n descriptor}, joined by {@code \n}; the descriptor is {@code topics:a,b} or
-     * {@code pattern:regex}. Empty string for no members.
-     */
-    static String fingerprint(GroupState group) {
-        if (group.subscriptions.isEmpty()) {
-            return "";
-        }
-        StringBuilder text = new StringBuilder();
-        new TreeMap<>(group.subscriptions).forEach((name, subscription) -> {
-            if (!text.isEmpty()) {
-                text.append('\n');
-            }
-            text.append(name).append('\n').append(subscription.pattern().map(p -> "pattern:" + p)
-                    .orElseGet(() -> "topics:" + String.join(",", subscription.topics())));
-        });
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return HexFormat.of().formatHex(sha1.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
-        }
     }
 
     private static void requirePositive(long value, String name) {

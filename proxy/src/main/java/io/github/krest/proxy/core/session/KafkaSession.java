@@ -10,6 +10,7 @@ import io.github.krest.proxy.core.admin.AclAdminService;
 import io.github.krest.proxy.core.admin.BrokerAdminService;
 import io.github.krest.proxy.core.admin.ConsumerGroupAdminService;
 import io.github.krest.proxy.core.admin.TopicAdminService;
+import io.github.krest.proxy.core.admin.TopicConfigAdminService;
 import io.github.krest.proxy.core.KafkaOffsets;
 import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,13 +26,15 @@ import org.apache.kafka.clients.admin.Admin;
  * @param produce produce through the identity's producer
  * @param offsets committed offsets and offset lookups as the identity
  * @param topics v3 topic administration
+ * @param topicConfigs v3 topic configs
  * @param brokers v3 broker administration
  * @param acls v3 ACL administration
  * @param groups v3 consumer groups
  */
 public record KafkaSession(Admin admin, RenewableProducer producer, MetadataService metadata,
                            ProduceService produce, KafkaOffsets offsets, TopicAdminService topics,
-                           BrokerAdminService brokers, AclAdminService acls, ConsumerGroupAdminService groups) {
+                           TopicConfigAdminService topicConfigs, BrokerAdminService brokers, AclAdminService acls,
+                           ConsumerGroupAdminService groups) {
 
     /**
      * Builds the services over an identity's clients.
@@ -50,6 +53,7 @@ public record KafkaSession(Admin admin, RenewableProducer producer, MetadataServ
         MetadataService metadata = new MetadataService(admin, metadataMaxAge);
         return new KafkaSession(admin, producer, metadata,
                 new ProduceService(producer, metadata, recordMaxBytes, traffic), new KafkaOffsets(admin),
-                new TopicAdminService(admin), new BrokerAdminService(admin), new AclAdminService(admin), groups);
+                new TopicAdminService(admin), new TopicConfigAdminService(admin), new BrokerAdminService(admin),
+                new AclAdminService(admin), groups);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.krest.proxy.http.v3;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -12,8 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.record.ProduceRecord;
 import io.github.krest.proxy.core.ProduceService;
@@ -21,8 +17,6 @@ import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.DataReaders;
 import io.github.krest.proxy.format.EmbeddedFormat;
-import io.github.krest.proxy.format.ParsedSchema;
-import io.github.krest.proxy.format.SchemaFormat;
 import io.github.krest.proxy.format.SchemaFormats;
 import io.github.krest.proxy.http.RequestFields;
 
@@ -47,6 +41,10 @@ import io.github.krest.proxy.http.RequestFields;
  * failures as {@link io.github.krest.proxy.format.registry.SchemaRegistryException}; data not matching the schema
  * 422/42203 naming the field. PROTOBUF writes the schema's first message unless krest's {@code message_name} names
  * another (fully qualified or relative to the package; nested too), which the record strategies then use.
+ *
+ * <p>This class reads a record as a Jackson tree: its fields, partition, headers, timestamp, and the BINARY, JSON and
+ * STRING keys and values; {@link SchemaDataReader} reads the keys and values that use a schema, and
+ * {@link FastRecordReader} the common record straight from the request's bytes.
  */
 final class ProduceRecordReader {
     /** The fields of a record (Confluent {@code ProduceRequest}). */
@@ -57,10 +55,10 @@ final class ProduceRecordReader {
     /** The fields of a header. */
     static final Set<String> HEADER_FIELDS = Set.of("name", "value");
 
-    private final Optional<SchemaFormats> schemas;
+    private final SchemaDataReader schemaData;
 
     ProduceRecordReader(Optional<SchemaFormats> schemas) {
-        this.schemas = schemas;
+        this.schemaData = new SchemaDataReader(schemas);
     }
 
     /**
@@ -161,15 +159,8 @@ final class ProduceRecordReader {
                 : path.startsWith("key.") || path.startsWith("value.") ? DATA_FIELDS : recordFields;
     }
 
-    private static final Optional<Echo> BINARY = Optional.of(Echo.of("BINARY"));
-    private static final Optional<Echo> STRING = Optional.of(Echo.of("STRING"));
-
     /**
-     * {@link #read} for the common record, straight from its UTF-8 bytes: {@code partition_id}, {@code timestamp},
-     * null {@code headers}, and a key and value that are null or {@code {"type":"BINARY"|"STRING","data":...}}
-     * ({@code type} first), base64 decoded from {@code source} itself (no {@code String}, no tree). A record with
-     * any other field is left to {@link #read}, which refuses it; a repeated field counts as its last value, as in
-     * a tree.
+     * {@link #read} for the common record, straight from its UTF-8 bytes ({@link FastRecordReader}).
      *
      * @param factory the parser factory (its stream constraints apply)
      * @param source the bytes holding the record
@@ -182,100 +173,13 @@ final class ProduceRecordReader {
      */
     Parsed readFast(JsonFactory factory, byte[] source, int start, int length, String topic,
                     Optional<Integer> partitionCount) {
-        try (JsonParser p = factory.createParser(source, start, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Optional<Integer> partition = Optional.empty();
-            Data key = Data.ABSENT;
-            Data value = Data.ABSENT;
-            Optional<Instant> timestamp = Optional.empty();
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "partition_id" -> {
-                        if (v == JsonToken.VALUE_NULL) {
-                            partition = Optional.empty();
-                        } else if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-                                && p.getIntValue() >= 0
-                                && (partitionCount.isEmpty() || p.getIntValue() < partitionCount.get())) {
-                            partition = Optional.of(p.getIntValue());
-                        } else {
-                            return null;
-                        }
-                    }
-                    case "key" -> key = fastData(p, source, start);
-                    case "value" -> value = fastData(p, source, start);
-                    case "headers" -> {
-                        if (v != JsonToken.VALUE_NULL) {
-                            return null;
-                        }
-                    }
-                    case "timestamp" -> {
-                        if (v == JsonToken.VALUE_NULL) {
-                            timestamp = Optional.empty();
-                        } else if (v == JsonToken.VALUE_STRING) {
-                            timestamp = Optional.of(OffsetDateTime.parse(p.getText()).toInstant());
-                        } else {
-                            return null;
-                        }
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
-                if (key == null || value == null) {
-                    return null;
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-            return new Parsed(new ProduceRecord(topic, partition, key.bytes(), value.bytes(), List.of(), timestamp),
-                    key.echo(), value.echo());
-        } catch (IOException | RuntimeException e) {
-            // not valid JSON, not valid data, not a date: read() names the problem
-            return null;
-        }
+        return FastRecordReader.read(factory, source, start, length, topic, partitionCount);
     }
 
-    /** @return the key or value at the parser's token, or null when it is not a plain BINARY or STRING one */
-    private static Data fastData(JsonParser p, byte[] source, int base) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return Data.ABSENT;
-        }
-        if (t != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"type".equals(p.currentName())
-                || p.nextToken() != JsonToken.VALUE_STRING) {
-            return null;
-        }
-        String type = p.getText();
-        boolean binary = type.equalsIgnoreCase("BINARY");
-        if (!binary && !type.equalsIgnoreCase("STRING")) {
-            return null;
-        }
-        Optional<byte[]> bytes = Optional.empty();
-        JsonToken next = p.nextToken();
-        if (next == JsonToken.FIELD_NAME) {
-            if (!"data".equals(p.currentName())) {
-                return null;
-            }
-            JsonToken data = p.nextToken();
-            if (binary) {
-                bytes = DataReaders.binary(p, source, base, "data");
-            } else if (data == JsonToken.VALUE_STRING) {
-                bytes = Optional.of(p.getText().getBytes(StandardCharsets.UTF_8));
-            } else if (data != JsonToken.VALUE_NULL) {
-                return null;
-            }
-            next = p.nextToken();
-        }
-        return next == JsonToken.END_OBJECT ? new Data(bytes, binary ? BINARY : STRING) : null;
-    }
-
-    private record Data(Optional<byte[]> bytes, Optional<Echo> echo) {
+    /**
+     * A key or value read: its bytes (empty for null) and what the receipt echoes about it (empty when absent).
+     */
+    record Data(Optional<byte[]> bytes, Optional<Echo> echo) {
         static final Data ABSENT = new Data(Optional.empty(), Optional.empty());
     }
 
@@ -295,14 +199,14 @@ final class ProduceRecordReader {
             if ((data == null || data.isNull()) && !schemaSelector) {
                 return Data.ABSENT;
             }
-            return schemaData(node, field, topic, Optional.empty());
+            return schemaData.read(node, field, topic, Optional.empty());
         }
         if (!typeNode.isTextual()) {
             throw RestException.badRequest(field + ".type must be a string.");
         }
         String type = typeNode.textValue().toUpperCase(Locale.ROOT);
         if (type.equals("AVRO") || type.equals("JSONSCHEMA") || type.equals("PROTOBUF")) {
-            return schemaData(node, field, topic, Optional.of(EmbeddedFormat.valueOf(type)));
+            return schemaData.read(node, field, topic, Optional.of(EmbeddedFormat.valueOf(type)));
         }
         Optional<byte[]> bytes = switch (type) {
             case "BINARY" -> DataReaders.binary(data, "data");
@@ -317,128 +221,6 @@ final class ProduceRecordReader {
                     + "subject_name_strategy or message_name.");
         }
         return new Data(bytes, Optional.of(Echo.of(type)));
-    }
-
-    /**
-     * Confluent's schema selection for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
-     * without {@code type}, whose format is the selected schema's registry type.
-     */
-    private Data schemaData(JsonNode node, String field, String topic, Optional<EmbeddedFormat> typed) {
-        SchemaFormats formats = schemas.orElseThrow(ProduceRecordReader::schemasNeedRegistry);
-        boolean hasId = node.hasNonNull("schema_id");
-        boolean hasVersion = node.hasNonNull("schema_version");
-        boolean hasSchema = node.hasNonNull("schema");
-        SchemaFormats.Selected selected;
-        String subject;
-        if (hasId) {
-            if (typed.isPresent() || hasVersion || hasSchema) {
-                throw unsupported(field, "schema_id cannot be combined with type, schema_version or schema.");
-            }
-            selected = message(node, field, formats.byId(integer(node.get("schema_id"), field + ".schema_id")));
-            subject = subject(node, field, topic, Optional.of(selected.schema().schema()));
-        } else if (hasVersion) {
-            if (typed.isPresent() || hasSchema) {
-                throw unsupported(field, "schema_version cannot be combined with type or schema.");
-            }
-            subject = subject(node, field, topic, Optional.empty());
-            int version = integer(node.get("schema_version"), field + ".schema_version");
-            selected = message(node, field, formats.version(subject, Integer.toString(version)));
-            return serialize(selected, node, field, subject, Optional.of(version));
-        } else if (hasSchema) {
-            if (typed.isEmpty()) {
-                throw unsupported(field, "schema needs type.");
-            }
-            JsonNode text = node.get("schema");
-            if (!text.isTextual()) {
-                throw RestException.badRequest(field + ".schema must be a string.");
-            }
-            SchemaFormat format = formats.get(typed.get());
-            ParsedSchema schema = format.parse(text.textValue());
-            // the record strategies name the subject after the message written
-            ParsedSchema written = messageName(node, field).map(m -> format.selectMessage(schema, m)).orElse(schema);
-            subject = subject(node, field, topic, Optional.of(written));
-            selected = message(node, field, new SchemaFormats.Selected(format, format.register(subject, schema)));
-        } else if (typed.isEmpty()) {
-            subject = subject(node, field, topic, Optional.empty());
-            selected = message(node, field, formats.version(subject, "latest"));
-        } else {
-            throw unsupported(field, "type " + node.get("type").textValue()
-                    + " needs schema_id, schema_version or schema.");
-        }
-        return serialize(selected, node, field, subject, Optional.empty());
-    }
-
-    /** Applies krest's {@code message_name} (protobuf: the message written), when given. */
-    private static SchemaFormats.Selected message(JsonNode node, String field, SchemaFormats.Selected selected) {
-        return messageName(node, field).map(m -> new SchemaFormats.Selected(selected.format(),
-                selected.format().selectMessage(selected.schema(), m))).orElse(selected);
-    }
-
-    private static Optional<String> messageName(JsonNode node, String field) {
-        JsonNode name = node.get("message_name");
-        if (name == null || name.isNull()) {
-            return Optional.empty();
-        }
-        if (!name.isTextual() || name.textValue().isEmpty()) {
-            throw RestException.badRequest(field + ".message_name must be a non-empty string.");
-        }
-        return Optional.of(name.textValue());
-    }
-
-    private static Data serialize(SchemaFormats.Selected selected, JsonNode node, String field, String subject,
-                                  Optional<Integer> knownVersion) {
-        SchemaFormat format = selected.format();
-        SchemaFormat.ResolvedSchema resolved = selected.schema();
-        JsonNode data = node.get("data");
-        Optional<byte[]> bytes = data == null || data.isNull() ? Optional.empty()
-                : Optional.of(format.serialize(resolved, data, field + ".data"));
-        int version = knownVersion.orElseGet(() -> format.versionOf(subject, resolved));
-        return new Data(bytes, Optional.of(new Echo(format.format().name(), Optional.of(subject),
-                Optional.of(resolved.id()), Optional.of(version))));
-    }
-
-    /**
-     * The subject: {@code subject}, else by {@code subject_name_strategy}, else {@code <topic>-key|-value}; the
-     * record strategies use the schema's name (Avro full name, JSON Schema title, the Protobuf message written).
-     */
-    private static String subject(JsonNode node, String field, String topic, Optional<ParsedSchema> schema) {
-        JsonNode subject = node.get("subject");
-        if (subject != null && !subject.isNull()) {
-            if (!subject.isTextual() || subject.textValue().isEmpty()) {
-                throw RestException.badRequest(field + ".subject must be a non-empty string.");
-            }
-            return subject.textValue();
-        }
-        JsonNode strategy = node.get("subject_name_strategy");
-        String name = strategy == null || strategy.isNull() ? "TOPIC_NAME"
-                : strategy.asText().toUpperCase(Locale.ROOT);
-        return switch (name) {
-            case "TOPIC_NAME" -> topic + "-" + field;
-            case "RECORD_NAME", "TOPIC_RECORD_NAME" -> {
-                ParsedSchema s = schema.orElseThrow(() -> unsupported(field, "subject_name_strategy " + name
-                        + " needs schema_id or schema (or give subject)."));
-                String recordName = s.name().orElseThrow(() -> unsupported(field, "subject_name_strategy "
-                        + name + " needs a schema with a name (a JSON Schema needs a title)."));
-                yield name.equals("RECORD_NAME") ? recordName : topic + "-" + recordName;
-            }
-            default -> throw RestException.badRequest(field + ".subject_name_strategy=" + strategy
-                    + " is not one of TOPIC_NAME, RECORD_NAME, TOPIC_RECORD_NAME.");
-        };
-    }
-
-    private static int integer(JsonNode node, String name) {
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw RestException.badRequest(name + "=" + node + " is not an integer.");
-        }
-        return node.intValue();
-    }
-
-    private static RestException unsupported(String field, String why) {
-        return RestException.badRequest("Unsupported argument: " + field + ": " + why);
-    }
-
-    private static RestException schemasNeedRegistry() {
-        return RestException.payload("Schema Registry must be configured when using schemas.");
     }
 
     private static List<ProduceRecord.Header> headers(JsonNode node) {

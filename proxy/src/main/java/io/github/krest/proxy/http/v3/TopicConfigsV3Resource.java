@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.krest.proxy.core.TopicNames;
-import io.github.krest.proxy.core.admin.TopicAdminService;
-import io.github.krest.proxy.core.admin.TopicAdminService.ConfigChange;
-import io.github.krest.proxy.core.admin.TopicAdminService.Operation;
+import io.github.krest.proxy.core.admin.TopicConfigAdminService;
+import io.github.krest.proxy.core.admin.TopicConfigAdminService.ConfigChange;
+import io.github.krest.proxy.core.admin.TopicConfigAdminService.Operation;
 import io.github.krest.proxy.error.ErrorResponse;
 import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
@@ -71,7 +71,7 @@ final class TopicConfigsV3Resource implements HttpService {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         List<TopicsV3Json.TopicConfig> data = new ArrayList<>();
-        topics(req).describeAllConfigs().forEach((topic, configs) ->
+        configs(req).describeAllConfigs().forEach((topic, configs) ->
                 configs.forEach(c -> data.add(config(ctx, topic, c))));
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicConfigList", ctx.url("topics", "-", "configs"),
                 data));
@@ -83,14 +83,14 @@ final class TopicConfigsV3Resource implements HttpService {
         String topic = TopicsV3Resource.topicName(req);
         Responses.json(res, Status.OK_200, type, ctx.list("KafkaTopicConfigList",
                 ctx.url("topics", topic, "configs"),
-                topics(req).describeConfigs(topic).stream().map(c -> config(ctx, topic, c)).toList()));
+                configs(req).describeConfigs(topic).stream().map(c -> config(ctx, topic, c)).toList()));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         V3Context ctx = clusters.context(req, urls);
         var type = ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
         String topic = TopicsV3Resource.topicName(req);
-        Responses.json(res, Status.OK_200, type, config(ctx, topic, topics(req).describeConfig(topic, configName(req))));
+        Responses.json(res, Status.OK_200, type, config(ctx, topic, configs(req).describeConfig(topic, configName(req))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -99,14 +99,14 @@ final class TopicConfigsV3Resource implements HttpService {
         String value = V3Bodies.read(req, maxBodyBytes, V3Json.UpdateConfigRequest.class)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."))
                 .value();
-        topics(req).alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
+        configs(req).alterExistingConfig(topic, new ConfigChange(configName(req), Optional.ofNullable(value),
                 Operation.SET));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         clusters.context(req, urls);
-        topics(req).alterExistingConfig(TopicsV3Resource.topicName(req),
+        configs(req).alterExistingConfig(TopicsV3Resource.topicName(req),
                 new ConfigChange(configName(req), Optional.empty(), Operation.DELETE));
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -118,7 +118,7 @@ final class TopicConfigsV3Resource implements HttpService {
                         TopicsV3Json.AlterConfigBatchRequest.class)
                 .filter(b -> b.data() != null)
                 .orElseThrow(() -> RestException.payload("Request body is empty. Data is required."));
-        topics(req).alterConfigs(topic, changes(body.data()), Boolean.TRUE.equals(body.validateOnly()));
+        configs(req).alterConfigs(topic, changes(body.data()), Boolean.TRUE.equals(body.validateOnly()));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -137,7 +137,7 @@ final class TopicConfigsV3Resource implements HttpService {
             TopicNames.requireValid(entry.topicName());
             changes.computeIfAbsent(entry.topicName(), t -> new ArrayList<>()).addAll(changes(entry.configs()));
         }
-        Map<String, RuntimeException> failed = topics(req).alterExistingConfigs(changes,
+        Map<String, RuntimeException> failed = configs(req).alterExistingConfigs(changes,
                 Boolean.TRUE.equals(body.validateOnly()));
         if (failed.isEmpty()) {
             res.status(Status.NO_CONTENT_204).send();
@@ -173,7 +173,7 @@ final class TopicConfigsV3Resource implements HttpService {
         return req.path().pathParameters().get("name");
     }
 
-    private static TopicsV3Json.TopicConfig config(V3Context ctx, String topic, TopicAdminService.ConfigInfo c) {
+    private static TopicsV3Json.TopicConfig config(V3Context ctx, String topic, TopicConfigAdminService.ConfigInfo c) {
         return new TopicsV3Json.TopicConfig("KafkaTopicConfig",
                 ctx.metadata(ctx.url("topics", topic, "configs", c.name()),
                         ctx.crn("topic", topic, "config", c.name())),
@@ -183,7 +183,7 @@ final class TopicConfigsV3Resource implements HttpService {
                         .toList());
     }
 
-    private TopicAdminService topics(ServerRequest req) {
-        return kafka.of(req).topics();
+    private TopicConfigAdminService configs(ServerRequest req) {
+        return kafka.of(req).topicConfigs();
     }
 }
