@@ -144,8 +144,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             GroupState groupState = groups.get(group);
             SubscriptionMode current = state.instance.subscription().mode();
             SubscriptionMode requested = subscription.mode();
-            if (current == SubscriptionMode.SUBSCRIBE && requested == SubscriptionMode.ASSIGN
-                    || current == SubscriptionMode.ASSIGN && requested == SubscriptionMode.SUBSCRIBE) {
+            if ((current == SubscriptionMode.SUBSCRIBE && requested == SubscriptionMode.ASSIGN)
+                    || (current == SubscriptionMode.ASSIGN && requested == SubscriptionMode.SUBSCRIBE)) {
                 throw new SubscriptionConflictException(group, name, current, requested);
             }
             state.instance = state.instance.withSubscription(subscription);
@@ -460,7 +460,7 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
      * {@code name \n descriptor}, joined by {@code \n}; the descriptor is {@code topics:a,b} or
      * {@code pattern:regex}. Empty string for no members.
      */
-    static String fingerprint(GroupState group) {
+    private static String fingerprint(GroupState group) {
         if (group.subscriptions.isEmpty()) {
             return "";
         }
