@@ -45,7 +45,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * {@code ReassignmentManagerImpl}.
  */
 public final class TopicAdminService {
-    private static final long TIMEOUT_SECONDS = 60;
     private final Admin admin;
 
     /** @param admin the shared admin client */

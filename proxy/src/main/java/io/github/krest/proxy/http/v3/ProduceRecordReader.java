@@ -321,7 +321,7 @@ final class ProduceRecordReader {
 
     /**
      * Confluent's schema selection for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
-     * without {@code type}, whose format is the selected schema's registry type.
+     * without {@code "type"}, whose format is the selected schema's registry type.
      */
     private Data schemaData(JsonNode node, String field, String topic, Optional<EmbeddedFormat> typed) {
         SchemaFormats formats = schemas.orElseThrow(ProduceRecordReader::schemasNeedRegistry);
