@@ -23,6 +23,8 @@ WORKDIR /src
 # The poms first, so that the dependency download is a cached layer until a pom changes. Every module's pom is
 # needed: the parent lists them all and Maven refuses a reactor with a missing module.
 COPY pom.xml ./
+# The compiler's JVM options (Error Prone needs javac's internals opened; see docs/architecture.md).
+COPY .mvn .mvn
 COPY state-store/pom.xml state-store/
 COPY proxy/pom.xml proxy/
 COPY perf/pom.xml perf/

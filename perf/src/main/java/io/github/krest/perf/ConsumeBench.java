@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,11 +36,17 @@ final class ConsumeBench {
     /** Writes consumeRecords records, spread evenly over the partitions, and notes each partition's end. */
     void prefill(ProduceBench values) throws Exception {
         Kafka.createTopics(bootstrap, settings.partitions(), topic);
+        AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = Kafka.producer(bootstrap)) {
             for (int i = 0; i < settings.consumeRecords(); i++) {
-                producer.send(new ProducerRecord<>(topic, i % settings.partitions(), null, values.value(i)));
+                // the callback keeps a failure; the returned future would only carry the same one again
+                var unused = producer.send(new ProducerRecord<>(topic, i % settings.partitions(), null,
+                        values.value(i)), (metadata, e) -> failed.compareAndSet(null, e));
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
         }
         try (KafkaConsumer<byte[], byte[]> consumer = Kafka.consumer(bootstrap)) {
             List<TopicPartition> tps = partitions();

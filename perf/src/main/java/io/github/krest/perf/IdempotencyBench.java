@@ -100,7 +100,7 @@ final class IdempotencyBench {
     /** @return Redis's {@code used_memory}, bytes */
     long redisUsedBytes() {
         try (Jedis jedis = new Jedis(redisHost, redisPort)) {
-            for (String line : jedis.info("memory").split("\r?\n")) {
+            for (String line : jedis.info("memory").split("\r?\n", -1)) {
                 if (line.startsWith("used_memory:")) {
                     return Long.parseLong(line.substring("used_memory:".length()).trim());
                 }

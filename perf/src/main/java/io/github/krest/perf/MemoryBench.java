@@ -83,7 +83,7 @@ final class MemoryBench {
 
     private double redisUsedMb() {
         try (Jedis jedis = new Jedis(redisHost, redisPort)) {
-            for (String line : jedis.info("memory").split("\r?\n")) {
+            for (String line : jedis.info("memory").split("\r?\n", -1)) {
                 if (line.startsWith("used_memory:")) {
                     return Long.parseLong(line.substring("used_memory:".length()).trim()) / (1024.0 * 1024.0);
                 }

@@ -175,7 +175,7 @@ public final class PerfMain {
         }
         if (only.contains("idempotency") && opts.containsKey("redis")) {
             try {
-                String[] redis = opts.get("redis").split(":");
+                String[] redis = opts.get("redis").split(":", -1);
                 IdempotencyBench bench = new IdempotencyBench(settings, produce, redis[0],
                         Integer.parseInt(redis[1]), run);
                 for (int records : new int[] {settings.recordsPerRequest(), 1}) {
@@ -231,12 +231,13 @@ public final class PerfMain {
         }
         if (only.contains("memory") && opts.containsKey("replica-pid") && opts.containsKey("redis")) {
             try {
-                String[] redis = opts.get("redis").split(":");
+                String[] redis = opts.get("redis").split(":", -1);
                 String topic = "perf-memory-" + run;
                 Kafka.createTopics(bootstrap, settings.partitions(), topic);
                 try (var producer = Kafka.producer(bootstrap)) {
                     for (int i = 0; i < 30; i++) {
-                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, produce.value(i)));
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, produce.value(i)))
+                                .get();
                     }
                 }
                 log("memory: %d consumer instances", settings.memoryInstances());
@@ -309,6 +310,8 @@ public final class PerfMain {
                 baseline.warmupSeconds(), krest.perSecond() / baseline.perSecond());
     }
 
+    // @FormatMethod would make perf depend on Error Prone's annotations for this one method
+    @SuppressWarnings("AnnotateFormatMethod")
     static void log(String format, Object... args) {
         System.out.printf("perf %tT: %s%n", System.currentTimeMillis(), String.format(format, args));
         System.out.flush();

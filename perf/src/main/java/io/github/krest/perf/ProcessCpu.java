@@ -94,7 +94,7 @@ final class ProcessCpu {
     /** @return utime + stime of one /proc/<pid>/stat line, in seconds */
     static double parse(String stat) {
         // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ", -1);
         // after the name: state(3) ... utime is field 14 and stime field 15 of the line, i.e. f[11] and f[12]
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }

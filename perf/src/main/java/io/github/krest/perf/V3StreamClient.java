@@ -133,7 +133,7 @@ final class V3StreamClient {
 
     /**
      * Counts receipt lines as their bytes arrive, in any split: a line is acknowledged when it starts with
-     * {@code {"error_code":200}, failed otherwise; only each line's first bytes are kept.
+     * <code>{"error_code":200</code>, failed otherwise; only each line's first bytes are kept.
      */
     private static final class Receipts {
         private final AtomicLong acked;

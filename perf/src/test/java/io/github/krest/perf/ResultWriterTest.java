@@ -32,7 +32,7 @@ class ResultWriterTest {
         Histogram krest = new Histogram(60_000_000L, 3);
         Histogram nat = new Histogram(60_000_000L, 3);
         for (int i = 1; i <= 1000; i++) {
-            krest.recordValue(1000L + i * 10);   // 1.01 .. 11 ms
+            krest.recordValue(1000L + i * 10L);   // 1.01 .. 11 ms
             nat.recordValue(500L + i);           // 0.501 .. 1.5 ms
         }
         return new RunReport(Instant.parse("2026-11-22T01:02:03Z"), "box/1", new RunReport.Machine(2, "cpu", "jdk",

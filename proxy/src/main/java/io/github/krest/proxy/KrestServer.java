@@ -344,7 +344,7 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /**
-     * @param listener the index of a listener in {@code listeners}
+     * @param listener the listener's index, 0 for the first of the configured listeners
      * @return its bound port (useful with port 0)
      */
     public int port(int listener) {

@@ -211,7 +211,7 @@ public abstract class IdempotencyKeyStoreContract {
         try {
             List<Future<IdempotencyClaim>> claims = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                long token = 100 + i;
+                long token = 100L + i;
                 Callable<IdempotencyClaim> call = () -> {
                     barrier.await(10, TimeUnit.SECONDS);
                     return claim(KEY, FP, token, t0);

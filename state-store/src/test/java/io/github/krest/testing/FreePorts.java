@@ -80,7 +80,7 @@ public final class FreePorts {
         try {
             // readAllLines: Files.readString returned "3" for this procfs file on JDK 25
             String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim()
-                    .split("\\s+");
+                    .split("\\s+", -1);
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return LOWEST;

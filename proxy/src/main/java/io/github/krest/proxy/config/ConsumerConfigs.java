@@ -3,7 +3,6 @@ package io.github.krest.proxy.config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The v2 consumers' keys: instance life and session timeouts, poll waits and sizes, auto-commit, the cache of Kafka
@@ -38,41 +37,42 @@ final class ConsumerConfigs {
      */
     static ConfigDef addConsumerSupport(ConfigDef def) {
         return def
-            .define(CONSUMER_INSTANCE_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1000), Importance.MEDIUM,
+            .define(CONSUMER_INSTANCE_TIMEOUT_MS, ConfigDef.Type.LONG, 300_000L, Range.atLeast(1000), Importance.MEDIUM,
                     "How long a v2 consumer instance lives without a request, in ms; then every replica "
                             + "answers 404/40403 for it (and auto-commit instances commit their positions).")
-            .define(CONSUMER_REQUEST_TIMEOUT_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.MEDIUM,
+            .define(CONSUMER_REQUEST_TIMEOUT_MS, ConfigDef.Type.LONG, 1_000L, Range.atLeast(1), Importance.MEDIUM,
                     "Default longest wait of GET .../records for records, in ms (an instance may set its own "
                             + "consumer.request.timeout.ms). A poll answers as soon as records are available.")
-            .define(CONSUMER_REQUEST_TIMEOUT_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+            .define(CONSUMER_REQUEST_TIMEOUT_MAX_MS, ConfigDef.Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "krest: largest ?timeout= accepted by GET .../records, in ms; the query may lengthen or "
                             + "shorten the wait up to this (Confluent's may only shorten it).")
-            .define(CONSUMER_STREAM_MAX_DURATION_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW,
+            .define(CONSUMER_STREAM_MAX_DURATION_MS, ConfigDef.Type.LONG, 300_000L, Range.atLeast(1_000),
+                    Importance.LOW,
                     "krest: longest life of a record stream (GET .../records with Accept: text/event-stream), in "
                             + "ms; ?duration= may shorten it. Then the stream ends and the client reconnects, to "
                             + "whichever replica the load balancer picks, at the stored positions.")
-            .define(CONSUMER_REQUEST_MAX_BYTES, Type.LONG, 67_108_864L, Range.atLeast(1), Importance.MEDIUM,
+            .define(CONSUMER_REQUEST_MAX_BYTES, ConfigDef.Type.LONG, 67_108_864L, Range.atLeast(1), Importance.MEDIUM,
                     "Most key + value bytes returned by one GET .../records; ?max_bytes= may lower it.")
-            .define(FETCH_MIN_BYTES, Type.LONG, -1L, Range.between(-1, 10_000_000), Importance.LOW,
+            .define(FETCH_MIN_BYTES, ConfigDef.Type.LONG, -1L, Range.between(-1, 10_000_000), Importance.LOW,
                     "Bytes a poll gathers before answering early (an instance may set its own); -1: answer as "
                             + "soon as any record is available. Not passed to Kafka (use consumer.fetch.min.bytes).")
-            .define(CONSUMER_SESSION_TIMEOUT_MS, Type.LONG, 45_000L, Range.atLeast(100), Importance.MEDIUM,
+            .define(CONSUMER_SESSION_TIMEOUT_MS, ConfigDef.Type.LONG, 45_000L, Range.atLeast(100), Importance.MEDIUM,
                     "krest: a subscribed instance that has not polled for this long, in ms, loses its partitions "
                             + "to the live members of its group.")
-            .define(AUTO_COMMIT_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+            .define(AUTO_COMMIT_INTERVAL_MS, ConfigDef.Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                     "How often, in ms, instances with auto.commit.enable=true commit their positions (checked "
                             + "on poll); they also commit when deleted or expired.")
-            .define(CONSUMER_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+            .define(CONSUMER_CACHE_MAX_SIZE, ConfigDef.Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
                     "krest: most Kafka consumers (readers) this replica keeps for active instances, and as many "
                             + "for reads by offset (GET /topics/{t}/partitions/{p}/records); the least recently "
                             + "used is closed, which costs a seek on its next poll.")
-            .define(CONSUMER_CACHE_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+            .define(CONSUMER_CACHE_IDLE_MS, ConfigDef.Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
                     "krest: a cached reader unused for this long, in ms, is closed.")
-            .define(CONSUMER_MAX_CONCURRENT_POLLS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+            .define(CONSUMER_MAX_CONCURRENT_POLLS, ConfigDef.Type.INT, 256, Range.atLeast(1), Importance.LOW,
                     "krest: most v2 GET .../records polls one replica serves at once; more wait up to "
                             + CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS + ", then answer 429 with Retry-After. "
                             + "(Confluent bounds its consumer.threads pool instead.)")
-            .define(CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS, Type.LONG, 500L, Range.atLeast(0), Importance.LOW,
+            .define(CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS, ConfigDef.Type.LONG, 500L, Range.atLeast(0), Importance.LOW,
                     "krest: how long a poll waits for a free slot of " + CONSUMER_MAX_CONCURRENT_POLLS
                             + " before answering 429, in ms.");
     }

@@ -3,7 +3,6 @@ package io.github.krest.proxy.config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The Kafka clients' keys: the bootstrap servers (or the embedded broker's port), the replica id in client ids, the
@@ -34,18 +33,18 @@ final class KafkaClientConfigs {
      */
     static ConfigDef addKafkaClientSupport(ConfigDef def) {
         return def
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+            .define(BOOTSTRAP_SERVERS, ConfigDef.Type.STRING, "", Importance.HIGH,
                     "Kafka bootstrap servers (host:port,...). Empty: krest starts an embedded single-node KRaft "
                             + "broker in-process, for trying krest out.")
-            .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
+            .define(EMBEDDED_KAFKA_PORT, ConfigDef.Type.INT, 9092, Range.between(0, 65535), Importance.LOW,
                     "krest: port of the embedded broker's client listener when bootstrap.servers is empty "
                             + "(0 or a busy port: any free port).")
-            .define(ID, Type.STRING, "", Importance.LOW,
+            .define(ID, ConfigDef.Type.STRING, "", Importance.LOW,
                     "Replica id, appended to the Kafka client ids (krest-producer-{id}, krest-admin-{id}).")
-            .define(METADATA_MAX_AGE_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+            .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                     "krest: how long topic metadata (partition counts) fetched for produce validation is "
                             + "reused, in ms.")
-            .define(KAFKA_PRINCIPAL_PROPAGATION, Type.STRING, "NONE",
+            .define(KAFKA_PRINCIPAL_PROPAGATION, ConfigDef.Type.STRING, "NONE",
                     ConfigDef.ValidString.in("NONE", "SASL_PLAIN", "SASL_SCRAM_SHA_256", "SASL_SCRAM_SHA_512",
                             "OAUTHBEARER"), Importance.HIGH,
                     "krest: whose identity requests reach Kafka with. NONE: every request uses the one service "
@@ -55,10 +54,10 @@ final class KafkaClientConfigs {
                             + "(client.security.protocol must be SASL_PLAINTEXT or SASL_SSL); OAUTHBEARER: the "
                             + "caller's bearer token is handed to Kafka as the OAUTHBEARER token. A request without "
                             + "such a credential answers 401/40101; Kafka's ACLs then decide (403/40301).")
-            .define(KAFKA_PRINCIPAL_CACHE_MAX_SIZE, Type.INT, 100, Range.atLeast(1), Importance.LOW,
+            .define(KAFKA_PRINCIPAL_CACHE_MAX_SIZE, ConfigDef.Type.INT, 100, Range.atLeast(1), Importance.LOW,
                     "krest: with kafka.principal.propagation on, most callers (principal and credential) whose "
                             + "producer and admin client this replica keeps; the least recently used are closed.")
-            .define(KAFKA_PRINCIPAL_CACHE_IDLE_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
+            .define(KAFKA_PRINCIPAL_CACHE_IDLE_MS, ConfigDef.Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
                     "krest: with kafka.principal.propagation on, a caller's producer and admin client unused for "
                             + "this long, in ms, are closed.");
     }

@@ -2,7 +2,6 @@ package io.github.krest.proxy.config;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Observability: Prometheus metrics, the listeners that serve only /observe, and the access log.
@@ -27,15 +26,15 @@ final class ObserveConfigs {
      */
     static ConfigDef addObserveSupport(ConfigDef def) {
         return def
-            .define(METRICS_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+            .define(METRICS_ENABLE, ConfigDef.Type.BOOLEAN, true, Importance.LOW,
                     "krest: serve Prometheus metrics at /observe/metrics (per-endpoint requests, latency and errors, "
                             + "records and bytes, consumer and state store meters). Health at /observe/health is "
                             + "always served.")
-            .define(OBSERVE_LISTENERS, Type.LIST, "", ServerConfigs.listenersValidator(false), Importance.LOW,
+            .define(OBSERVE_LISTENERS, ConfigDef.Type.LIST, "", ServerConfigs.listenersValidator(false), Importance.LOW,
                     "krest: listener URLs (as in " + ServerConfigs.LISTENERS + ") that serve only /observe/health and "
                             + "/observe/metrics, e.g. http://127.0.0.1:9090; the " + ServerConfigs.LISTENERS
                             + " then serve the API alone. Empty: every listener serves both.")
-            .define(ACCESS_LOG_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+            .define(ACCESS_LOG_ENABLE, ConfigDef.Type.BOOLEAN, true, Importance.LOW,
                     "krest: log one line per request on the java.util.logging logger io.github.krest.access "
                             + "(method, resource name, status, error_code, duration, bytes, principal).");
     }

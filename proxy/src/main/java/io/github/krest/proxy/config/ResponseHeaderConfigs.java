@@ -2,7 +2,6 @@ package io.github.krest.proxy.config;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Response headers: CORS (allowed origins, methods and headers, exposed headers), Strict-Transport-Security and
@@ -31,18 +30,18 @@ final class ResponseHeaderConfigs {
      */
     static ConfigDef addResponseHeaderSupport(ConfigDef def) {
         return def
-            .define(ACCESS_CONTROL_ALLOW_ORIGIN, Type.STRING, "", Importance.LOW,
+            .define(ACCESS_CONTROL_ALLOW_ORIGIN, ConfigDef.Type.STRING, "", Importance.LOW,
                     "CORS: allowed origins, comma-separated, or *; empty: CORS off.")
-            .define(ACCESS_CONTROL_ALLOW_METHODS, Type.STRING, "", Importance.LOW,
+            .define(ACCESS_CONTROL_ALLOW_METHODS, ConfigDef.Type.STRING, "", Importance.LOW,
                     "CORS: allowed methods, comma-separated; empty: GET, POST, HEAD (Confluent's default).")
-            .define(ACCESS_CONTROL_ALLOW_HEADERS, Type.STRING, "", Importance.LOW,
+            .define(ACCESS_CONTROL_ALLOW_HEADERS, ConfigDef.Type.STRING, "", Importance.LOW,
                     "CORS: allowed request headers, comma-separated; empty: X-Requested-With, Content-Type, "
                             + "Accept, Origin (Confluent's default).")
-            .define(ACCESS_CONTROL_EXPOSE_HEADERS, Type.STRING, "", Importance.LOW,
+            .define(ACCESS_CONTROL_EXPOSE_HEADERS, ConfigDef.Type.STRING, "", Importance.LOW,
                     "CORS: response headers exposed to scripts, comma-separated; empty: none.")
-            .define(HSTS_HEADER_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+            .define(HSTS_HEADER_ENABLE, ConfigDef.Type.BOOLEAN, false, Importance.LOW,
                     "Send Strict-Transport-Security: max-age=31536000 on https:// responses.")
-            .define(NOSNIFF_PREVENTION_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+            .define(NOSNIFF_PREVENTION_ENABLE, ConfigDef.Type.BOOLEAN, false, Importance.LOW,
                     "Send X-Content-Type-Options: nosniff on every response.");
     }
 }

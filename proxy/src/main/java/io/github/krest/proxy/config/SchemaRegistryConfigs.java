@@ -3,7 +3,6 @@ package io.github.krest.proxy.config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The Schema Registry's keys: its URL and credentials, krest's schema caches and timeout, and the TLS stores of an
@@ -37,32 +36,32 @@ final class SchemaRegistryConfigs {
      */
     static ConfigDef addSchemaRegistrySupport(ConfigDef def) {
         return def
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
+            .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, "", Importance.MEDIUM,
                     "Schema Registry URL(s), comma-separated, e.g. http://registry:8081 or Apicurio's "
                             + "http://host:8080/apis/ccompat/v7. Empty: schema formats (avro, jsonschema, protobuf) "
                             + "answer 422/42206 (Confluent's default is http://localhost:8081).")
-            .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+            .define(SCHEMA_REGISTRY_USER_INFO, ConfigDef.Type.PASSWORD, null, Importance.MEDIUM,
                     "user:password for HTTP basic authentication to the Schema Registry; unset: none.")
-            .define(SCHEMA_REGISTRY_CACHE_MAX_SIZE, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+            .define(SCHEMA_REGISTRY_CACHE_MAX_SIZE, ConfigDef.Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
                     "krest: most schemas cached by id, by subject + version, and by registered schema text "
                             + "(each); ids and versions never change, so entries are only evicted for size.")
-            .define(SCHEMA_REGISTRY_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+            .define(SCHEMA_REGISTRY_TIMEOUT_MS, ConfigDef.Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                     "krest: connect and request timeout of Schema Registry calls, in ms; a registry that does "
                             + "not answer in time gives 503/50304.")
-            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION, ConfigDef.Type.STRING, "", Importance.LOW,
                     "Trust store of an https:// Schema Registry; empty: the JVM's default trust.")
-            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.LOW,
                     "Password of " + SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION + ".")
-            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE, ConfigDef.Type.STRING, "JKS", Importance.LOW,
                     "Type of " + SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION + " (JKS or PKCS12).")
-            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION, ConfigDef.Type.STRING, "", Importance.LOW,
                     "Key store with krest's client certificate for a Schema Registry that requires one (mutual "
                             + "TLS); empty: none.")
-            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.LOW,
                     "Password of " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION + ".")
-            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE, ConfigDef.Type.STRING, "JKS", Importance.LOW,
                     "Type of " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION + " (JKS or PKCS12).")
-            .define(SCHEMA_REGISTRY_SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+            .define(SCHEMA_REGISTRY_SSL_KEY_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.LOW,
                     "Password of the private key in " + SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION
                             + "; unset: the key store's password.");
     }

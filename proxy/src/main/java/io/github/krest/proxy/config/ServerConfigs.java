@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -38,26 +37,26 @@ final class ServerConfigs {
      */
     static ConfigDef addServerSupport(ConfigDef def) {
         return def
-            .define(LISTENERS, Type.LIST, "http://0.0.0.0:8082", listenersValidator(true), Importance.HIGH,
+            .define(LISTENERS, ConfigDef.Type.LIST, "http://0.0.0.0:8082", listenersValidator(true), Importance.HIGH,
                     "Comma-separated listener URLs krest binds to, e.g. http://0.0.0.0:8082,http://127.0.0.1:9082; "
                             + "https:// listeners serve TLS with the ssl.* keys.")
-            .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
+            .define(ADVERTISED_LISTENERS, ConfigDef.Type.LIST, "", Importance.MEDIUM,
                     "Base URL(s) used in absolute URLs (v2 base_uri, v3 self/related links): the load balancer's "
                             + "address. Empty: built from the request's Forwarded / X-Forwarded-* / Host headers.")
-            .define(API_V2_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v2 API.")
-            .define(API_V3_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v3 API.")
-            .define(API_ENDPOINTS_ALLOWLIST, Type.LIST, "", Importance.LOW,
+            .define(API_V2_ENABLE, ConfigDef.Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v2 API.")
+            .define(API_V3_ENABLE, ConfigDef.Type.BOOLEAN, true, Importance.MEDIUM, "Serve the v3 API.")
+            .define(API_ENDPOINTS_ALLOWLIST, ConfigDef.Type.LIST, "", Importance.LOW,
                     "Resource names (e.g. api.v3.topics.list) or prefixes (api.v3.acls.*) of the only endpoints "
                             + "served; empty: all. A blocked GET answers 404, other methods 405.")
-            .define(API_ENDPOINTS_BLOCKLIST, Type.LIST, "", Importance.LOW,
+            .define(API_ENDPOINTS_BLOCKLIST, ConfigDef.Type.LIST, "", Importance.LOW,
                     "Resource names or prefixes of endpoints not served (applied after the allowlist).")
-            .define(RESOURCE_NAME_AUTHORITY, Type.STRING, "", Importance.LOW,
+            .define(RESOURCE_NAME_AUTHORITY, ConfigDef.Type.STRING, "", Importance.LOW,
                     "Authority of the CRNs in v3 metadata.resource_name: crn://{authority}/kafka={cluster}/...")
-            .define(REQUEST_BODY_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+            .define(REQUEST_BODY_MAX_BYTES, ConfigDef.Type.LONG, 16L * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
                     "krest: largest request body accepted by non-streaming endpoints, in bytes; larger ones "
                             + "answer 413. The v3 streaming produce body is unbounded in total and limited per "
                             + "record by " + ProduceConfigs.PRODUCE_STREAM_RECORD_MAX_BYTES + ".")
-            .define(SHUTDOWN_GRACEFUL_MS, Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
+            .define(SHUTDOWN_GRACEFUL_MS, ConfigDef.Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
                     "How long a replica stopping on SIGTERM lets in-flight requests finish, in ms, after it stops "
                             + "accepting connections (per listener); then it interrupts the rest, releases the "
                             + "consumer leases it holds and flushes the producer.");

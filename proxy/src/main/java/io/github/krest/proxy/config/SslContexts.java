@@ -121,6 +121,7 @@ public final class SslContexts {
     }
 
     /** The messages of a failure and its causes; Kafka's and the JDK's never contain the store passwords. */
+    @SuppressWarnings("ReferenceEquality") // identity: a throwable that is its own cause ends the chain
     private static String causes(Throwable t) {
         StringBuilder text = new StringBuilder();
         for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {

@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 
@@ -41,38 +40,39 @@ final class TlsConfigs {
      */
     static ConfigDef addTlsSupport(ConfigDef def) {
         return def
-            .define(SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.HIGH,
+            .define(SSL_KEYSTORE_LOCATION, ConfigDef.Type.STRING, "", Importance.HIGH,
                     "Key store with the server certificate and private key of the https:// listeners; required "
                             + "when a listener is https://.")
-            .define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+            .define(SSL_KEYSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.HIGH,
                     "Password of " + SSL_KEYSTORE_LOCATION + " (for PEM: of the encrypted private key).")
-            .define(SSL_KEYSTORE_TYPE, Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12",
-                    "PEM"), Importance.MEDIUM,
+            .define(SSL_KEYSTORE_TYPE, ConfigDef.Type.STRING, "JKS",
+                    ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12", "PEM"), Importance.MEDIUM,
                     "Type of " + SSL_KEYSTORE_LOCATION + ": JKS, PKCS12 or PEM (a file with the private key and "
                             + "its certificate chain, read as Kafka reads ssl.keystore.type=PEM).")
-            .define(SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+            .define(SSL_KEY_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.HIGH,
                     "Password of the private key in " + SSL_KEYSTORE_LOCATION + "; unset: the key store's "
                             + "password.")
-            .define(SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.HIGH,
+            .define(SSL_TRUSTSTORE_LOCATION, ConfigDef.Type.STRING, "", Importance.HIGH,
                     "Trust store of the CA certificates that sign client certificates (mutual TLS, "
                             + SSL_CLIENT_AUTHENTICATION + "); empty: the JVM's default trust.")
-            .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+            .define(SSL_TRUSTSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.HIGH,
                     "Password of " + SSL_TRUSTSTORE_LOCATION + " (none for PEM).")
-            .define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS",
+            .define(SSL_TRUSTSTORE_TYPE, ConfigDef.Type.STRING, "JKS", ConfigDef.CaseInsensitiveValidString.in("JKS",
                     "PKCS12", "PEM"), Importance.MEDIUM,
                     "Type of " + SSL_TRUSTSTORE_LOCATION + ": JKS, PKCS12 or PEM (a file of certificates).")
-            .define(SSL_PROTOCOL, Type.STRING, "TLS", Importance.LOW,
+            .define(SSL_PROTOCOL, ConfigDef.Type.STRING, "TLS", Importance.LOW,
                     "The SSLContext protocol of the https:// listeners.")
-            .define(SSL_ENABLED_PROTOCOLS, Type.LIST, "TLSv1.3,TLSv1.2", protocolsValidator(), Importance.MEDIUM,
+            .define(SSL_ENABLED_PROTOCOLS, ConfigDef.Type.LIST, "TLSv1.3,TLSv1.2", protocolsValidator(),
+                    Importance.MEDIUM,
                     "TLS versions the https:// listeners accept: TLSv1.3 and/or TLSv1.2; older versions are "
                             + "refused (Confluent's default is the JVM's).")
-            .define(SSL_CIPHER_SUITES, Type.LIST, "", Importance.LOW,
+            .define(SSL_CIPHER_SUITES, ConfigDef.Type.LIST, "", Importance.LOW,
                     "Cipher suites the https:// listeners accept; empty: the JVM's defaults.")
-            .define(SSL_CLIENT_AUTHENTICATION, Type.STRING, "NONE", ConfigDef.CaseInsensitiveValidString.in("NONE",
-                    "REQUESTED", "REQUIRED"), Importance.MEDIUM,
+            .define(SSL_CLIENT_AUTHENTICATION, ConfigDef.Type.STRING, "NONE",
+                    ConfigDef.CaseInsensitiveValidString.in("NONE", "REQUESTED", "REQUIRED"), Importance.MEDIUM,
                     "Client certificates on https:// listeners (mutual TLS): NONE, REQUESTED (asked for, "
                             + "optional) or REQUIRED (a client without a valid one fails the TLS handshake).")
-            .define(SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, "DEFAULT", principalRulesValidator(),
+            .define(SSL_PRINCIPAL_MAPPING_RULES, ConfigDef.Type.STRING, "DEFAULT", principalRulesValidator(),
                     Importance.LOW,
                     "krest: how a client certificate's subject (RFC 2253) becomes the principal when "
                             + AuthenticationConfigs.AUTHENTICATION_METHOD

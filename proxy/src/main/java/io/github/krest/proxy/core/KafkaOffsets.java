@@ -124,7 +124,8 @@ public final class KafkaOffsets {
         Map<TopicPartition, OffsetAndMetadata> request = new HashMap<>();
         offsets.forEach((p, c) -> request.put(tp(p), new OffsetAndMetadata(c.offset(), c.metadata())));
         CompletableFuture<Void> result = new CompletableFuture<>();
-        admin.alterConsumerGroupOffsets(group, request).all().whenComplete((v, e) -> {
+        // The outcome goes to result; the future whenComplete returns would only fail if this callback threw.
+        var unused = admin.alterConsumerGroupOffsets(group, request).all().whenComplete((v, e) -> {
             if (e == null) {
                 result.complete(null);
             } else {

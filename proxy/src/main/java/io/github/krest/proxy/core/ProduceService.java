@@ -153,7 +153,8 @@ public final class ProduceService {
         }
         AtomicBoolean answered = new AtomicBoolean();
         try {
-            current.send(record, (md, e) -> {
+            // The callback gets the outcome; the returned future would only carry the same one again.
+            var unused = current.send(record, (md, e) -> {
                 if (!answered.compareAndSet(false, true)) {
                     return;
                 }

@@ -161,48 +161,48 @@ public final class AvroConverter implements SchemaConverter {
                 }
             }
         }
-        switch (schema.getType()) {
+        return switch (schema.getType()) {
             case BOOLEAN -> {
                 if (!n.isBoolean()) {
                     throw mismatch(path, "a boolean", n);
                 }
-                return n.booleanValue();
+                yield n.booleanValue();
             }
             case INT -> {
                 if (!n.isIntegralNumber() || !n.canConvertToInt()) {
                     throw mismatch(path, "an int", n);
                 }
-                return n.intValue();
+                yield n.intValue();
             }
             case LONG -> {
                 if (!n.isIntegralNumber() || !n.canConvertToLong()) {
                     throw mismatch(path, "a long", n);
                 }
-                return n.longValue();
+                yield n.longValue();
             }
             case FLOAT -> {
                 if (!n.isNumber()) {
                     throw mismatch(path, "a float", n);
                 }
-                return n.floatValue();
+                yield n.floatValue();
             }
             case DOUBLE -> {
                 if (!n.isNumber()) {
                     throw mismatch(path, "a double", n);
                 }
-                return n.doubleValue();
+                yield n.doubleValue();
             }
             case STRING -> {
                 if (!n.isTextual()) {
                     throw mismatch(path, "a string", n);
                 }
-                return n.textValue();
+                yield n.textValue();
             }
             case BYTES -> {
                 if (!n.isTextual()) {
                     throw mismatch(path, "bytes as an ISO-8859-1 string", n);
                 }
-                return ByteBuffer.wrap(n.textValue().getBytes(StandardCharsets.ISO_8859_1));
+                yield ByteBuffer.wrap(n.textValue().getBytes(StandardCharsets.ISO_8859_1));
             }
             case FIXED -> {
                 if (!n.isTextual()) {
@@ -213,13 +213,13 @@ public final class AvroConverter implements SchemaConverter {
                     throw new IllegalArgumentException(path + ": expected " + schema.getFixedSize()
                             + " bytes for fixed " + schema.getFullName() + ", got " + bytes.length);
                 }
-                return new GenericData.Fixed(schema, bytes);
+                yield new GenericData.Fixed(schema, bytes);
             }
             case ENUM -> {
                 if (!n.isTextual() || !schema.hasEnumSymbol(n.textValue())) {
                     throw mismatch(path, "one of " + schema.getEnumSymbols(), n);
                 }
-                return new GenericData.EnumSymbol(schema, n.textValue());
+                yield new GenericData.EnumSymbol(schema, n.textValue());
             }
             case ARRAY -> {
                 if (!n.isArray()) {
@@ -229,7 +229,7 @@ public final class AvroConverter implements SchemaConverter {
                 for (int i = 0; i < n.size(); i++) {
                     list.add(toDatum(schema.getElementType(), n.get(i), path + "[" + i + "]"));
                 }
-                return new GenericData.Array<>(schema, list);
+                yield new GenericData.Array<>(schema, list);
             }
             case MAP -> {
                 if (!n.isObject()) {
@@ -239,7 +239,7 @@ public final class AvroConverter implements SchemaConverter {
                 for (Map.Entry<String, JsonNode> e : n.properties()) {
                     map.put(e.getKey(), toDatum(schema.getValueType(), e.getValue(), path + "." + e.getKey()));
                 }
-                return map;
+                yield map;
             }
             case RECORD -> {
                 if (!n.isObject()) {
@@ -258,10 +258,10 @@ public final class AvroConverter implements SchemaConverter {
                         record.put(f.pos(), toDatum(f.schema(), value, path + "." + f.name()));
                     }
                 }
-                return record;
+                yield record;
             }
             default -> throw new IllegalArgumentException(path + ": unsupported schema type " + schema.getType());
-        }
+        };
     }
 
     /** Avro JSON: null, or an object with one field named for the branch, e.g. {@code {"string": "x"}}. */

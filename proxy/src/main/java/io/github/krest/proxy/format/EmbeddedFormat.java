@@ -25,6 +25,8 @@ public enum EmbeddedFormat {
     private final String name;
     private final String resourceSuffix;
     private final boolean schema;
+    // Helidon's media types are immutable values, only not annotated as such.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final MediaType mediaType;
 
     EmbeddedFormat(String name, String resourceSuffix, boolean schema) {

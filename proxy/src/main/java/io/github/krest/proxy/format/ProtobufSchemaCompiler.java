@@ -220,7 +220,8 @@ final class ProtobufSchemaCompiler {
     private static String mapEntryName(String field) {
         StringBuilder s = new StringBuilder();
         boolean upper = true;
-        for (char c : field.toCharArray()) {
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
             if (c == '_') {
                 upper = true;
             } else {

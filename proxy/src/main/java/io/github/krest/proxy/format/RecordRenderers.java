@@ -20,7 +20,7 @@ import io.github.krest.proxy.json.Json;
  * Renders consumed records as v2 {@code GET .../records} elements (Confluent: {@code {"topic","key","value",
  * "partition","offset"}}; krest adds {@code timestamp} in epoch ms and {@code headers}
  * {@code [{"name","value":base64}]}, additive fields clients ignore), and writes the answer's JSON array
- * ({@link #write}). Keys and values: base64 for binary, the stored JSON for json (a record that is not JSON is
+ * ({@link Answer}). Keys and values: base64 for binary, the stored JSON for json (a record that is not JSON is
  * refused), and for
  * the schema formats the data decoded with its schema: Avro's JSON encoding for avro, the JSON text for jsonschema,
  * the proto3 JSON mapping for protobuf (a record not in the Confluent wire format, with an unknown schema id or one

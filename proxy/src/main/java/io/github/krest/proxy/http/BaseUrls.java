@@ -43,8 +43,8 @@ public final class BaseUrls {
         String host = null;
         Optional<String> forwarded = req.headers().first(FORWARDED);
         if (forwarded.isPresent()) {
-            String first = forwarded.get().split(",")[0];
-            for (String pair : first.split(";")) {
+            String first = forwarded.get().split(",", -1)[0];
+            for (String pair : first.split(";", -1)) {
                 String[] kv = pair.trim().split("=", 2);
                 if (kv.length == 2) {
                     String value = unquote(kv[1].trim());
@@ -57,13 +57,13 @@ public final class BaseUrls {
             }
         }
         if (scheme == null) {
-            scheme = req.headers().first(X_FORWARDED_PROTO).map(v -> v.split(",")[0].trim()).orElse(null);
+            scheme = req.headers().first(X_FORWARDED_PROTO).map(v -> v.split(",", -1)[0].trim()).orElse(null);
         }
         if (host == null) {
-            host = req.headers().first(X_FORWARDED_HOST).map(v -> v.split(",")[0].trim()).orElse(null);
+            host = req.headers().first(X_FORWARDED_HOST).map(v -> v.split(",", -1)[0].trim()).orElse(null);
             if (host != null && !hasPort(host)) {
                 String h = host;
-                host = req.headers().first(X_FORWARDED_PORT).map(p -> h + ":" + p.split(",")[0].trim()).orElse(h);
+                host = req.headers().first(X_FORWARDED_PORT).map(p -> h + ":" + p.split(",", -1)[0].trim()).orElse(h);
             }
         }
         if (host == null) {

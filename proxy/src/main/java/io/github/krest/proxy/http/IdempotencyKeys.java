@@ -159,26 +159,24 @@ public final class IdempotencyKeys {
     public static Optional<IdempotentProduce.Attempt> claim(IdempotentProduce produce, ServerRequest req,
                                                              ServerResponse res, String key, byte[] body) {
         IdempotentProduce.Claim claim = produce.claim(Caller.of(req).principal(), key, fingerprint(req, body));
-        switch (claim) {
-            case IdempotentProduce.Proceed proceed -> {
-                return Optional.of(proceed.attempt());
-            }
+        return switch (claim) {
+            case IdempotentProduce.Proceed proceed -> Optional.of(proceed.attempt());
             case IdempotentProduce.Replay replay -> {
                 StoredAnswer answer = replay.answer();
                 res.status(Status.create(answer.status()));
                 res.header(HeaderNames.CONTENT_TYPE, answer.contentType());
                 res.header(REPLAYED, "true");
                 res.send(answer.body().getBytes(StandardCharsets.UTF_8));
-                return Optional.empty();
+                yield Optional.empty();
             }
             case IdempotentProduce.Busy busy -> {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
                 HttpErrors.send(req, res, ErrorResponse.of(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "A request with "
                         + "Idempotency-Key " + key + " is still being processed; retry after Retry-After seconds "
                         + "to get its answer."));
-                return Optional.empty();
+                yield Optional.empty();
             }
-        }
+        };
     }
 
     /**

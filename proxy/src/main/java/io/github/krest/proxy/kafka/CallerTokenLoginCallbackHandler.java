@@ -90,8 +90,9 @@ public final class CallerTokenLoginCallbackHandler implements AuthenticateCallba
                 scope.remove("");
             }
             String subject = claims.getSubject();
-            return new CallerToken(compact, Set.copyOf(scope), exp != null ? exp.getTime() : now + 3_600_000,
-                    subject != null ? subject : "", iat != null ? iat.getTime() : null);
+            return new CallerToken(compact, Set.copyOf(scope),
+                    exp != null ? exp.toInstant().toEpochMilli() : now + 3_600_000, subject != null ? subject : "",
+                    iat != null ? iat.toInstant().toEpochMilli() : null);
         }
 
         @Override

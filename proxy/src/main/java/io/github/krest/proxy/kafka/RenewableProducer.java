@@ -125,7 +125,7 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
                     }
                     throw new KafkaException("The " + name + " was closed; retry.");
                 }
-                if (suspected != null && suspected == current) {
+                if (suspected != null && isCurrent(suspected)) {
                     wait = createdMs + SUSPECT_MIN_AGE_MS - clock.getAsLong();
                     if (wait <= 0) {
                         retire(suspicion);
@@ -159,7 +159,7 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
      * @return whether this call replaced it
      */
     public synchronized boolean replace(Producer<byte[], byte[]> failed, Throwable cause) {
-        if (closed || current != failed) {
+        if (closed || !isCurrent(failed)) {
             return false;
         }
         retire(cause);
@@ -175,7 +175,7 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
      * @param cause the failure
      */
     public synchronized void suspect(Producer<byte[], byte[]> failed, Throwable cause) {
-        if (closed || current != failed) {
+        if (closed || !isCurrent(failed)) {
             return;
         }
         if (clock.getAsLong() - createdMs >= SUSPECT_MIN_AGE_MS) {
@@ -189,6 +189,12 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
     /** @return how many times the producer was replaced */
     public long replacements() {
         return replacements.get();
+    }
+
+    /** @return whether {@code producer} is the very instance now current; callers hold the monitor */
+    @SuppressWarnings("ReferenceEquality") // identity: the producer a request saw fail, not an equal one
+    private boolean isCurrent(Producer<byte[], byte[]> producer) {
+        return producer == current;
     }
 
     /** Drops the current producer (its successor comes with the next get) and closes it in the background. */

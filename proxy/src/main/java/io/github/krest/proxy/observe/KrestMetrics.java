@@ -58,6 +58,9 @@ public final class KrestMetrics implements TrafficMeter, AutoCloseable {
             "request-latency-max", "krest.producer.request.latency.max.ms",
             "buffer-available-bytes", "krest.producer.buffer.available.bytes");
 
+    // removal: Helidon 4.5 deprecates both ways to the global registry (this and Metrics.globalRegistry()) for the
+    // service registry's MeterRegistry; moving there is a change of its own, checked against /observe/metrics.
+    @SuppressWarnings("removal")
     private final MeterRegistry registry = MetricsFactory.getInstance().globalRegistry();
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Map<String, RequestMeters> requests = new ConcurrentHashMap<>();
@@ -204,8 +207,11 @@ public final class KrestMetrics implements TrafficMeter, AutoCloseable {
         Map<String, Metric> found = new ConcurrentHashMap<>();
         PRODUCER_METRICS.forEach((kafkaName, name) -> gauge(name, "Shared producer's " + kafkaName, () -> {
             Producer<byte[], byte[]> current = producer.created().orElse(null);
-            if (seen.getAndSet(current) != current) {
-                // replaced: the old producer's metrics are gone with it
+            // identity: whether it is still the same producer instance, not an equal one
+            @SuppressWarnings("ReferenceEquality")
+            boolean replaced = seen.getAndSet(current) != current;
+            if (replaced) {
+                // the old producer's metrics are gone with it
                 found.clear();
             }
             Metric metric = current == null ? null : found.computeIfAbsent(kafkaName, n -> find(current, n));

@@ -16,6 +16,24 @@ public final class PasswordTool {
     private PasswordTool() {
     }
 
+    /**
+     * Whether the password is typed on a terminal. Up to JDK 21 {@code System.console()} is null unless it is; from
+     * JDK 22 it may return a console for redirected streams too, and only {@code Console.isTerminal()} (JDK 22,
+     * called reflectively since krest is built for 21) tells them apart.
+     */
+    private static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 21: a console is a terminal
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @param args {@code USER [COST]}, cost 4 to 31, default {@value PasswordFile#DEFAULT_COST} */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
@@ -34,7 +52,7 @@ public final class PasswordTool {
         }
         char[] password;
         Console console = System.console();
-        if (console != null) {
+        if (isTerminal(console)) {
             password = console.readPassword("Password for %s: ", args[0]);
             char[] again = console.readPassword("Again: ");
             if (password == null || !Arrays.equals(password, again)) {

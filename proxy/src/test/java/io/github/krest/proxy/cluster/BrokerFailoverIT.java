@@ -228,7 +228,7 @@ class BrokerFailoverIT {
     /** A record's value: {@code c<client>-s<seq>-a<attempt>}, the attempt counting the client's own retries. */
     private record Value(int client, int seq, int attempt) {
         static Value parse(String value) {
-            String[] parts = value.split("-");
+            String[] parts = value.split("-", -1);
             return new Value(Integer.parseInt(parts[0].substring(1)), Integer.parseInt(parts[1].substring(1)),
                     Integer.parseInt(parts[2].substring(1)));
         }

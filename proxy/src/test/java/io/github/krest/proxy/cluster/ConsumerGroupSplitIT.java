@@ -78,7 +78,7 @@ class ConsumerGroupSplitIT {
                 KrestHttp.Response r = consumers.poll(instance);
                 assertEquals(200, r.status(), () -> instance.name() + ": " + r.body());
                 all.add(r.json(), "the group");
-                (instance == first ? byFirst : bySecond).add(r.json(), instance.name());
+                (instance.equals(first) ? byFirst : bySecond).add(r.json(), instance.name());
             }
         }
 

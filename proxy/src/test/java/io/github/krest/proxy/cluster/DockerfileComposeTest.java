@@ -125,7 +125,7 @@ class DockerfileComposeTest {
         assertEquals(List.of("8082:8082"), texts(nginx.path("ports")));
         List<String> volumes = texts(nginx.path("volumes"));
         assertEquals(1, volumes.size(), volumes::toString);
-        String mounted = volumes.getFirst().split(":")[0];
+        String mounted = volumes.getFirst().split(":", -1)[0];
         assertTrue(Files.isRegularFile(root.resolve(mounted)), mounted + " exists");
         assertEquals(root.resolve("loadbalancer-config/nginx.conf").normalize(), root.resolve(mounted).normalize());
         JsonNode command = nginx.path("command");

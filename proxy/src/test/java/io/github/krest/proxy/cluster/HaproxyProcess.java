@@ -2,6 +2,7 @@ package io.github.krest.proxy.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ final class HaproxyProcess implements AutoCloseable {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
                 return;
             } catch (IOException notYet) {
                 try {

@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * run left (through {@link ClusterProcesses}).
  */
 final class KafkaProcessCluster implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path dir;
     private final Map<Integer, Integer> brokerPorts;

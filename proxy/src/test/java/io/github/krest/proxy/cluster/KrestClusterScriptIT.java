@@ -135,7 +135,7 @@ class KrestClusterScriptIT {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(runDir.resolve("pids"))) {
             for (Path file : files.toList()) {
-                pids.add(Long.parseLong(Files.readString(file).trim().split("\\s+")[0]));
+                pids.add(Long.parseLong(Files.readString(file).trim().split("\\s+", -1)[0]));
             }
         }
         return pids;

@@ -326,7 +326,7 @@ class LoadBalancerConfigIT {
         }
 
         void readHead() throws IOException {
-            status = Integer.parseInt(line().split(" ")[1]);
+            status = Integer.parseInt(line().split(" ", -1)[1]);
             for (String h = line(); !h.isEmpty(); h = line()) {
                 int colon = h.indexOf(':');
                 headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
@@ -362,7 +362,7 @@ class LoadBalancerConfigIT {
             if (ended) {
                 return false;
             }
-            int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+            int size = Integer.parseInt(line().split(";", -1)[0].trim(), 16);
             if (size == 0) {
                 line();
                 ended = true;

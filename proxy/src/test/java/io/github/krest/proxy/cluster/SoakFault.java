@@ -54,26 +54,26 @@ enum SoakFault {
         // replica index 1 or 2 (replica-2, replica-3), the other one next round; brokers 1, 2, then 3, 1, ...
         int replica = 1 + (round + (this == REPLICA_RESTART ? 1 : 0)) % 2;
         int broker = 1 + (round * 2 + (this == BROKER_STOP ? 1 : 0)) % 3;
-        switch (this) {
+        return switch (this) {
             case REPLICA_KILL -> {
                 krest.killReplica(replica);
                 ClusterProcesses.sleep(dwell.toMillis());
                 krest.restartReplica(replica);
-                return "replica-" + (replica + 1);
+                yield "replica-" + (replica + 1);
             }
             case REPLICA_RESTART -> {
                 int exit = krest.stopReplica(replica);
                 krest.restartReplica(replica);
-                return "replica-" + (replica + 1) + " (exit " + exit + ")";
+                yield "replica-" + (replica + 1) + " (exit " + exit + ")";
             }
             case REDIS_RESTART -> {
                 krest.restartRedis();
-                return "master on port " + krest.redisMasterPort();
+                yield "master on port " + krest.redisMasterPort();
             }
             case SENTINEL_FAILOVER -> {
                 int before = krest.redisMasterPort();
                 int after = krest.failoverRedis();
-                return "master on port " + before + ", replica on port " + after + " promoted";
+                yield "master on port " + before + ", replica on port " + after + " promoted";
             }
             case BROKER_KILL, BROKER_STOP -> {
                 kafka.awaitFullyReplicated(CATCH_UP);
@@ -85,9 +85,9 @@ enum SoakFault {
                 ClusterProcesses.sleep(dwell.toMillis());
                 kafka.restart(broker);
                 kafka.awaitFullyReplicated(CATCH_UP);
-                return "broker " + broker;
+                yield "broker " + broker;
             }
             default -> throw new IllegalStateException(name());
-        }
+        };
     }
 }

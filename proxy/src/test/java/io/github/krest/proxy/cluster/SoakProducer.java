@@ -188,7 +188,7 @@ final class SoakProducer implements Runnable {
         }
         Optional<Long> retryAfter = SoakOutcomes.retryAfterMs(r);
         int expected = api == Api.V3_BATCH ? 207 : 200;
-        if (r.status() != expected || r.json() == null && api != Api.V3_STREAM) {
+        if (r.status() != expected || (r.json() == null && api != Api.V3_STREAM)) {
             String code = r.json() != null && r.json().has("error_code") ? r.json().get("error_code").asText() : "-";
             return Answer.allFailed(seqs.size(), fail(r.status(), code, false, retryAfter.isPresent(),
                     r.body().length() > 200 ? r.body().substring(0, 200) : r.body()), retryAfter);
@@ -220,7 +220,7 @@ final class SoakProducer implements Runnable {
         if (api == Api.V2) {
             return receipt.path("error_code").isNull();
         }
-        return receipt.path("error_code").asInt() == 200 || !receipt.has("error_code") && receipt.has("offset");
+        return receipt.path("error_code").asInt() == 200 || (!receipt.has("error_code") && receipt.has("offset"));
     }
 
 

@@ -155,7 +155,7 @@ final class SoakReport {
         List<String> outOfOrder = new ArrayList<>();
         Map<String, Integer> lastSeq = new HashMap<>();
         in.stored().forEach((position, value) -> {
-            String[] parts = value.split("-");
+            String[] parts = value.split("-", -1);
             if (parts.length != 3 || !parts[2].equals("a0")) {
                 // a client's own retry comes after what succeeded meanwhile: its order is the client's doing
                 return;
@@ -372,7 +372,7 @@ final class SoakReport {
     /** @return the 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or empty off Linux */
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", -1);
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
             return "";

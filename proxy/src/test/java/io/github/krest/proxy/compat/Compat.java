@@ -46,7 +46,7 @@ final class Compat {
 
     /** @return the media type of the answer's {@code Content-Type}, without parameters, lower-case */
     static String mediaType(KrestHttp.Response r) {
-        return r.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
+        return r.contentType().split(";", -1)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,8 +122,8 @@ class ProduceServiceTest {
     }
 
     private static ProduceRecord record(String value) {
-        return new ProduceRecord("t", Optional.of(0), Optional.empty(), Optional.of(value.getBytes()), List.of(),
-                Optional.empty());
+        return new ProduceRecord("t", Optional.of(0), Optional.empty(),
+                Optional.of(value.getBytes(StandardCharsets.UTF_8)), List.of(), Optional.empty());
     }
 
     private static Throwable failure(CompletableFuture<ProduceResult> future) {

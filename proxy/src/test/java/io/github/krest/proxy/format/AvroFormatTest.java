@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -118,7 +119,7 @@ class AvroFormatTest {
     void bytesNotInTheWireFormatOrNotDecodingAreRefused() {
         SchemaFormat avro = new SchemaFormat(new InMemorySchemaRegistryClient(1), new AvroConverter(), 10);
         avro.resolve("u", Optional.of(USER), Optional.empty());
-        assertThrows(IllegalArgumentException.class, () -> avro.deserialize("plain".getBytes()));
+        assertThrows(IllegalArgumentException.class, () -> avro.deserialize("plain".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class, () -> avro.deserialize(hex("00 0000")));
         // a string length of 50 with only 2 bytes behind it
         IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,

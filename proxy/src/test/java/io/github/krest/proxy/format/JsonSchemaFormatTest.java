@@ -113,7 +113,7 @@ class JsonSchemaFormatTest {
 
             @Override
             public int register(String subject, String type, String schema) {
-                if (!schema.contains("json-schema.org") && !schema.contains("\"properties\"")
+                if ((!schema.contains("json-schema.org") && !schema.contains("\"properties\""))
                         || schema.contains("\"title\":\"refused\"")) {
                     throw SchemaRegistryException.of(422, 42201, "Given schema is not from type: JSON", subject);
                 }

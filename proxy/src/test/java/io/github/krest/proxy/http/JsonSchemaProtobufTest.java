@@ -408,7 +408,7 @@ class JsonSchemaProtobufTest {
                 "application/json", String.join("\n", records));
         assertEquals(200, r.status(), r.body());
         List<JsonNode> receipts = new ArrayList<>();
-        for (String line : r.body().split("\r\n")) {
+        for (String line : r.body().split("\r\n", -1)) {
             if (!line.isEmpty()) {
                 receipts.add(KrestHttp.json(line));
             }

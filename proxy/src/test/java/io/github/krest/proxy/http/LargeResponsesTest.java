@@ -1,9 +1,12 @@
 package io.github.krest.proxy.http;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.krest.proxy.config.KrestConfig;
@@ -14,6 +17,7 @@ import io.github.krest.proxy.testing.TestKrest;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -137,18 +141,22 @@ class LargeResponsesTest {
         return new Drained(received, largest, most);
     }
 
-    private static byte[][] fill(String topic, int records, int valueBytes) {
+    private static byte[][] fill(String topic, int records, int valueBytes) throws Exception {
         byte[][] values = new byte[records][];
         Random random = new Random(42);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < records; i++) {
                 values[i] = new byte[valueBytes];
                 random.nextBytes(values[i]);
-                producer.send(new ProducerRecord<>(topic, values[i]));
+                sent.add(producer.send(new ProducerRecord<>(topic, values[i])));
             }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(); // a record that failed fails the fill, not some later assertion
+            }
         }
         return values;
     }

@@ -88,6 +88,8 @@ class MalformedRequestsTest {
     }
 
     /** The corpus for a krest without authentication: its parsers see every request. */
+    // Raw requests byte for byte: a text block would hide which line ends are CRLF and which a bare LF.
+    @SuppressWarnings("StringConcatToTextBlock")
     private static Map<String, byte[]> openCorpus() {
         String binary = "application/vnd.kafka.binary.v2+json";
         String json = "application/vnd.kafka.json.v2+json";
@@ -109,10 +111,11 @@ class MalformedRequestsTest {
                 "{\"records\":[{\"value\":\"%%%not-base64%%%\"}]}"));
         corpus.put("duplicate Content-Length, different values", request("POST /topics/" + TOPIC
                 + " HTTP/1.1\r\nHost: krest\r\nContent-Type: " + binary + "\r\nContent-Length: 5\r\n"
-                + "Content-Length: 40\r\nConnection: close\r\n\r\n", "{\"records\":[]}".getBytes()));
+                + "Content-Length: 40\r\nConnection: close\r\n\r\n",
+                "{\"records\":[]}".getBytes(StandardCharsets.UTF_8)));
         corpus.put("Content-Length and chunked together", request("POST /topics/" + TOPIC + " HTTP/1.1\r\n"
                 + "Host: krest\r\nContent-Type: " + binary + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n"
-                + "Connection: close\r\n\r\n", "0\r\n\r\n".getBytes()));
+                + "Connection: close\r\n\r\n", "0\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
         corpus.put("a negative Content-Length", request("POST /topics/" + TOPIC + " HTTP/1.1\r\nHost: krest\r\n"
                 + "Content-Type: " + binary + "\r\nContent-Length: -1\r\nConnection: close\r\n\r\n", new byte[0]));
         corpus.put("a Content-Length past 2^63", request("POST /topics/" + TOPIC + " HTTP/1.1\r\nHost: krest\r\n"
@@ -120,16 +123,17 @@ class MalformedRequestsTest {
                 + "\r\n\r\n", new byte[0]));
         corpus.put("a Content-Length far above the body limit", request("POST /topics/" + TOPIC
                 + " HTTP/1.1\r\nHost: krest\r\nContent-Type: " + binary + "\r\nContent-Length: 1000000000000\r\n"
-                + "Connection: close\r\n\r\n", "{\"records\":[".getBytes()));
+                + "Connection: close\r\n\r\n", "{\"records\":[".getBytes(StandardCharsets.UTF_8)));
         corpus.put("a chunked body above the body limit", request("POST /topics/" + TOPIC + " HTTP/1.1\r\n"
                 + "Host: krest\r\nContent-Type: " + binary + "\r\nTransfer-Encoding: chunked\r\nConnection: close"
                 + "\r\n\r\n", chunked("{\"records\":[" + "{\"value\":\"aGk=\"},".repeat(5000) + "]}")));
         corpus.put("a broken chunk size", request("POST /topics/" + TOPIC + " HTTP/1.1\r\nHost: krest\r\n"
                 + "Content-Type: " + binary + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-                "zz\r\nabc\r\n0\r\n\r\n".getBytes()));
+                "zz\r\nabc\r\n0\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
         corpus.put("a broken chunk size in a v3 record stream", request("POST /v3/clusters/" + cluster
                 + "/topics/" + TOPIC + "/records HTTP/1.1\r\nHost: krest\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n", "zz\r\nabc\r\n0\r\n\r\n".getBytes()));
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                "zz\r\nabc\r\n0\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
         corpus.put("bare LF line ends", "GET /topics HTTP/1.1\nHost: krest\nConnection: close\n\n"
                 .getBytes(StandardCharsets.US_ASCII));
         corpus.put("a bare LF inside the headers", ("GET /topics HTTP/1.1\r\nHost: krest\nX-A: b\r\n"
@@ -163,7 +167,7 @@ class MalformedRequestsTest {
                 "{\"name\":\"m\",\"fetch.min.bytes\":99999999999999999999}"));
         corpus.put("nesting 10,000 arrays deep", post("/topics/" + TOPIC, json,
                 "{\"records\":[{\"value\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}]}"));
-        corpus.put("an unknown method", ("BREW /topics HTTP/1.1\r\nHost: krest\r\nConnection: close\r\n\r\n")
+        corpus.put("an unknown method", "BREW /topics HTTP/1.1\r\nHost: krest\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         corpus.put("an HTTP version that does not exist", ("GET /topics HTTP/7.3\r\nHost: krest\r\n"
                 + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -247,7 +251,7 @@ class MalformedRequestsTest {
         }
         int headEnd = answer.indexOf("\r\n\r\n");
         String statusLine = answer.lines().findFirst().orElse("");
-        String[] parts = statusLine.split(" ");
+        String[] parts = statusLine.split(" ", -1);
         int status = parts.length > 1 && parts[1].matches("\\d{3}") ? Integer.parseInt(parts[1]) : -1;
         String body = headEnd < 0 ? "" : answer.substring(headEnd + 4);
         if (answer.substring(0, Math.max(0, headEnd)).toLowerCase(java.util.Locale.ROOT)

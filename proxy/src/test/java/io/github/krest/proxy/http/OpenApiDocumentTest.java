@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,10 +70,8 @@ class OpenApiDocumentTest {
 
     private static List<Operation> operations() {
         List<Operation> ops = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> it = path.getValue().fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = it.next();
+        for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
                 if (METHODS.contains(op.getKey())) {
                     ops.add(new Operation(op.getKey().toUpperCase(java.util.Locale.ROOT), path.getKey(),
                             op.getValue()));
@@ -169,8 +166,7 @@ class OpenApiDocumentTest {
             JsonNode responses = op.node().path("responses");
             boolean success = false;
             boolean clientError = false;
-            for (Iterator<Map.Entry<String, JsonNode>> it = responses.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> response = it.next();
+            for (Map.Entry<String, JsonNode> response : responses.properties()) {
                 String status = response.getKey();
                 success |= status.startsWith("2");
                 if (status.startsWith("4") || status.startsWith("5")) {

@@ -249,7 +249,7 @@ class RateLimitsTest {
 
     private static List<JsonNode> receipts(String body) {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : body.split("\r\n")) {
+        for (String line : body.split("\r\n", -1)) {
             if (!line.isEmpty()) {
                 out.add(KrestHttp.json(line));
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * format string: plain messages, messages with parameters, and throwables with their stack traces.
  */
 class LogLineFormatterTest {
+    @SuppressWarnings("InlineFormatString") // named: this one former format is what the test compares against
     private static final String FORMER = "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL %4$s %3$s: %5$s%6$s%n";
 
     /** What SimpleFormatter.format does with {@link #FORMER}. */

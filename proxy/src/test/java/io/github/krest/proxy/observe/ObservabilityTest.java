@@ -168,7 +168,7 @@ class ObservabilityTest {
     private static double series(String text, String name, String... labels) {
         double sum = 0;
         int found = 0;
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }

@@ -1,6 +1,7 @@
 package io.github.krest.proxy.security;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -56,7 +58,7 @@ class BearerAuthenticationTest {
         otherKeys = generator.generateKeyPair();
         String body = new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID("k1").build())
                 .toString();
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         jwks.createContext("/jwks.json", exchange -> {
             JWKS_FETCHES.incrementAndGet();
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -82,10 +84,15 @@ class BearerAuthenticationTest {
         jwks.stop(0);
     }
 
+    /** Nimbus's claims take a {@link Date}. */
+    private static Date date(long epochMs) {
+        return Date.from(Instant.ofEpochMilli(epochMs));
+    }
+
     private static JWTClaimsSet.Builder claims(String subject) {
         long now = System.currentTimeMillis();
         return new JWTClaimsSet.Builder().subject(subject).issuer(ISSUER).audience(AUDIENCE)
-                .issueTime(new Date(now)).expirationTime(new Date(now + 300_000));
+                .issueTime(date(now)).expirationTime(date(now + 300_000));
     }
 
     private static String rs256(JWTClaimsSet claims, KeyPair pair, String kid) throws Exception {
@@ -121,12 +128,12 @@ class BearerAuthenticationTest {
     @Test
     void expiredNotYetValidWrongAudienceOrIssuerAreRefused() throws Exception {
         long now = System.currentTimeMillis();
-        assertInvalid(get(krest, rs256(claims("alice").expirationTime(new Date(now - 60_000)).build(), keys,
+        assertInvalid(get(krest, rs256(claims("alice").expirationTime(date(now - 60_000)).build(), keys,
                 "k1")), "expired");
         // within the clock skew of 5 s an expired token still passes
-        assertEquals(200, get(krest, rs256(claims("alice").expirationTime(new Date(now - 1_000)).build(), keys,
+        assertEquals(200, get(krest, rs256(claims("alice").expirationTime(date(now - 1_000)).build(), keys,
                 "k1")).status());
-        assertInvalid(get(krest, rs256(claims("alice").notBeforeTime(new Date(now + 60_000)).build(), keys, "k1")),
+        assertInvalid(get(krest, rs256(claims("alice").notBeforeTime(date(now + 60_000)).build(), keys, "k1")),
                 "not before");
         assertInvalid(get(krest, rs256(claims("alice").audience("someone-else").build(), keys, "k1")),
                 "audience");
@@ -139,7 +146,7 @@ class BearerAuthenticationTest {
     @Test
     void forgedTokensAreRefused() throws Exception {
         String good = rs256(claims("alice").build(), keys, "k1");
-        String[] parts = good.split("\\.");
+        String[] parts = good.split("\\.", -1);
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("alice", "admin");
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.krest.proxy.config.KrestConfig;
@@ -57,7 +58,7 @@ class CorsTest {
         String methods = String.join(",", response.headers().allValues("access-control-allow-methods"));
         assertTrue(methods.contains("DELETE"), response.headers().toString());
         assertTrue(response.headers().firstValue("access-control-allow-headers").orElse("")
-                .toLowerCase().contains("authorization"));
+                .toLowerCase(Locale.ROOT).contains("authorization"));
     }
 
     @Test

@@ -66,7 +66,7 @@ class OAuthBearerPropagationTest {
     @Test
     void tokensTheBrokerRejectsAnswer401() {
         String valid = SecuredKafka.token(ALICE, AUDIENCE, 600);
-        String[] parts = valid.split("\\.");
+        String[] parts = valid.split("\\.", -1);
         char last = parts[2].charAt(parts[2].length() - 2);
         String tampered = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2)
                 + (last == 'A' ? 'B' : 'A') + parts[2].charAt(parts[2].length() - 1);

@@ -75,7 +75,7 @@ class RedisClusterTlsAclTest {
             groups.putIfAbsent(redis.initialMasterOf("{tls-group-" + i + "}"), "tls-group-" + i);
         }
         String topic = TestKafka.createTopic("tls-cluster-topic", 1);
-        String oneSeed = redis.tlsUrl().split(",")[0];
+        String oneSeed = redis.tlsUrl().split(",", -1)[0];
         try (TestKrest a = TestKrest.start(store(redis.tlsUrl(), true));
              TestKrest b = TestKrest.start(store(oneSeed, true));
              ConsumerStateStore store = StateStores.create(new KrestConfig(store(oneSeed, true)))) {

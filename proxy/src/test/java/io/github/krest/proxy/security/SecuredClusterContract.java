@@ -156,8 +156,7 @@ abstract class SecuredClusterContract {
                 "instance", instance, "consumer_id", instance);
         // the metrics are served beside the documented API; the health checks are authentication.skip.paths
         List<Call> calls = new ArrayList<>(List.of(new Call("GET", "/observe/metrics", null, null)));
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = paths.next();
+        for (Map.Entry<String, JsonNode> entry : doc.get("paths").properties()) {
             Matcher m = PARAMETER.matcher(entry.getKey());
             StringBuilder path = new StringBuilder();
             while (m.find()) {

@@ -123,7 +123,7 @@ class TlsListenersTest {
             // a certificate from another CA is refused too
             TestCertificates other = TestCertificates.create();
             Path mallory = other.issue("mallory", "CN=mallory", false);
-            HttpClient foreign = client(withTrust(other, mallory));
+            HttpClient foreign = client(withTrust(mallory));
             assertThrows(IOException.class, () -> foreign.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + krest.port(0) + "/v3/clusters")).build(),
                     HttpResponse.BodyHandlers.ofString()));
@@ -160,7 +160,7 @@ class TlsListenersTest {
     }
 
     /** A client presenting {@code clientStore} (of another CA) but trusting krest's CA. */
-    private static SSLContext withTrust(TestCertificates issuer, Path clientStore) {
+    private static SSLContext withTrust(Path clientStore) {
         try {
             javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");

@@ -90,13 +90,13 @@ public final class SecuredKafka {
                 + "\" password=\"" + plainPassword(ADMIN) + "\";";
     }
 
-    /** @return the bootstrap servers of the secured cluster, starting and populating it if needed */
     /** @return the URL of the JWKS that signs {@link #token} tokens (the broker's and krest's BEARER key source) */
     public static synchronized String jwksUrl() {
         bootstrapServers();
         return jwksUrl;
     }
 
+    /** @return the bootstrap servers of the secured cluster, starting and populating it if needed */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {

@@ -48,7 +48,7 @@ public final class TestKrest implements AutoCloseable {
     }
 
     /**
-     * @param listener the index of a listener in {@code listeners}
+     * @param listener the listener's index, 0 for the first of the configured listeners
      * @return its port
      */
     public int port(int listener) {

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.github.krest.testing.FreePorts;
 
@@ -185,9 +186,15 @@ public final class TestSchemaRegistry implements AutoCloseable {
             }
             Path unpacked = Files.createTempDirectory(target, "apicurio-unpack");
             run(unpacked, List.of("tar", "xzf", download.resolve(archive).toString(), "-C", unpacked.toString()));
-            Path root = Files.isRegularFile(unpacked.resolve("quarkus-run.jar")) ? unpacked
-                    : Files.list(unpacked).filter(p -> Files.isRegularFile(p.resolve("quarkus-run.jar")))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no quarkus-run.jar in " + archive));
+            Path root;
+            if (Files.isRegularFile(unpacked.resolve("quarkus-run.jar"))) {
+                root = unpacked;
+            } else {
+                try (Stream<Path> entries = Files.list(unpacked)) {
+                    root = entries.filter(p -> Files.isRegularFile(p.resolve("quarkus-run.jar"))).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("no quarkus-run.jar in " + archive));
+                }
+            }
             try {
                 Files.move(root, dist, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException alreadyThere) {

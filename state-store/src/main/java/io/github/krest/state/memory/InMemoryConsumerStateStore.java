@@ -108,8 +108,8 @@ public final class InMemoryConsumerStateStore implements ConsumerStateStore {
             InMemoryGroup groupState = groups.get(group);
             SubscriptionMode current = state.instance.subscription().mode();
             SubscriptionMode requested = subscription.mode();
-            if (current == SubscriptionMode.SUBSCRIBE && requested == SubscriptionMode.ASSIGN
-                    || current == SubscriptionMode.ASSIGN && requested == SubscriptionMode.SUBSCRIBE) {
+            if ((current == SubscriptionMode.SUBSCRIBE && requested == SubscriptionMode.ASSIGN)
+                    || (current == SubscriptionMode.ASSIGN && requested == SubscriptionMode.SUBSCRIBE)) {
                 throw new SubscriptionConflictException(group, name, current, requested);
             }
             state.instance = state.instance.withSubscription(subscription);

@@ -95,6 +95,9 @@ final class RedisConnection implements AutoCloseable {
         };
     }
 
+    // deprecation: Jedis's SslOptions builds its own SSL context from key and trust stores; krest's is already built
+    // from its TLS settings, and only the socket-factory setters take one.
+    @SuppressWarnings("deprecation")
     private static JedisClientConfig clientConfig(RedisStateStoreConfig config, Optional<SSLContext> tls,
                                                   Optional<String> user, Optional<String> password, int database) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()

@@ -117,7 +117,8 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         }
         // Indexed after the create: a sweep that found the group empty just before re-reads a changed score and
         // keeps the group (see unindex_group.lua).
-        redis.call(c -> c.zadd(RedisKeys.GROUPS, now, instance.group()));
+        // A sorted-set score is a double; epoch milliseconds stay below 2^53, so the cast is exact.
+        redis.call(c -> c.zadd(RedisKeys.GROUPS, (double) now, instance.group()));
     }
 
     @Override
@@ -182,18 +183,18 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
                 nowMs - sessionTimeoutMs, Math.multiplyExact(nowMs, 1000L));
         List<?> reply = RedisCodec.list(eval(BEGIN_POLL, group, name, args));
         String status = RedisCodec.string(reply.get(0));
-        switch (status) {
+        return switch (status) {
             case "NOT_FOUND" -> throw new InstanceNotFoundException(group, name);
             case "BUSY" -> throw new LeaseBusyException(group, name, RedisCodec.string(reply.get(1)),
                     RedisCodec.number(reply.get(2)));
             default -> {
                 Map<String, String> fields = RedisCodec.toMap(reply.get(3));
-                return new PollLease(RedisCodec.instance(fields), RedisCodec.number(reply.get(1)),
+                yield new PollLease(RedisCodec.instance(fields), RedisCodec.number(reply.get(1)),
                         RedisCodec.partitions(RedisCodec.string(reply.get(2))), RedisCodec.positions(reply.get(4)),
                         RedisCodec.number(reply.get(5)), status.equals("REBALANCE"),
                         Long.parseLong(fields.get("last.commit.ms")));
             }
-        }
+        };
     }
 
     @Override

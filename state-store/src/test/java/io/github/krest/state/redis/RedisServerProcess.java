@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -233,7 +234,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private boolean answersPing() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -241,7 +242,7 @@ public final class RedisServerProcess implements AutoCloseable {
             String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
             // with the default user off, an unauthenticated PING is refused: the server is up all the same
-            return "+PONG".equals(line) || line != null && line.startsWith("-NOAUTH");
+            return "+PONG".equals(line) || (line != null && line.startsWith("-NOAUTH"));
         } catch (IOException e) {
             return false;
         }

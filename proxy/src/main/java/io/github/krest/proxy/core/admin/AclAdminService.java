@@ -36,7 +36,6 @@ import org.apache.kafka.common.resource.ResourceType;
  * {@code SecurityDisabledException} (no authorizer) 400/40002, authorization 403/40301.
  */
 public final class AclAdminService {
-    private static final long TIMEOUT_S = 60;
     private final Admin admin;
 
     /** @param admin the shared admin client */

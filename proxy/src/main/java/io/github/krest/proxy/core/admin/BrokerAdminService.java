@@ -37,7 +37,6 @@ import org.apache.kafka.common.config.ConfigResource;
  * and {@code ReplicaManagerImpl} (docs/api.md, "API served").
  */
 public final class BrokerAdminService {
-    private static final long TIMEOUT_SECONDS = 60;
     /** The resource of the dynamic cluster-wide defaults of every broker. */
     private static final ConfigResource CLUSTER_DEFAULTS = new ConfigResource(ConfigResource.Type.BROKER, "");
 

@@ -57,7 +57,6 @@ public final class ConsumerGroupAdminService {
     public static final String KREST_CLIENT_ID = "krest";
     /** The {@code partition_assignor} shown for groups of krest consumer instances: krest's sticky assignment. */
     public static final String KREST_ASSIGNOR = "sticky";
-    private static final long TIMEOUT_S = 60;
 
     private final Admin admin;
     private final KafkaOffsets offsets;

@@ -169,7 +169,8 @@ final class ConsumerPositions {
     void autoCommitIfDue(KafkaIdentity caller, ConsumerInstance instance, PollLease lease, long now) {
         if (instance.config().autoCommitEnable() && !lease.positions().isEmpty()
                 && now - lease.lastCommitMs() >= settings.autoCommitIntervalMs()) {
-            kafka.cluster(caller).commit(instance.group(), HandoverCommits.committedOf(lease.positions()))
+            // Not waited for: a failed auto-commit leaves the last commit's time, so the next poll commits again.
+            var unused = kafka.cluster(caller).commit(instance.group(), HandoverCommits.committedOf(lease.positions()))
                     .thenRun(() -> Thread.ofVirtual().start(() -> recordCommitQuietly(instance.group(),
                             instance.name())));
         }
@@ -200,7 +201,9 @@ final class ConsumerPositions {
         }
         var future = kafka.cluster(caller).commit(group, request);
         if (async) {
-            future.thenRun(() -> recordCommitQuietly(group, name));
+            // The client asked not to wait, so it does not learn of a failure (as Kafka's commitAsync without a
+            // callback); only the time of a commit that succeeded is recorded.
+            var unused = future.thenRun(() -> recordCommitQuietly(group, name));
             return;
         }
         KafkaOffsets.join(future);

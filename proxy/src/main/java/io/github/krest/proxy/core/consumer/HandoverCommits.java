@@ -62,7 +62,9 @@ final class HandoverCommits {
         if (positions.isEmpty()) {
             return;
         }
-        cluster.commit(group, committedOf(positions)).thenRun(() -> Thread.ofVirtual().start(() ->
+        // Nobody waits for a given-up position's commit: on a failure the handover stays, and the next owner's
+        // position or commit supersedes it.
+        var unused = cluster.commit(group, committedOf(positions)).thenRun(() -> Thread.ofVirtual().start(() ->
                 releaseQuietly(group, positions)));
     }
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,7 +29,7 @@ public final class StickyAssignor {
      */
     public static Map<String, List<PartitionRef>> assign(Map<String, Set<PartitionRef>> eligible,
                                                          Map<String, List<PartitionRef>> previous) {
-        Map<String, TreeSet<PartitionRef>> result = new TreeMap<>();
+        Map<String, NavigableSet<PartitionRef>> result = new TreeMap<>();
         Set<PartitionRef> taken = new HashSet<>();
         for (String member : new TreeSet<>(eligible.keySet())) {
             TreeSet<PartitionRef> owned = new TreeSet<>();
@@ -53,17 +54,18 @@ public final class StickyAssignor {
         return out;
     }
 
-    private static String leastLoaded(Map<String, TreeSet<PartitionRef>> result,
+    private static String leastLoaded(Map<String, NavigableSet<PartitionRef>> result,
                                       Map<String, Set<PartitionRef>> eligible, PartitionRef p) {
         return result.entrySet().stream()
                 .filter(e -> eligible.get(e.getKey()).contains(p))
-                .min(Comparator.comparingInt((Map.Entry<String, TreeSet<PartitionRef>> e) -> e.getValue().size())
+                .min(Comparator.comparingInt((Map.Entry<String, NavigableSet<PartitionRef>> e) -> e.getValue().size())
                         .thenComparing(Map.Entry::getKey))
                 .orElseThrow()
                 .getKey();
     }
 
-    private static void balance(Map<String, TreeSet<PartitionRef>> result, Map<String, Set<PartitionRef>> eligible) {
+    private static void balance(Map<String, NavigableSet<PartitionRef>> result,
+                                Map<String, Set<PartitionRef>> eligible) {
         boolean moved = true;
         while (moved) {
             moved = false;

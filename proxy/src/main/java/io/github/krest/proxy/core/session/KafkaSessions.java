@@ -140,7 +140,8 @@ public final class KafkaSessions implements AutoCloseable {
         if (refusal != null) {
             throw new RestException(ErrorCode.AUTHENTICATION_FAILED, refusal);
         }
-        verified.get(key, k -> {
+        // The cached value is only a marker: a computation that returns (rather than throws) is the verification.
+        Boolean unused = verified.get(key, k -> {
             try {
                 session(identity).metadata().clusterId();
                 return Boolean.TRUE;

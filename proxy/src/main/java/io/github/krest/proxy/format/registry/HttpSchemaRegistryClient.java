@@ -54,7 +54,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public HttpSchemaRegistryClient(String urls, Optional<String> userInfo, Duration timeout,
                                     Optional<SSLContext> tls) {
         List<URI> parsed = new ArrayList<>();
-        for (String url : urls.split(",")) {
+        for (String url : urls.split(",", -1)) {
             String u = url.trim();
             if (!u.isEmpty()) {
                 parsed.add(URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u));

@@ -111,7 +111,7 @@ final class ConsumersV2Json {
         }
     }
 
-    /** {@code {"topic": "t", "partition": 0}}, an element of {@code partitions}. */
+    /** {@code {"topic": "t", "partition": 0}}, an element of {@code "partitions"}. */
     record PartitionBody(@JsonProperty("topic") JsonNode topic, @JsonProperty("partition") JsonNode partition) {
     }
 
@@ -156,12 +156,12 @@ final class ConsumersV2Json {
         }
     }
 
-    /** An element of a seek's {@code offsets}; {@code metadata} is allowed and not read, as Confluent's seek. */
+    /** An element of a seek's {@code "offsets"}; {@code metadata} is allowed and not read, as Confluent's seek. */
     record SeekOffset(@JsonProperty("topic") JsonNode topic, @JsonProperty("partition") JsonNode partition,
                       @JsonProperty("offset") JsonNode offset, @JsonProperty("metadata") JsonNode metadata) {
     }
 
-    /** An element of a seek's {@code timestamps}; {@code metadata} is allowed and not read, as Confluent's seek. */
+    /** An element of a seek's {@code "timestamps"}; {@code metadata} is allowed and not read, as Confluent's seek. */
     record SeekTimestamp(@JsonProperty("topic") JsonNode topic, @JsonProperty("partition") JsonNode partition,
                          @JsonProperty("timestamp") JsonNode timestamp,
                          @JsonProperty("metadata") JsonNode metadata) {
@@ -190,7 +190,7 @@ final class ConsumersV2Json {
         }
     }
 
-    /** An element of a commit's {@code offsets}. */
+    /** An element of a commit's {@code "offsets"}. */
     record CommitOffset(@JsonProperty("topic") JsonNode topic, @JsonProperty("partition") JsonNode partition,
                         @JsonProperty("offset") JsonNode offset, @JsonProperty("metadata") String metadata) {
     }

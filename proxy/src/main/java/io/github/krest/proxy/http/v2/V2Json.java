@@ -43,7 +43,7 @@ final class V2Json {
     record Brokers(@JsonProperty("brokers") List<Integer> brokers) {
     }
 
-    /** One element of {@code offsets}: partition and offset, or error_code and error. Nulls are written. */
+    /** One element of {@code "offsets"}: partition and offset, or error_code and error. Nulls are written. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProduceOffset(@JsonProperty("partition") Integer partition,
                          @JsonProperty("offset") Long offset,

@@ -96,7 +96,7 @@ final class ProduceStream {
         long started = clock.getAsLong();
         long deadline = saturatedAdd(started, saturatedAdd(maxDurationMs, graceMs));
         Thread.ofVirtual().name("krest-produce-stream-reader").start(() ->
-                readRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce));
+                readRecords(in, charset, queue, topic, partitionCount, started, produce));
         long written = 0;
         long toWrite = -1;
         try (ReceiptWriter receipts = new ReceiptWriter(mapper, out, clusterId, topic)) {
@@ -148,12 +148,12 @@ final class ProduceStream {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private void readRecords(InputStream in, Charset charset, ReceiptHandoff queue, String clusterId,
-                             String topic, Optional<Integer> partitionCount, long started,
+    private void readRecords(InputStream in, Charset charset, ReceiptHandoff queue, String topic,
+                             Optional<Integer> partitionCount, long started,
                              Supplier<ProduceService> produce) {
         boolean ended = false;
         try {
-            parseRecords(in, charset, queue, clusterId, topic, partitionCount, started, produce);
+            parseRecords(in, charset, queue, topic, partitionCount, started, produce);
             ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,8 +179,8 @@ final class ProduceStream {
      * when it is not a plain one; from the first thing the framer cannot cut, and for an ISO-8859-1 body, a JSON
      * parser reads the rest.
      */
-    private void parseRecords(InputStream in, Charset charset, ReceiptHandoff queue, String clusterId,
-                              String topic, Optional<Integer> partitionCount, long started,
+    private void parseRecords(InputStream in, Charset charset, ReceiptHandoff queue, String topic,
+                              Optional<Integer> partitionCount, long started,
                               Supplier<ProduceService> produce) throws IOException, InterruptedException {
         if (charset.equals(StandardCharsets.ISO_8859_1)) {
             parseWithJackson(mapper.createParser(new InputStreamReader(in, charset)), queue, topic, partitionCount,

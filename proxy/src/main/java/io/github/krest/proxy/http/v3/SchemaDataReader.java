@@ -28,12 +28,12 @@ final class SchemaDataReader {
 
     /**
      * Confluent's schema selection for an AVRO, JSONSCHEMA or PROTOBUF key or value ({@code typed}), or one
-     * without {@code type}, whose format is the selected schema's registry type.
+     * without {@code "type"}, whose format is the selected schema's registry type.
      *
      * @param node the key or value object
      * @param field {@code key} or {@code value}
      * @param topic the topic from the path
-     * @param typed the format its {@code type} names; empty when it has none
+     * @param typed the format its {@code "type"} field names; empty when it has none
      * @return the serialized data and what the receipt echoes about it
      * @throws RestException for invalid input, as described on {@link ProduceRecordReader}
      */

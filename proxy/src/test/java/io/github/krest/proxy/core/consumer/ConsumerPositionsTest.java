@@ -1,7 +1,6 @@
 package io.github.krest.proxy.core.consumer;
 
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.at;
-import static io.github.krest.proxy.core.consumer.ProtocolFixture.create;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.poll;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +53,7 @@ class ConsumerPositionsTest {
 
     @Test
     void aPartitionWithoutPositionStartsAtTheCommittedOffsetElseAtAutoOffsetReset() {
-        fixture.kafka.replica().service().commit(GROUP, Map.of(P0, new CommittedOffset(7, "")));
+        fixture.kafka.replica().service().commit(GROUP, Map.of(P0, new CommittedOffset(7, ""))).join();
         instance(GROUP, "x", "latest", false);
         assertEquals(range(0, 7, 10), at(poll(a.service(), GROUP, "x", 200)), "p0 committed, p1 at its end");
         fixture.kafka.append("t", 1, 1);
@@ -186,7 +185,7 @@ class ConsumerPositionsTest {
 
     /** An instance assigned both partitions. */
     private void instance(String group, String name, String reset, boolean autoCommit) {
-        create(a.service(), group, name, reset, autoCommit);
+        ProtocolFixture.create(a.service(), group, name, reset, autoCommit);
         a.service().assign(group, name, ANYONE, List.of(P0, P1));
     }
 

@@ -102,7 +102,7 @@ final class FakeKafka {
                         Optional.of(("p" + partition + "-" + offset).getBytes(StandardCharsets.UTF_8)), List.of()));
             }
             appended.notifyAll();
-            return log.size() - 1;
+            return log.size() - 1L;
         }
     }
 

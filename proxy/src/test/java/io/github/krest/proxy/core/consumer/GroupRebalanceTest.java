@@ -1,7 +1,6 @@
 package io.github.krest.proxy.core.consumer;
 
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.at;
-import static io.github.krest.proxy.core.consumer.ProtocolFixture.create;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.poll;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,7 +118,7 @@ class GroupRebalanceTest {
         fixture.kafka.createTopic("t", 1);
         fixture.kafka.createTopic("p-1", 1);
         member(a, "x", "t", true);
-        create(a.service(), GROUP, "w", "earliest", true);
+        ProtocolFixture.create(a.service(), GROUP, "w", "earliest", true);
         a.service().subscribe(GROUP, "w", ANYONE, List.of(), Optional.of("p-.*"));
         assertEquals(partitions("t", 0), assignment(a, "x"));
         assertEquals(partitions("p-1", 0), assignment(a, "w"));
@@ -137,7 +136,7 @@ class GroupRebalanceTest {
     }
 
     private static void member(ProtocolFixture.Replica replica, String name, String topic, boolean autoCommit) {
-        create(replica.service(), GROUP, name, "earliest", autoCommit);
+        ProtocolFixture.create(replica.service(), GROUP, name, "earliest", autoCommit);
         replica.service().subscribe(GROUP, name, ANYONE, List.of(topic), Optional.empty());
     }
 

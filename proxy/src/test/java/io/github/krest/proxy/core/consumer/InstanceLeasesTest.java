@@ -1,7 +1,6 @@
 package io.github.krest.proxy.core.consumer;
 
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.at;
-import static io.github.krest.proxy.core.consumer.ProtocolFixture.create;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.poll;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +43,7 @@ class InstanceLeasesTest {
     void instance() {
         fixture.kafka.createTopic(TOPIC, 1);
         fixture.kafka.append(TOPIC, 0, 5);
-        create(a.service(), GROUP, "x", "earliest", false);
+        ProtocolFixture.create(a.service(), GROUP, "x", "earliest", false);
         a.service().assign(GROUP, "x", KafkaIdentity.ANONYMOUS, List.of(P0));
     }
 

@@ -1,7 +1,6 @@
 package io.github.krest.proxy.core.consumer;
 
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.at;
-import static io.github.krest.proxy.core.consumer.ProtocolFixture.create;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.poll;
 import static io.github.krest.proxy.core.consumer.ProtocolFixture.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +42,7 @@ class RecordFetcherTest {
     @BeforeEach
     void instance() {
         fixture.kafka.createTopic("t", 1);
-        create(a.service(), GROUP, "x", "earliest", false);
+        ProtocolFixture.create(a.service(), GROUP, "x", "earliest", false);
         a.service().assign(GROUP, "x", ANYONE, List.of(P0));
     }
 
@@ -142,7 +141,7 @@ class RecordFetcherTest {
 
     @Test
     void aPollWithoutPartitionsWaitsItsTimeout() {
-        create(a.service(), GROUP, "idle", "earliest", false);
+        ProtocolFixture.create(a.service(), GROUP, "idle", "earliest", false);
         long start = System.nanoTime();
         assertEquals(List.of(), poll(a.service(), GROUP, "idle", 300));
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 250);

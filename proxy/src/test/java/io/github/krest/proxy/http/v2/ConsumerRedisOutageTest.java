@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -192,7 +193,7 @@ class ConsumerRedisOutageTest {
         for (String a : args) {
             resp.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
         }
-        try (Socket socket = new Socket("127.0.0.1", redis.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), redis.port())) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -87,7 +89,7 @@ class V2AvroTest {
         // Kafka holds Confluent's wire format: magic 0, the id big-endian, Avro binary
         List<ConsumerRecord<byte[], byte[]>> stored = TestKafka.readAll(topic, 4);
         byte[] expected = ByteBuffer.allocate(1 + 4 + 1 + 8).put((byte) 0).putInt(id).put((byte) 16)
-                .put("testUser".getBytes()).array();
+                .put("testUser".getBytes(StandardCharsets.UTF_8)).array();
         assertArrayEquals(expected, stored.get(0).value(), HexFormat.of().formatHex(stored.get(0).value()));
         assertEquals(null, stored.get(2).value());
 
@@ -199,10 +201,10 @@ class V2AvroTest {
         // a registry front that answers 503 while "down" and forwards to Apicurio otherwise
         AtomicBoolean down = new AtomicBoolean(true);
         HttpClient client = HttpClient.newHttpClient();
-        HttpServer front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         front.createContext("/", exchange -> {
             int status = 503;
-            byte[] body = "{\"error_code\":50301,\"message\":\"down\"}".getBytes();
+            byte[] body = "{\"error_code\":50301,\"message\":\"down\"}".getBytes(StandardCharsets.UTF_8);
             if (!down.get()) {
                 try {
                     HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
@@ -256,7 +258,7 @@ class V2AvroTest {
         byte[] unknownId = ByteBuffer.allocate(6).put((byte) 0).putInt(999_999).put((byte) 2).array();
         byte[] truncated = ByteBuffer.allocate(7).put((byte) 0).putInt(id).put((byte) 40).put((byte) 'x').array();
         KrestHttp.Response raw = http.post("/topics/" + topic, BINARY, "{\"records\":[{\"value\":\""
-                + Base64.getEncoder().encodeToString("not avro".getBytes()) + "\"},{\"value\":\""
+                + Base64.getEncoder().encodeToString("not avro".getBytes(StandardCharsets.UTF_8)) + "\"},{\"value\":\""
                 + Base64.getEncoder().encodeToString(unknownId) + "\"},{\"value\":\""
                 + Base64.getEncoder().encodeToString(truncated) + "\"}]}");
         assertEquals(200, raw.status(), raw.body());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,7 +85,7 @@ class V3AvroProduceTest {
         // Confluent's wire format: magic 0, the id big-endian, Avro binary
         List<ConsumerRecord<byte[], byte[]>> stored = TestKafka.readAll(topic, 2);
         byte[] expected = ByteBuffer.allocate(1 + 4 + 1 + 8).put((byte) 0).putInt(id).put((byte) 16)
-                .put("testUser".getBytes()).array();
+                .put("testUser".getBytes(StandardCharsets.UTF_8)).array();
         assertArrayEquals(expected, stored.get(0).value(), HexFormat.of().formatHex(stored.get(0).value()));
         byte[] second = stored.get(1).value();
         assertEquals(id, ByteBuffer.wrap(second, 1, 4).getInt());
@@ -242,7 +243,7 @@ class V3AvroProduceTest {
 
     private static List<JsonNode> receipts(String body) {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : body.split("\r\n")) {
+        for (String line : body.split("\r\n", -1)) {
             if (!line.isEmpty()) {
                 out.add(KrestHttp.json(line));
             }

@@ -3,6 +3,7 @@ package io.github.krest.proxy.http.v3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,7 +145,8 @@ class V3PartitionsTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 5; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, null, ("v" + i).getBytes())).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, 0, null, ("v" + i).getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
         KrestHttp.Response r = http.get(prefix + "/topics/" + topic + "/partitions/0/offset"

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -117,7 +118,7 @@ class V3ProduceStreamTest {
     private static List<JsonNode> receipts(String body) {
         assertTrue(body.isEmpty() || body.endsWith("\r\n"), () -> "receipts end with CRLF: " + body);
         List<JsonNode> out = new ArrayList<>();
-        for (String line : body.split("\r\n")) {
+        for (String line : body.split("\r\n", -1)) {
             if (!line.isEmpty()) {
                 assertFalse(line.contains("\n"), () -> "one receipt per line: " + body);
                 out.add(KrestHttp.json(line));
@@ -374,17 +375,17 @@ class V3ProduceStreamTest {
     @Test
     void perRecordErrorsKeepTheStreamGoing() throws Exception {
         String topic = topic(2);
-        String body = String.join("\n",
-                "{\"partition_id\": 0, \"value\": {\"type\": \"STRING\", \"data\": \"first\"}}",
-                "{\"value\": {\"type\": \"BINARY\", \"data\": \"not base64!!\"}}",
-                "{\"key\": {\"type\": \"AVRO\", \"data\": {\"f\": 1}}}",
-                "{\"value\": {\"data\": \"no type\"}}",
-                "{\"partition_id\": -1, \"value\": {\"type\": \"STRING\", \"data\": \"x\"}}",
-                "{\"partition_id\": 2, \"value\": {\"type\": \"STRING\", \"data\": \"x\"}}",
-                "{\"headers\": [{\"name\": \"h\", \"value\": \"%%%\"}]}",
-                "{\"value\": {\"type\": \"STRING\", \"data\": 12}}",
-                "{\"timestamp\": \"yesterday\"}",
-                "{\"partition_id\": 1, \"value\": {\"type\": \"STRING\", \"data\": \"last\"}}");
+        String body = """
+                {"partition_id": 0, "value": {"type": "STRING", "data": "first"}}
+                {"value": {"type": "BINARY", "data": "not base64!!"}}
+                {"key": {"type": "AVRO", "data": {"f": 1}}}
+                {"value": {"data": "no type"}}
+                {"partition_id": -1, "value": {"type": "STRING", "data": "x"}}
+                {"partition_id": 2, "value": {"type": "STRING", "data": "x"}}
+                {"headers": [{"name": "h", "value": "%%%"}]}
+                {"value": {"type": "STRING", "data": 12}}
+                {"timestamp": "yesterday"}
+                {"partition_id": 1, "value": {"type": "STRING", "data": "last"}}""";
         KrestHttp.Response r = postChunked(krest, path(topic), body);
         assertEquals(200, r.status(), r.body());
         List<JsonNode> receipts = receipts(r.body());
@@ -661,7 +662,8 @@ class V3ProduceStreamTest {
 
         static RawStream open(TestKrest server, String path, String contentType, String... extraHeaders)
                 throws IOException {
-            RawStream raw = new RawStream(new Socket("127.0.0.1", server.port()), "127.0.0.1:" + server.port());
+            RawStream raw = new RawStream(new Socket(InetAddress.getLoopbackAddress(), server.port()),
+                    "127.0.0.1:" + server.port());
             raw.writeHead(path, contentType, extraHeaders);
             return raw;
         }
@@ -724,7 +726,7 @@ class V3ProduceStreamTest {
         void readHead() throws IOException {
             headers = new HashMap<>();
             String statusLine = line();
-            status = Integer.parseInt(statusLine.split(" ")[1]);
+            status = Integer.parseInt(statusLine.split(" ", -1)[1]);
             for (String h = line(); !h.isEmpty(); h = line()) {
                 int colon = h.indexOf(':');
                 headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
@@ -750,7 +752,7 @@ class V3ProduceStreamTest {
                 return b.length > 0;
             }
             String sizeLine = line();
-            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            int size = Integer.parseInt(sizeLine.split(";", -1)[0].trim(), 16);
             if (size == 0) {
                 assertEquals("", line(), "no trailers after the terminating chunk");
                 terminated = true;
