@@ -48,8 +48,9 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 public final class RequestTracing implements Filter {
     /** Most links a consume span gets (OpenTelemetry's SDK keeps 128 per span by default). */
     static final int MAX_LINKS = 100;
-    private static final String OBSERVE = "/observe";
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
+    private static final HeaderName TRACEPARENT = HeaderNames.create(TraceContext.TRACEPARENT);
+    private static final HeaderName TRACESTATE = HeaderNames.create(TraceContext.TRACESTATE);
     private static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
     private static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
@@ -67,12 +68,14 @@ public final class RequestTracing implements Filter {
 
         @Override
         public String get(ServerRequest req, String name) {
+            HeaderName header = switch (name) {
+                case TraceContext.TRACEPARENT -> TRACEPARENT;
+                case TraceContext.TRACESTATE -> TRACESTATE;
+                default -> HeaderNames.create(name);
+            };
             // tracestate may come as several header lines: W3C joins them with commas
-            if (req == null) {
-                return null;
-            }
-            HeaderName header = HeaderNames.create(name);
-            return req.headers().contains(header) ? String.join(",", req.headers().get(header).allValues()) : null;
+            return req != null && req.headers().contains(header)
+                    ? String.join(",", req.headers().get(header).allValues()) : null;
         }
     };
 
@@ -88,8 +91,42 @@ public final class RequestTracing implements Filter {
         }
     };
 
-    /** The span of a request, kept in its context for the resources, and the links it got. */
-    private record RequestSpan(Span span, AtomicInteger links) {
+    /**
+     * The span of a request, kept in its context for the resources: the links it got, and its context as record
+     * headers, worked out once (a v3 stream asks for each record).
+     */
+    private static final class RequestSpan {
+        private final Span span;
+        private final AtomicInteger links = new AtomicInteger();
+        private volatile Optional<TraceContext> headers;
+
+        RequestSpan(Span span) {
+            this.span = span;
+        }
+
+        Span span() {
+            return span;
+        }
+
+        Optional<TraceContext> headers() {
+            Optional<TraceContext> known = headers;
+            if (known == null) {
+                known = headers(span);
+                headers = known;
+            }
+            return known;
+        }
+
+        private static Optional<TraceContext> headers(Span span) {
+            if (!span.getSpanContext().isValid()) {
+                return Optional.empty();
+            }
+            Map<String, String> headers = new HashMap<>(4);
+            W3C.inject(Context.root().with(span), headers, Map::put);
+            String traceparent = headers.get(TraceContext.TRACEPARENT);
+            return traceparent == null ? Optional.empty() : Optional.of(
+                    new TraceContext(traceparent, Optional.ofNullable(headers.get(TraceContext.TRACESTATE))));
+        }
     }
 
     private final Tracer tracer;
@@ -102,7 +139,7 @@ public final class RequestTracing implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.equals(OBSERVE) || path.startsWith(OBSERVE + "/")) {
+        if (ResourceNames.observe(path)) {
             chain.proceed();
             return;
         }
@@ -112,7 +149,7 @@ public final class RequestTracing implements Filter {
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .startSpan();
-        req.context().register(new RequestSpan(span, new AtomicInteger()));
+        req.context().register(new RequestSpan(span));
         boolean failed = true;
         try (Scope scope = span.makeCurrent()) {
             chain.proceed();
@@ -172,15 +209,7 @@ public final class RequestTracing implements Filter {
      *         nothing recorded)
      */
     public static Optional<TraceContext> recordContext(ServerRequest req) {
-        Optional<RequestSpan> held = req.context().get(RequestSpan.class);
-        if (held.isEmpty() || !held.get().span().getSpanContext().isValid()) {
-            return Optional.empty();
-        }
-        Map<String, String> headers = new HashMap<>(4);
-        W3C.inject(Context.root().with(held.get().span()), headers, Map::put);
-        String traceparent = headers.get(TraceContext.TRACEPARENT);
-        return traceparent == null ? Optional.empty()
-                : Optional.of(new TraceContext(traceparent, Optional.ofNullable(headers.get(TraceContext.TRACESTATE))));
+        return req.context().get(RequestSpan.class).flatMap(RequestSpan::headers);
     }
 
     /**
