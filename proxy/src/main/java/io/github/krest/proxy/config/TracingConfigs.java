@@ -41,8 +41,8 @@ final class TracingConfigs {
                             + "recorded or exported; traceparent / tracestate still pass from produce requests into "
                             + "their records. See docs/tracing.md.")
             .define(OTEL_EXPORTER_OTLP_HEADERS, Type.PASSWORD, "", Importance.LOW,
-                    "OpenTelemetry: headers sent with each export, key=value pairs separated by commas, e.g. "
-                            + "Authorization=Bearer abc (masked in logs).")
+                    "OpenTelemetry: headers sent with each export, key=value pairs separated by commas, values "
+                            + "URL-encoded, e.g. Authorization=Bearer%20abc (masked in logs).")
             .define(OTEL_SERVICE_NAME, Type.STRING, "krest", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "OpenTelemetry: the service.name of krest's spans; service.instance.id is the replica's id.")
             .define(OTEL_TRACES_SAMPLER_ARG, Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,

@@ -101,8 +101,10 @@ class RequestTracingTest {
         return s -> topic.equals(s.getAttributes().get(DESTINATION));
     }
 
+    /** The flags are the span's: a new trace's may carry W3C level 2's random-trace-id flag (03). */
     private static String traceparentOf(SpanData span) {
-        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-01";
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                + span.getSpanContext().getTraceFlags().asHex();
     }
 
     @Test
