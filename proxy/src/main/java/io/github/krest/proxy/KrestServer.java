@@ -20,6 +20,7 @@ import io.github.krest.proxy.kafka.PartitionReaders;
 import io.github.krest.proxy.observe.AccessLog;
 import io.github.krest.proxy.observe.KrestHealth;
 import io.github.krest.proxy.observe.KrestMetrics;
+import io.github.krest.proxy.observe.KrestTracing;
 import io.github.krest.proxy.observe.MeteredStateStore;
 import io.github.krest.proxy.observe.ObserveEndpoints;
 import io.github.krest.proxy.observe.RequestObserver;
@@ -33,6 +34,7 @@ import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.RateLimitFilter;
+import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.OptionsResource;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
@@ -74,12 +76,14 @@ public final class KrestServer implements AutoCloseable {
     private final WebServer server;
     private final Thread sweeper;
     private final Optional<KrestMetrics> metrics;
+    private final KrestTracing tracing;
 
     private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
                         Produced produced, ConsumerService consumers, WebServer server, Thread sweeper,
-                        Optional<KrestMetrics> metrics) {
+                        Optional<KrestMetrics> metrics, KrestTracing tracing) {
         this.produced = produced;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.clients = clients;
         this.sessions = sessions;
         this.store = store;
@@ -98,6 +102,18 @@ public final class KrestServer implements AutoCloseable {
      *                               the state store created so far are closed again
      */
     public static KrestServer start(KrestConfig config) {
+        return start(config, replicaId -> KrestTracing.of(config, replicaId));
+    }
+
+    /**
+     * {@link #start(KrestConfig)} with the tracing given, e.g. spans exported to memory in tests.
+     *
+     * @param config validated configuration with {@code bootstrap.servers} set
+     * @param tracing the tracing for the replica's id; closed with the server
+     * @return the running server
+     * @throws IllegalStateException as {@link #start(KrestConfig)}
+     */
+    public static KrestServer start(KrestConfig config, java.util.function.Function<String, KrestTracing> tracing) {
         HelidonMappers.pin();
         // security settings first: a bad key store or key fails start-up before any client is created
         Optional<Tls> tls = java.util.stream.Stream.concat(config.listeners().stream(),
@@ -111,9 +127,11 @@ public final class KrestServer implements AutoCloseable {
         Optional<KrestMetrics> metrics = config.getBoolean(KrestConfig.METRICS_ENABLE)
                 ? Optional.of(new KrestMetrics()) : Optional.empty();
         TrafficMeter traffic = metrics.<TrafficMeter>map(m -> m).orElse(TrafficMeter.NONE);
+        KrestTracing traces = null;
         try {
             String replicaId = config.getString(KrestConfig.ID).isEmpty()
                     ? "krest-" + UUID.randomUUID().toString().substring(0, 8) : config.getString(KrestConfig.ID);
+            traces = tracing.apply(replicaId);
             ConsumerStateStore rawStore = StateStores.create(config);
             store = metrics.<ConsumerStateStore>map(m -> new MeteredStateStore(rawStore, m)).orElse(rawStore);
             KafkaSessions sessions = new KafkaSessions(clients, store, config, traffic);
@@ -139,7 +157,7 @@ public final class KrestServer implements AutoCloseable {
             Services services = new Services(config, new CallerSessions(sessions), consumers, store,
                     Limits.of(config), schemas, new RequestObserver(metrics, config.getBoolean(
                             KrestConfig.ACCESS_LOG_ENABLE) ? Optional.of(new AccessLog()) : Optional.empty()),
-                    authentication, produced.idempotent(), produced.reads());
+                    authentication, produced.idempotent(), produced.reads(), new RequestTracing(traces.tracer()));
 
             List<KrestConfig.Listener> listeners = config.listeners();
             Duration grace = Duration.ofMillis(config.getInt(KrestConfig.SHUTDOWN_GRACEFUL_MS));
@@ -178,8 +196,12 @@ public final class KrestServer implements AutoCloseable {
                         + " (see the listener error above: is the port in use?)");
             }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics);
+            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics,
+                    traces);
         } catch (RuntimeException e) {
+            if (traces != null) {
+                traces.close();
+            }
             if (readers != null) {
                 readers.close();
             }
@@ -249,7 +271,7 @@ public final class KrestServer implements AutoCloseable {
                     ConsumerService consumers, ConsumerStateStore consumerState, Limits limits,
                     Optional<SchemaFormats> schemas, RequestObserver observer,
                     Optional<AuthenticationFilter> authentication, IdempotentProduce idempotent,
-                    PartitionReadService reads) {
+                    PartitionReadService reads, RequestTracing tracing) {
     }
 
     /**
@@ -300,6 +322,8 @@ public final class KrestServer implements AutoCloseable {
             // first, so that it measures and logs every request, also those the filters below answer
             routing.addFilter(services.observer());
         }
+        // next, so that the request's span covers all that follows, also the answers of the filters below
+        routing.addFilter(services.tracing());
         SecurityHeadersFilter.of(config).ifPresent(routing::addFilter);
         // after the observer, so that 401s are measured and logged; before the access lists and rate limits, so
         // that unauthenticated requests learn nothing about the endpoints and take no permits
@@ -386,5 +410,6 @@ public final class KrestServer implements AutoCloseable {
         store.close();
         clients.close();
         metrics.ifPresent(KrestMetrics::close);
+        tracing.close();
     }
 }

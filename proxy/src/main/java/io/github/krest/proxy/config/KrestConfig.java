@@ -125,6 +125,12 @@ public final class KrestConfig extends AbstractConfig {
     public static final String OBSERVE_LISTENERS = ObserveConfigs.OBSERVE_LISTENERS;
     public static final String ACCESS_LOG_ENABLE = ObserveConfigs.ACCESS_LOG_ENABLE;
 
+    // tracing: OpenTelemetry export and sampling (TracingConfigs)
+    public static final String OTEL_EXPORTER_OTLP_ENDPOINT = TracingConfigs.OTEL_EXPORTER_OTLP_ENDPOINT;
+    public static final String OTEL_EXPORTER_OTLP_HEADERS = TracingConfigs.OTEL_EXPORTER_OTLP_HEADERS;
+    public static final String OTEL_SERVICE_NAME = TracingConfigs.OTEL_SERVICE_NAME;
+    public static final String OTEL_TRACES_SAMPLER_ARG = TracingConfigs.OTEL_TRACES_SAMPLER_ARG;
+
     // TLS of the https:// listeners (TlsConfigs)
     public static final String SSL_KEYSTORE_LOCATION = TlsConfigs.SSL_KEYSTORE_LOCATION;
     public static final String SSL_KEYSTORE_PASSWORD = TlsConfigs.SSL_KEYSTORE_PASSWORD;
@@ -188,6 +194,7 @@ public final class KrestConfig extends AbstractConfig {
         StateStoreConfigs.addStateStoreSupport(def);
         RateLimitConfigs.addRateLimitSupport(def);
         ObserveConfigs.addObserveSupport(def);
+        TracingConfigs.addTracingSupport(def);
         TlsConfigs.addTlsSupport(def);
         AuthenticationConfigs.addAuthenticationSupport(def);
         ResponseHeaderConfigs.addResponseHeaderSupport(def);

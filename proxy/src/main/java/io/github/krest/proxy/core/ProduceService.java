@@ -1,6 +1,7 @@
 package io.github.krest.proxy.core;
 
 import io.github.krest.proxy.record.ProduceRecord;
+import io.github.krest.proxy.record.TraceContext;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +31,16 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * Kafka error: the client sends them again), the others as their error maps (e.g. 40101 for the authentication
  * failure that left it stuck, 50003 for a batch that expired). A record that the failed producer refused outright
  * is sent again on the new producer, once; the refusing producer had sent nothing, so it is not written twice.
+ *
+ * <p>A request's trace context ({@link #traced}) goes into each record it sends as {@code traceparent} /
+ * {@code tracestate} headers, unless the record carries its own ({@link TraceContext#stamp}).
  */
 public final class ProduceService {
     private final RenewableProducer producer;
     private final MetadataService metadata;
     private final int recordMaxBytes;
     private final TrafficMeter traffic;
+    private final Optional<TraceContext> trace;
 
     /**
      * @param producer the producer, looked up on each send (a caller's is created on first use)
@@ -45,10 +50,26 @@ public final class ProduceService {
      */
     public ProduceService(RenewableProducer producer, MetadataService metadata, int recordMaxBytes,
                           TrafficMeter traffic) {
+        this(producer, metadata, recordMaxBytes, traffic, Optional.empty());
+    }
+
+    private ProduceService(RenewableProducer producer, MetadataService metadata, int recordMaxBytes,
+                           TrafficMeter traffic, Optional<TraceContext> trace) {
         this.producer = producer;
         this.metadata = metadata;
         this.recordMaxBytes = recordMaxBytes;
         this.traffic = traffic;
+        this.trace = trace;
+    }
+
+    /**
+     * This service for one request: the same producer, whose records carry the request's trace context.
+     *
+     * @param context the request's trace context, empty for none (records are then sent as they are)
+     * @return a service for the request's records, or this one when there is no context
+     */
+    public ProduceService traced(Optional<TraceContext> context) {
+        return context.isEmpty() ? this : new ProduceService(producer, metadata, recordMaxBytes, traffic, context);
     }
 
     /**
@@ -93,7 +114,8 @@ public final class ProduceService {
      * @throws RestException 413/413 when it is larger than {@code produce.record.max.bytes}
      */
     public void checkSize(ProduceRecord record) {
-        int size = record.sizeInBytes();
+        // the trace headers count: they are part of what Kafka stores
+        int size = stamped(record).sizeInBytes();
         if (size > recordMaxBytes) {
             throw new RestException(ErrorCode.PAYLOAD_TOO_LARGE, "Record of " + size
                     + " bytes is larger than " + recordMaxBytes + " bytes (produce.record.max.bytes).");
@@ -115,10 +137,11 @@ public final class ProduceService {
      * Sends one record. The returned future completes when Kafka acknowledges it (per the producer's
      * {@code acks}) or fails with the producer's exception.
      *
-     * @param record the record
+     * @param request the record as the request gave it; the request's trace headers are added here
      * @return its partition, offset and timestamp
      */
-    public CompletableFuture<ProduceResult> send(ProduceRecord record) {
+    public CompletableFuture<ProduceResult> send(ProduceRecord request) {
+        ProduceRecord record = stamped(request);
         List<org.apache.kafka.common.header.Header> headers = new ArrayList<>(record.headers().size());
         for (ProduceRecord.Header h : record.headers()) {
             headers.add(new RecordHeader(h.name(), h.value().orElse(null)));
@@ -187,6 +210,10 @@ public final class ProduceService {
                 result.completeExceptionally(notAcknowledged(e));
             }
         }
+    }
+
+    private ProduceRecord stamped(ProduceRecord record) {
+        return trace.isEmpty() ? record : trace.get().stamp(record);
     }
 
     private static RestException notAcknowledged(Throwable producerFailure) {

@@ -23,6 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 public final class ResourceNames {
     private static final String INSTANCE = "/consumers/{group}/instances/{instance}";
     private static final String C = "/v3/clusters/{C}";
+    private static final String OBSERVE = "/observe";
 
     /** One endpoint: method, path template and resource name ({@code *} = the format suffix). */
     public record Route(String method, String template, String name, Pattern pattern) {
@@ -219,6 +220,17 @@ public final class ResourceNames {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a path is below {@code /observe} (metrics scrapes, health probes): not an API request, so neither
+     * measured, logged nor traced.
+     *
+     * @param path request path (decoded)
+     * @return whether it is {@code /observe} or below it
+     */
+    public static boolean observe(String path) {
+        return path.equals(OBSERVE) || path.startsWith(OBSERVE + "/");
     }
 
     /**

@@ -23,7 +23,6 @@ import io.helidon.webserver.http.RoutingResponse;
 public final class RequestObserver implements Filter {
     /** The resource label of paths krest does not serve. */
     public static final String UNKNOWN = "unknown";
-    private static final String OBSERVE = "/observe";
 
     private final Optional<KrestMetrics> metrics;
     private final Optional<AccessLog> accessLog;
@@ -45,7 +44,7 @@ public final class RequestObserver implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.equals(OBSERVE) || path.startsWith(OBSERVE + "/")) {
+        if (ResourceNames.observe(path)) {
             chain.proceed();
             return;
         }

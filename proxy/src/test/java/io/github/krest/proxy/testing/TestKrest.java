@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.github.krest.proxy.KrestServer;
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.observe.KrestTracing;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * A real krest server on an ephemeral loopback port, connected to {@link TestKafka}. Start one per test class
@@ -29,12 +31,27 @@ public final class TestKrest implements AutoCloseable {
      * @return a running server
      */
     public static TestKrest start(Map<String, String> overrides) {
+        KrestConfig config = config(overrides);
+        return new TestKrest(KrestServer.start(config));
+    }
+
+    /**
+     * @param overrides configuration keys to set
+     * @param spans where the server's spans go as each ends, e.g. an {@code InMemorySpanExporter}
+     * @return a running server that records every span (whatever {@code otel.*} says about export)
+     */
+    public static TestKrest start(Map<String, String> overrides, SpanExporter spans) {
+        KrestConfig config = config(overrides);
+        return new TestKrest(KrestServer.start(config, id -> KrestTracing.exportingTo(spans, config, id)));
+    }
+
+    private static KrestConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>();
         props.put(KrestConfig.BOOTSTRAP_SERVERS, TestKafka.bootstrapServers());
         props.put(KrestConfig.LISTENERS, "http://127.0.0.1:0");
         props.put("producer.linger.ms", "0");
         props.putAll(overrides);
-        return new TestKrest(KrestServer.start(new KrestConfig(props)));
+        return new KrestConfig(props);
     }
 
     /** @return an HTTP client for this server */

@@ -15,6 +15,7 @@ import io.github.krest.proxy.http.CallerSessions;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.QueryParams;
+import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.limit.PollBulkhead;
 import io.helidon.http.HeaderNames;
@@ -71,7 +72,7 @@ final class PartitionRecordsV2Resource implements HttpService {
             RecordRenderers.Answer answer = new RecordRenderers.Answer(body);
             List<Integer> records = polls.call(() -> reads.read(kafka.of(req).metadata(),
                     Caller.of(req).kafkaIdentity(), topic, partition, offset, timeout, maxBytes,
-                    renderers.into(answer, format)));
+                    RequestTracing.linking(req, renderers.into(answer, format))));
             if (records.isEmpty()) {
                 Responses.json(res, Status.OK_200, format.mediaType(), List.of());
                 return;

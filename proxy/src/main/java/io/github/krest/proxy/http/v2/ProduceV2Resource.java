@@ -25,6 +25,7 @@ import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.IdempotencyKeys;
 import io.github.krest.proxy.http.PathParams;
 import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.json.Json;
 import io.helidon.common.media.type.MediaType;
@@ -219,7 +220,8 @@ final class ProduceV2Resource implements HttpService {
         }
     }
 
+    /** The caller's produce service, whose records carry the request's trace context. */
     private ProduceService produce(ServerRequest req) {
-        return kafka.of(req).produce();
+        return kafka.of(req).produce().traced(RequestTracing.recordContext(req));
     }
 }

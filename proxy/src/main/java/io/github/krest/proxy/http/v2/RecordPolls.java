@@ -11,6 +11,7 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
 import io.github.krest.proxy.format.RecordRenderers;
 import io.github.krest.proxy.http.ContentTypes;
+import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.ResourceNames;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.limit.PollBulkhead;
@@ -88,7 +89,7 @@ final class RecordPolls {
         RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
         ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(instance.group(),
                 instance.instance(), instance.caller(), requested, timeout, maxBytes,
-                format -> renderers.into(answer, format)));
+                format -> RequestTracing.linking(req, renderers.into(answer, format))));
         ResourceNames.consumedAs(req, polled.format());
         if (!polled.records().isEmpty()) {
             try {

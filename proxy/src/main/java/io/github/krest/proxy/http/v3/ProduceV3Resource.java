@@ -31,6 +31,7 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.IdempotencyKeys;
 import io.github.krest.proxy.http.RequestBodies;
+import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.RequestFields;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.json.Json;
@@ -306,7 +307,8 @@ final class ProduceV3Resource implements HttpService {
                 ? Json.withMaxStringLength((int) recordMaxBytes) : Json.mapper();
     }
 
+    /** The caller's produce service, whose records carry the request's trace context. */
     private ProduceService produce(ServerRequest req) {
-        return kafka.of(req).produce();
+        return kafka.of(req).produce().traced(RequestTracing.recordContext(req));
     }
 }
