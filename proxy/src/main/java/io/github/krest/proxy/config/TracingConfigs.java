@@ -5,7 +5,6 @@ import java.util.Locale;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -35,17 +34,17 @@ final class TracingConfigs {
      */
     static ConfigDef addTracingSupport(ConfigDef def) {
         return def
-            .define(OTEL_EXPORTER_OTLP_ENDPOINT, Type.STRING, "", TracingConfigs::checkEndpoint, Importance.LOW,
+            .define(OTEL_EXPORTER_OTLP_ENDPOINT, ConfigDef.Type.STRING, "", TracingConfigs::checkEndpoint, Importance.LOW,
                     "OpenTelemetry: the OTLP/HTTP (protobuf) endpoint spans are exported to, e.g. "
                             + "http://otel-collector:4318 (krest posts to its /v1/traces). Empty: no spans are "
                             + "recorded or exported; traceparent / tracestate still pass from produce requests into "
                             + "their records. See docs/tracing.md.")
-            .define(OTEL_EXPORTER_OTLP_HEADERS, Type.PASSWORD, "", Importance.LOW,
+            .define(OTEL_EXPORTER_OTLP_HEADERS, ConfigDef.Type.PASSWORD, "", Importance.LOW,
                     "OpenTelemetry: headers sent with each export, key=value pairs separated by commas, values "
                             + "URL-encoded, e.g. Authorization=Bearer%20abc (masked in logs).")
-            .define(OTEL_SERVICE_NAME, Type.STRING, "krest", new ConfigDef.NonEmptyString(), Importance.LOW,
+            .define(OTEL_SERVICE_NAME, ConfigDef.Type.STRING, "krest", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "OpenTelemetry: the service.name of krest's spans; service.instance.id is the replica's id.")
-            .define(OTEL_TRACES_SAMPLER_ARG, Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
+            .define(OTEL_TRACES_SAMPLER_ARG, ConfigDef.Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
                     "OpenTelemetry: the share of new traces recorded (sampler parentbased_traceidratio): a request "
                             + "without traceparent starts a trace recorded with this probability; a request with one "
                             + "follows its sampled flag.");

@@ -61,6 +61,8 @@ public final class RequestTracing implements Filter {
     private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.type");
 
     private static final TextMapGetter<ServerRequest> REQUEST_HEADERS = new TextMapGetter<>() {
+        // deprecated in OpenTelemetry 1.68 but still abstract: it must be implemented (W3C's propagator never calls it)
+        @SuppressWarnings("deprecation")
         @Override
         public Iterable<String> keys(ServerRequest req) {
             return List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
@@ -80,6 +82,8 @@ public final class RequestTracing implements Filter {
     };
 
     private static final TextMapGetter<Map<String, String>> MAP = new TextMapGetter<>() {
+        // deprecated in OpenTelemetry 1.68 but still abstract: it must be implemented
+        @SuppressWarnings("deprecation")
         @Override
         public Iterable<String> keys(Map<String, String> map) {
             return map.keySet();
@@ -136,6 +140,8 @@ public final class RequestTracing implements Filter {
         this.tracer = tracer;
     }
 
+    // the span's scope is open for the rest of the chain and never referenced in it (javac's "try" lint)
+    @SuppressWarnings("try")
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
@@ -191,10 +197,10 @@ public final class RequestTracing implements Filter {
 
     /** The topic of a path below {@code /topics/{topic}} (v2) or {@code .../topics/{topic}} (v3). */
     private static Optional<String> topic(String path) {
-        String[] segments = path.split("/");
+        String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length - 1; i++) {
             if (segments[i].equals("topics")) {
-                return Optional.of(segments[i + 1]);
+                return segments[i + 1].isEmpty() ? Optional.empty() : Optional.of(segments[i + 1]);
             }
         }
         return Optional.empty();

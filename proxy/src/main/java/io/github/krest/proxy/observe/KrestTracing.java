@@ -103,7 +103,10 @@ public final class KrestTracing implements AutoCloseable {
         if (text.isEmpty()) {
             return headers;
         }
-        for (String pair : text.split(",")) {
+        for (String pair : text.split(",", -1)) {
+            if (pair.isBlank()) {
+                continue;
+            }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException(KrestConfig.OTEL_EXPORTER_OTLP_HEADERS, "[hidden]",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class KrestTracingTest {
 
+    @SuppressWarnings("ArrayRecordComponent") // a received request, never compared or hashed
     private record Export(String method, String path, String contentType, String authorization, byte[] body) {
     }
 
@@ -39,7 +41,7 @@ class KrestTracingTest {
     @Test
     void spansGoToTheConfiguredEndpointWithItsHeaders() throws Exception {
         LinkedBlockingQueue<Export> exports = new LinkedBlockingQueue<>();
-        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         collector.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             exports.add(new Export(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
