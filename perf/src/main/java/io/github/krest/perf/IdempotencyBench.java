@@ -59,7 +59,8 @@ final class IdempotencyBench {
                 settings.produceClients(), warmup, settings.measure(), acked, cpu, (index, stopped) -> {
                     long n = 0;
                     while (!stopped.get()) {
-                        String key = keyed ? "perf-" + run + "-" + records + "-" + index + "-" + n++ : null;
+                        // the topic is new for every measured window, so a key is never used twice
+                        String key = keyed ? "perf-" + run + "-" + topic + "-" + index + "-" + n++ : null;
                         int failed = http.produce(request, key);
                         requests.incrementAndGet();
                         errors.addAndGet(failed);
