@@ -34,6 +34,7 @@ import io.github.krest.proxy.http.HelidonMappers;
 import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.RateLimitFilter;
 import io.github.krest.proxy.http.OptionsResource;
+import io.github.krest.proxy.http.WebSocketUpgrades;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
@@ -48,6 +49,7 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
 
 /**
  * A running krest replica: the shared Kafka clients, the core services and the Helidon web server on every
@@ -151,21 +153,24 @@ public final class KrestServer implements AutoCloseable {
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
-                    .routing(r -> routing(r, services));
+                    .routing(r -> routing(r, services))
+                    .addRouting(webSockets(config));
+            CorsSettings.webSocketOrigins(config).ifPresent(builder::addProtocol);
             if (listeners.getFirst().tls()) {
                 builder.tls(tls.orElseThrow());
             }
             List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
                 sockets.add("listener-" + i);
-                addSocket(builder, "listener-" + i, listeners.get(i), grace, tls, r -> routing(r, services));
+                addSocket(builder, "listener-" + i, listeners.get(i), grace, tls, r -> routing(r, services),
+                        Optional.of(config));
             }
             List<KrestConfig.Listener> observeListeners = config.observeListeners();
             List<String> observeSockets = new ArrayList<>();
             for (int i = 0; i < observeListeners.size(); i++) {
                 observeSockets.add(OBSERVE_SOCKET + i);
                 addSocket(builder, OBSERVE_SOCKET + i, observeListeners.get(i), grace, tls,
-                        r -> observeRouting(r, services));
+                        r -> observeRouting(r, services), Optional.empty());
             }
             CorsSettings.feature(config, sockets).ifPresent(builder::addFeature);
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
@@ -197,7 +202,8 @@ public final class KrestServer implements AutoCloseable {
 
     /** A named socket for a listener after the first, on the socket kind {@link #useNio} picks for it. */
     private static void addSocket(WebServerConfig.Builder builder, String name, KrestConfig.Listener listener,
-                                  Duration grace, Optional<Tls> tls, Consumer<HttpRouting.Builder> routing) {
+                                  Duration grace, Optional<Tls> tls, Consumer<HttpRouting.Builder> routing,
+                                  Optional<KrestConfig> api) {
         builder.putSocket(name, socket -> {
             socket.host(listener.host())
                     .port(listener.port())
@@ -206,10 +212,29 @@ public final class KrestServer implements AutoCloseable {
                     .connectionOptions(CONNECTION_OPTIONS)
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(routing);
+            api.ifPresent(config -> {
+                socket.addRouting(webSockets(config));
+                CorsSettings.webSocketOrigins(config).ifPresent(socket::addProtocol);
+            });
             if (listener.tls()) {
                 socket.tls(tls.orElseThrow());
             }
         });
+    }
+
+    /**
+     * The WebSocket side of the paths served as WebSockets too (see {@link WebSocketUpgrades}); their upgrade requests
+     * pass the HTTP routing's filters first.
+     */
+    private static WsRouting.Builder webSockets(KrestConfig config) {
+        WsRouting.Builder ws = WsRouting.builder();
+        if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
+            WebSocketUpgrades.endpoint(ws, V3Api.WEBSOCKET_PATH);
+        }
+        if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
+            WebSocketUpgrades.endpoint(ws, V2Api.WEBSOCKET_PATH);
+        }
+        return ws;
     }
 
     /**

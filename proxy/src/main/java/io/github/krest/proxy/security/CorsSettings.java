@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.websocket.WsConfig;
 
 /**
  * Confluent's CORS keys ({@code access.control.allow.origin}, {@code ...allow.methods}, {@code ...allow.headers},
@@ -50,6 +51,22 @@ public final class CorsSettings {
                         .allowMethods(methods)
                         .allowHeaders(headers)
                         .exposeHeaders(expose))));
+    }
+
+    /**
+     * The origins a browser's WebSocket may come from. Helidon refuses (403) an upgrade whose {@code Origin} is not
+     * in its list, and with an empty list one whose {@code Origin} does not name the request's {@code Host}: the
+     * exact origins of {@code access.control.allow.origin} become the list, so that the pages CORS lets in may open
+     * sockets too. With {@code *} or without CORS only same-host pages (and clients that send no {@code Origin})
+     * can, since Helidon's list has no wildcard.
+     *
+     * @param config krest configuration
+     * @return the WebSocket protocol settings of an API listener, empty for Helidon's default
+     */
+    public static Optional<WsConfig> webSocketOrigins(KrestConfig config) {
+        Set<String> origins = split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN));
+        origins.remove("*");
+        return origins.isEmpty() ? Optional.empty() : Optional.of(WsConfig.builder().origins(origins).build());
     }
 
     /**

@@ -84,12 +84,29 @@ final class RecordPolls {
      */
     ConsumerService.Polled<Integer> into(ServerRequest req, OutputStream out, Optional<EmbeddedFormat> requested,
                                          Optional<Long> timeout, Optional<Long> maxBytes) {
-        InstanceRef instance = InstanceRef.of(req);
+        ConsumerService.Polled<Integer> polled = into(InstanceRef.of(req), out, requested, timeout, maxBytes);
+        ResourceNames.consumedAs(req, polled.format());
+        return polled;
+    }
+
+    /**
+     * One poll of {@code instance} as {@link #into(ServerRequest, OutputStream, Optional, Optional, Optional)},
+     * for a caller that has no request any more (a WebSocket after its upgrade).
+     *
+     * @param instance the instance and its caller
+     * @param out where the records go
+     * @param requested the format asked for, empty for the instance's own
+     * @param timeout the poll's longest wait in ms, empty for the instance's {@code consumer.request.timeout.ms}
+     * @param maxBytes the most key and value bytes, empty for the replica's limit
+     * @return the poll
+     * @throws RestException as {@link ConsumerService#poll} and 429 when the bulkhead stays full
+     */
+    ConsumerService.Polled<Integer> into(InstanceRef instance, OutputStream out, Optional<EmbeddedFormat> requested,
+                                         Optional<Long> timeout, Optional<Long> maxBytes) {
         RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
         ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(instance.group(),
                 instance.instance(), instance.caller(), requested, timeout, maxBytes,
                 format -> renderers.into(answer, format)));
-        ResourceNames.consumedAs(req, polled.format());
         if (!polled.records().isEmpty()) {
             try {
                 answer.finish();
