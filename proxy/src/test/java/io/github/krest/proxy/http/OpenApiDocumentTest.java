@@ -109,7 +109,23 @@ class OpenApiDocumentTest {
         }
         Set<String> undocumentedRoutes = new TreeSet<>(byShape.keySet());
         undocumentedRoutes.removeAll(routeShapes);
+        ResourceNames.WEBSOCKET_ROUTES.forEach(r -> undocumentedRoutes.remove(shape(r.method(), r.template())));
         assertTrue(undocumentedRoutes.isEmpty(), "operations without a route in ResourceNames: " + undocumentedRoutes);
+    }
+
+    @Test
+    void everyWebSocketIsDocumentedUnderItsResourceName() {
+        for (ResourceNames.Route route : ResourceNames.WEBSOCKET_ROUTES) {
+            List<String> named = new ArrayList<>();
+            for (Operation op : operations()) {
+                if (shape(op.method(), op.path()).equals(shape(route.method(), route.template()))
+                        && (route.name().equals(op.node().path("x-krest-resource-name").asText())
+                        || route.name().equals(op.node().path("x-krest-websocket-resource-name").asText()))) {
+                    named.add(op.key());
+                }
+            }
+            assertEquals(1, named.size(), "operations naming " + route.name() + ": " + named);
+        }
     }
 
     @Test
