@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -85,6 +86,8 @@ public final class WebSocketUpgrades {
         public void handleProtocolUpgrade(ServerRequest req, ServerResponse res) {
             WsListener built = listener.apply(req);
             PENDING.set(built);
+            // what the request observer logs and counts for the upgrade; Helidon writes the 101 itself
+            res.status(Status.SWITCHING_PROTOCOLS_101);
             res.next();
         }
     }

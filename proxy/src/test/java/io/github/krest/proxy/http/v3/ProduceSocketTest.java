@@ -99,6 +99,29 @@ class ProduceSocketTest {
     }
 
     @Test
+    void theUpgradeRequestIsMeasuredAndItsAccessListApplies() throws Exception {
+        String topic = TestKafka.createTopic("ws-produce-observed", 1);
+        try (WebSocketClient socket = WebSocketClient.open(url(clusterId, topic))) {
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"x\"}}");
+            assertEquals(200, KrestHttp.json(socket.next(10_000)).get("error_code").asInt());
+        }
+        String metrics = krest.http().get("/observe/metrics").body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("krest_requests_total")
+                && l.contains("resource=\"api.v3.produce.produce-to-topic-websocket\"")), metrics);
+
+        try (TestKrest blocked = TestKrest.start(Map.of("api.endpoints.blocklist",
+                "api.v3.produce.produce-to-topic-websocket"))) {
+            String blockedUrl = "ws://127.0.0.1:" + blocked.port() + "/v3/clusters/" + clusterId + "/topics/" + topic
+                    + "/records";
+            KrestHttp.Response refused = WebSocketClient.refusal(blockedUrl);
+            assertEquals(404, refused.status(), refused.body());
+            KrestHttp.Response stream = blocked.http().post("/v3/clusters/" + clusterId + "/topics/" + topic
+                    + "/records", "application/json", "{\"value\": {\"type\": \"STRING\", \"data\": \"y\"}}");
+            assertEquals(200, stream.status(), "the HTTP stream is another resource: " + stream.body());
+        }
+    }
+
+    @Test
     void browsersOfTheCorsOriginsMayOpenSocketsOthersNot() throws Exception {
         String topic = TestKafka.createTopic("ws-produce-origin", 1);
         try (WebSocketClient socket = WebSocketClient.open(url(clusterId, topic), "Origin", "http://page.test:8000")) {
