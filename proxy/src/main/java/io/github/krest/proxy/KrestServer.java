@@ -76,10 +76,12 @@ public final class KrestServer implements AutoCloseable {
     private final WebServer server;
     private final Thread sweeper;
     private final Optional<KrestMetrics> metrics;
+    private final long graceMs;
 
     private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
                         Produced produced, ConsumerService consumers, WebServer server, Thread sweeper,
-                        Optional<KrestMetrics> metrics) {
+                        Optional<KrestMetrics> metrics, long graceMs) {
+        this.graceMs = graceMs;
         this.produced = produced;
         this.metrics = metrics;
         this.clients = clients;
@@ -183,7 +185,8 @@ public final class KrestServer implements AutoCloseable {
                         + " (see the listener error above: is the port in use?)");
             }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics);
+            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics,
+                    grace.toMillis());
         } catch (RuntimeException e) {
             if (readers != null) {
                 readers.close();
@@ -390,7 +393,8 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
+     * Lets record WebSockets close (1001) after the poll they are in, waiting up to {@code shutdown.graceful.ms};
+     * stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
      * interrupts them; record streams end after their current poll), ends the consumer leases this replica still
      * holds so that other replicas take those instances over at once, then closes the readers, the state store and
      * the Kafka clients (flushing the producer).
@@ -398,6 +402,8 @@ public final class KrestServer implements AutoCloseable {
     @Override
     public void close() {
         consumers.beginShutdown();
+        // record WebSockets close themselves (1001) after their poll; the server's stop would cut them off
+        consumers.awaitStreams(graceMs);
         server.stop();
         sweeper.interrupt();
         int released = consumers.releaseLeases();

@@ -80,8 +80,16 @@ final class RecordSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        // counted before the thread starts, so that a shutdown beginning now waits for it
+        consumers.streamStarted();
         // Helidon reads the client's frames on this thread: the polls run on their own
-        Thread.ofVirtual().name("krest-record-socket-" + instance).start(() -> run(session));
+        Thread.ofVirtual().name("krest-record-socket-" + instance).start(() -> {
+            try {
+                run(session);
+            } finally {
+                consumers.streamEnded();
+            }
+        });
     }
 
     @Override
@@ -131,12 +139,16 @@ final class RecordSocket implements WsListener {
                 try {
                     records = poll();
                 } catch (RestException e) {
-                    if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) {
+                    if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS || consumers.shuttingDown()) {
+                        // polls again, or closes as going away: a poll the shutdown cut short is not the client's
                         continue;
                     }
                     fail(session, HttpErrors.toResponse(e));
                     return;
                 } catch (RuntimeException e) {
+                    if (consumers.shuttingDown()) {
+                        continue;
+                    }
                     fail(session, HttpErrors.toResponse(e));
                     return;
                 }
