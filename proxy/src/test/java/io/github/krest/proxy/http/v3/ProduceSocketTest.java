@@ -93,7 +93,7 @@ class ProduceSocketTest {
     void aMissingTopicOrClusterIsAnsweredBeforeTheUpgrade() {
         KrestHttp.Response topic = WebSocketClient.refusal(url(clusterId, "ws-no-such-topic"));
         assertEquals(404, topic.status(), topic.body());
-        assertEquals(40403, topic.json().get("error_code").asInt(), topic.body());
+        assertEquals(40401, topic.json().get("error_code").asInt(), topic.body());
         KrestHttp.Response cluster = WebSocketClient.refusal(url("no-such-cluster", "t"));
         assertEquals(404, cluster.status(), cluster.body());
     }
