@@ -21,6 +21,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.krest.proxy.config.KrestConfig;
+import io.github.krest.proxy.testing.AccessLogCapture;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * Redis: every record arrives once and in order across a replica's shutdown (which closes the socket with 1001) and
  * a reconnect to the other replica; the commit control message commits what was delivered; pause stops delivery
  * until resume; an unknown instance gets its 40403 as a message, then a normal close; and with BEARER an upgrade
- * without credentials is refused with 401 while one with the {@code access_token} query parameter opens.
+ * without credentials is refused with 401 while one with the {@code access_token} query parameter opens, and the
+ * access log shows both upgrades (101, 401) without the token.
  */
 class RecordSocketTest {
     private static final Base64.Decoder B64 = Base64.getDecoder();
@@ -181,7 +183,8 @@ class RecordSocketTest {
     void withBearerAnUpgradeNeedsCredentialsAndTheAccessTokenParameterCarriesThem() throws Exception {
         String secret = "0123456789abcdef0123456789abcdef-ws-secret";
         try (TestKrest secured = TestKrest.start(Map.of(KrestConfig.AUTHENTICATION_METHOD, "BEARER",
-                KrestConfig.BEARER_SECRET, secret))) {
+                KrestConfig.BEARER_SECRET, secret, KrestConfig.ACCESS_LOG_ENABLE, "true"));
+             AccessLogCapture log = new AccessLogCapture()) {
             long now = System.currentTimeMillis();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
                     .subject("alice").issueTime(new Date(now)).expirationTime(new Date(now + 300_000)).build());
@@ -216,6 +219,12 @@ class RecordSocketTest {
             KrestHttp.Response post = secured.http().post(instance.path() + "/offsets?access_token=" + token,
                     null, "");
             assertEquals(401, post.status(), post.body());
+            assertTrue(log.await(l -> l.contains("resource=api.v2.consumers.consume-websocket status=101")
+                    && l.contains("principal=alice")), log.lines().toString());
+            assertTrue(log.await(l -> l.contains("resource=api.v2.consumers.consume-websocket status=401")),
+                    log.lines().toString());
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains(token.substring(0, 20))),
+                    "the access log never prints the token: " + log.lines());
         }
     }
 }
