@@ -49,6 +49,7 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
 /**
@@ -157,7 +158,7 @@ public final class KrestServer implements AutoCloseable {
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(r -> routing(r, services))
                     .addRouting(webSockets(config));
-            CorsSettings.webSocketOrigins(config).ifPresent(builder::addProtocol);
+            builder.addProtocol(webSocketProtocol(config));
             if (listeners.getFirst().tls()) {
                 builder.tls(tls.orElseThrow());
             }
@@ -217,7 +218,7 @@ public final class KrestServer implements AutoCloseable {
                     .routing(routing);
             api.ifPresent(config -> {
                 socket.addRouting(webSockets(config));
-                CorsSettings.webSocketOrigins(config).ifPresent(socket::addProtocol);
+                socket.addProtocol(webSocketProtocol(config));
             });
             if (listener.tls()) {
                 socket.tls(tls.orElseThrow());
@@ -238,6 +239,19 @@ public final class KrestServer implements AutoCloseable {
             WebSocketUpgrades.endpoint(ws, V2Api.WEBSOCKET_PATH);
         }
         return ws;
+    }
+
+    /**
+     * The WebSocket protocol settings of an API listener: the origins {@link CorsSettings#webSocketOrigins} allows
+     * (Helidon answers 403 to an upgrade from any other, unless it names the request's {@code Host}), and frames as
+     * long as the largest record a v3 stream takes ({@code api.v3.produce.request.size.limit.max.bytes}) plus 1 KiB,
+     * so that a record over the limit gets its 400 receipt and not Helidon's close (1009) for a frame over its
+     * default 1 MiB.
+     */
+    private static WsConfig webSocketProtocol(KrestConfig config) {
+        long recordMax = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
+        int frameMax = recordMax == 0 ? Integer.MAX_VALUE : (int) Math.min(recordMax + 1024, Integer.MAX_VALUE);
+        return WsConfig.builder().origins(CorsSettings.webSocketOrigins(config)).maxFrameLength(frameMax).build();
     }
 
     /**

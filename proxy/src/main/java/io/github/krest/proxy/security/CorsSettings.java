@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 
 import io.github.krest.proxy.config.KrestConfig;
 import io.helidon.webserver.cors.CorsFeature;
-import io.helidon.webserver.websocket.WsConfig;
 
 /**
  * Confluent's CORS keys ({@code access.control.allow.origin}, {@code ...allow.methods}, {@code ...allow.headers},
@@ -54,19 +53,18 @@ public final class CorsSettings {
     }
 
     /**
-     * The origins a browser's WebSocket may come from. Helidon refuses (403) an upgrade whose {@code Origin} is not
-     * in its list, and with an empty list one whose {@code Origin} does not name the request's {@code Host}: the
-     * exact origins of {@code access.control.allow.origin} become the list, so that the pages CORS lets in may open
-     * sockets too. With {@code *} or without CORS only same-host pages (and clients that send no {@code Origin})
-     * can, since Helidon's list has no wildcard.
+     * The origins a browser's WebSocket may come from, besides the request's own {@code Host}: the exact origins of
+     * {@code access.control.allow.origin}, so that the pages CORS lets in may open sockets too. Helidon checks a
+     * WebSocket's {@code Origin} against this list and has no wildcard, so {@code *} adds nothing: with it, or
+     * without CORS, only same-host pages (and clients that send no {@code Origin}) can open one.
      *
      * @param config krest configuration
-     * @return the WebSocket protocol settings of an API listener, empty for Helidon's default
+     * @return the exact origins, empty for none
      */
-    public static Optional<WsConfig> webSocketOrigins(KrestConfig config) {
+    public static Set<String> webSocketOrigins(KrestConfig config) {
         Set<String> origins = split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN));
         origins.remove("*");
-        return origins.isEmpty() ? Optional.empty() : Optional.of(WsConfig.builder().origins(origins).build());
+        return origins;
     }
 
     /**

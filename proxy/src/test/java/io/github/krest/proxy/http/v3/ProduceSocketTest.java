@@ -90,6 +90,25 @@ class ProduceSocketTest {
     }
 
     @Test
+    void messagesOfMegabytesGetReceiptsNotACloseForTheirFrameSize() throws Exception {
+        String topic = TestKafka.createTopic("ws-produce-large", 1);
+        try (WebSocketClient socket = WebSocketClient.open(url(clusterId, topic))) {
+            // 3 MiB, over Helidon's default 1 MiB frame and produce.record.max.bytes (1 MiB): that record's 413
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"" + "x".repeat(3 * 1024 * 1024)
+                    + "\"}}");
+            JsonNode tooLargeForKafka = KrestHttp.json(socket.next(30_000));
+            assertEquals(413, tooLargeForKafka.get("error_code").asInt(), tooLargeForKafka.toString());
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"after\"}}");
+            assertEquals(200, KrestHttp.json(socket.next(30_000)).get("error_code").asInt());
+            // over api.v3.produce.request.size.limit.max.bytes (4 MiB): the stream's 400, then the close
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"" + "y".repeat(4 * 1024 * 1024)
+                    + "\"}}");
+            assertEquals(400, KrestHttp.json(socket.next(30_000)).get("error_code").asInt());
+            assertEquals(1000, socket.closeCode(10_000));
+        }
+    }
+
+    @Test
     void aMissingTopicOrClusterIsAnsweredBeforeTheUpgrade() {
         KrestHttp.Response topic = WebSocketClient.refusal(url(clusterId, "ws-no-such-topic"));
         assertEquals(404, topic.status(), topic.body());
