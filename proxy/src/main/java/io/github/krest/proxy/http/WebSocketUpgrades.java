@@ -79,6 +79,8 @@ public final class WebSocketUpgrades {
     private record Upgrade(Function<ServerRequest, WsListener> listener) implements ProtocolUpgradeHandler {
         @Override
         public void handle(ServerRequest req, ServerResponse res) {
+            // a plain request on a connection whose earlier upgrade Helidon gave up after this route: drop its listener
+            PENDING.remove();
             res.next();
         }
 
