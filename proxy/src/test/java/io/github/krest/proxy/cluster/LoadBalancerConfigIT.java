@@ -103,14 +103,19 @@ class LoadBalancerConfigIT {
 
     @Test
     void haproxySpreadsV2ProduceAndPassesV3StreamingFullDuplex() throws Exception {
+        try (HaproxyProcess haproxy = haproxy()) {
+            assertSpreadOverEveryReplica(new KrestHttp(haproxy.url()), topic -> haproxy.servedBy("/topics/" + topic));
+            assertFullDuplex(haproxy.url());
+        }
+    }
+
+    /** @return HAProxy with the shipped file in front of the cluster's replicas */
+    private static HaproxyProcess haproxy() {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < cluster.replicaCount(); i++) {
             ports.add(cluster.replicaPort(i));
         }
-        try (HaproxyProcess haproxy = HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports)) {
-            assertSpreadOverEveryReplica(new KrestHttp(haproxy.url()), topic -> haproxy.servedBy("/topics/" + topic));
-            assertFullDuplex(haproxy.url());
-        }
+        return HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports);
     }
 
     /**
@@ -166,11 +171,7 @@ class LoadBalancerConfigIT {
 
     @Test
     void haproxyPassesWebSockets() throws Exception {
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < cluster.replicaCount(); i++) {
-            ports.add(cluster.replicaPort(i));
-        }
-        try (HaproxyProcess haproxy = HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports)) {
+        try (HaproxyProcess haproxy = haproxy()) {
             assertWebSocketsPass(haproxy.url());
         }
     }
