@@ -36,6 +36,7 @@ import io.github.krest.proxy.http.HttpErrors;
 import io.github.krest.proxy.http.RateLimitFilter;
 import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.OptionsResource;
+import io.github.krest.proxy.http.WebSocketUpgrades;
 import io.github.krest.proxy.http.v2.V2Api;
 import io.github.krest.proxy.http.v3.V3Api;
 import io.github.krest.proxy.kafka.KafkaClients;
@@ -50,6 +51,8 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
 
 /**
  * A running krest replica: the shared Kafka clients, the core services and the Helidon web server on every
@@ -77,10 +80,12 @@ public final class KrestServer implements AutoCloseable {
     private final Thread sweeper;
     private final Optional<KrestMetrics> metrics;
     private final KrestTracing tracing;
+    private final long graceMs;
 
     private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
                         Produced produced, ConsumerService consumers, WebServer server, Thread sweeper,
-                        Optional<KrestMetrics> metrics, KrestTracing tracing) {
+                        Optional<KrestMetrics> metrics, KrestTracing tracing, long graceMs) {
+        this.graceMs = graceMs;
         this.produced = produced;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -169,21 +174,24 @@ public final class KrestServer implements AutoCloseable {
                     .host(listeners.getFirst().host())
                     .port(listeners.getFirst().port())
                     .directHandlers(HttpErrors.directHandlers())
-                    .routing(r -> routing(r, services));
+                    .routing(r -> routing(r, services))
+                    .addRouting(webSockets(config));
+            builder.addProtocol(webSocketProtocol(config));
             if (listeners.getFirst().tls()) {
                 builder.tls(tls.orElseThrow());
             }
             List<String> sockets = new ArrayList<>(List.of(WebServer.DEFAULT_SOCKET_NAME));
             for (int i = 1; i < listeners.size(); i++) {
                 sockets.add("listener-" + i);
-                addSocket(builder, "listener-" + i, listeners.get(i), grace, tls, r -> routing(r, services));
+                addSocket(builder, "listener-" + i, listeners.get(i), grace, tls, r -> routing(r, services),
+                        Optional.of(config));
             }
             List<KrestConfig.Listener> observeListeners = config.observeListeners();
             List<String> observeSockets = new ArrayList<>();
             for (int i = 0; i < observeListeners.size(); i++) {
                 observeSockets.add(OBSERVE_SOCKET + i);
                 addSocket(builder, OBSERVE_SOCKET + i, observeListeners.get(i), grace, tls,
-                        r -> observeRouting(r, services));
+                        r -> observeRouting(r, services), Optional.empty());
             }
             CorsSettings.feature(config, sockets).ifPresent(builder::addFeature);
             builder.addFeature(ObserveEndpoints.feature(metrics.map(KrestMetrics::registry),
@@ -197,7 +205,7 @@ public final class KrestServer implements AutoCloseable {
             }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
             return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics,
-                    traces);
+                    traces, grace.toMillis());
         } catch (RuntimeException e) {
             if (traces != null) {
                 traces.close();
@@ -219,7 +227,8 @@ public final class KrestServer implements AutoCloseable {
 
     /** A named socket for a listener after the first, on the socket kind {@link #useNio} picks for it. */
     private static void addSocket(WebServerConfig.Builder builder, String name, KrestConfig.Listener listener,
-                                  Duration grace, Optional<Tls> tls, Consumer<HttpRouting.Builder> routing) {
+                                  Duration grace, Optional<Tls> tls, Consumer<HttpRouting.Builder> routing,
+                                  Optional<KrestConfig> api) {
         builder.putSocket(name, socket -> {
             socket.host(listener.host())
                     .port(listener.port())
@@ -228,10 +237,42 @@ public final class KrestServer implements AutoCloseable {
                     .connectionOptions(CONNECTION_OPTIONS)
                     .directHandlers(HttpErrors.directHandlers())
                     .routing(routing);
+            api.ifPresent(config -> {
+                socket.addRouting(webSockets(config));
+                socket.addProtocol(webSocketProtocol(config));
+            });
             if (listener.tls()) {
                 socket.tls(tls.orElseThrow());
             }
         });
+    }
+
+    /**
+     * The WebSocket side of the paths served as WebSockets too (see {@link WebSocketUpgrades}); their upgrade requests
+     * pass the HTTP routing's filters first.
+     */
+    private static WsRouting.Builder webSockets(KrestConfig config) {
+        WsRouting.Builder ws = WsRouting.builder();
+        if (config.getBoolean(KrestConfig.API_V3_ENABLE)) {
+            WebSocketUpgrades.endpoint(ws, V3Api.WEBSOCKET_PATH);
+        }
+        if (config.getBoolean(KrestConfig.API_V2_ENABLE)) {
+            WebSocketUpgrades.endpoint(ws, V2Api.WEBSOCKET_PATH);
+        }
+        return ws;
+    }
+
+    /**
+     * The WebSocket protocol settings of an API listener: the origins {@link CorsSettings#webSocketOrigins} allows
+     * (Helidon answers 403 to an upgrade from any other, unless it names the request's {@code Host}), and frames as
+     * long as the largest record a v3 stream takes ({@code api.v3.produce.request.size.limit.max.bytes}) plus 1 KiB,
+     * so that a record over the limit gets its 400 receipt and not Helidon's close (1009) for a frame over its
+     * default 1 MiB.
+     */
+    private static WsConfig webSocketProtocol(KrestConfig config) {
+        long recordMax = config.getLong(KrestConfig.PRODUCE_STREAM_RECORD_MAX_BYTES);
+        int frameMax = recordMax == 0 ? Integer.MAX_VALUE : (int) Math.min(recordMax + 1024, Integer.MAX_VALUE);
+        return WsConfig.builder().origins(CorsSettings.webSocketOrigins(config)).maxFrameLength(frameMax).build();
     }
 
     /**
@@ -389,7 +430,8 @@ public final class KrestServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
+     * Lets record WebSockets close (1001) after the poll they are in, waiting up to {@code shutdown.graceful.ms};
+     * stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
      * interrupts them; record streams end after their current poll), ends the consumer leases this replica still
      * holds so that other replicas take those instances over at once, then closes the readers, the state store and
      * the Kafka clients (flushing the producer).
@@ -397,6 +439,8 @@ public final class KrestServer implements AutoCloseable {
     @Override
     public void close() {
         consumers.beginShutdown();
+        // record WebSockets close themselves (1001) after their poll; the server's stop would cut them off
+        consumers.awaitStreams(graceMs);
         server.stop();
         sweeper.interrupt();
         int released = consumers.releaseLeases();

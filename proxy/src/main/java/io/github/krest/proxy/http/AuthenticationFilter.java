@@ -33,7 +33,9 @@ import io.helidon.webserver.http.RoutingResponse;
  *       ({@code ssl.principal.mapping.rules}), else {@link Caller#ANONYMOUS}; a certificate that no rule maps
  *       answers 401/40101 (without a challenge: no HTTP scheme would help).</li>
  *   <li>{@code BASIC} / {@code BEARER}: the {@code Authorization} header must carry accepted credentials of that
- *       scheme; otherwise 401 with {@code {"error_code":40101,...}} and a {@code WWW-Authenticate} challenge. A
+ *       scheme; otherwise 401 with {@code {"error_code":40101,...}} and a {@code WWW-Authenticate} challenge. With
+ *       {@code BEARER} a GET without the header may carry the token in the {@code access_token} query parameter
+ *       instead (browsers' {@code EventSource} and {@code WebSocket} cannot send headers). A
  *       client certificate only secures the connection.</li>
  *   <li>Paths of {@code authentication.skip.paths} and {@code OPTIONS} requests (CORS preflights, as Confluent's
  *       {@code access.control.skip.options=true}) pass without credentials, as {@link Caller#ANONYMOUS}.</li>
@@ -46,6 +48,9 @@ import io.helidon.webserver.http.RoutingResponse;
  * a credential it accepted before, say): the filter adds it before the response is sent.
  */
 public final class AuthenticationFilter implements Filter {
+    /** The query parameter a browser's GET may carry its bearer token in (RFC 6750 section 2.3). */
+    public static final String ACCESS_TOKEN = "access_token";
+    private static final String BEARER = "Bearer";
     private final Optional<HttpAuthenticator> authenticator;
     private final Optional<CertificatePrincipals> certificates;
     private final List<String> skipPaths;
@@ -123,6 +128,9 @@ public final class AuthenticationFilter implements Filter {
         HttpAuthenticator scheme = authenticator.get();
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty()) {
+            header = queryToken(req, scheme);
+        }
+        if (header.isEmpty()) {
             reject(req, res, scheme, Optional.empty(), "Authentication required: send an Authorization: "
                     + scheme.scheme() + " header.");
             return;
@@ -153,6 +161,23 @@ public final class AuthenticationFilter implements Filter {
             }
         });
         chain.proceed();
+    }
+
+    /**
+     * The {@code access_token} query parameter of a GET as a bearer credential (RFC 6750 section 2.3), for browsers,
+     * whose {@code EventSource} and {@code WebSocket} cannot send an {@code Authorization} header: only with
+     * {@code authentication.method=BEARER}, only on GET (no request that changes state can carry its credential in
+     * a URL) and only when no {@code Authorization} header came. krest's access log prints no query; docs/security.md
+     * says what else may see the URL.
+     *
+     * @return the credential as an {@code Authorization} header value, empty when the request has none there
+     */
+    private static Optional<String> queryToken(RoutingRequest req, HttpAuthenticator scheme) {
+        if (!scheme.scheme().equalsIgnoreCase(BEARER) || !req.prologue().method().equals(Method.GET)) {
+            return Optional.empty();
+        }
+        return req.query().first(ACCESS_TOKEN).asOptional().filter(t -> !t.isBlank())
+                .map(t -> scheme.scheme() + " " + t.strip());
     }
 
     /** Asks Kafka; answers the request and returns false when the credential cannot be used. */

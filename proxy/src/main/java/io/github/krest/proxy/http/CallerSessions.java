@@ -24,10 +24,19 @@ public final class CallerSessions {
      *         credential it can use
      */
     public KafkaSession of(ServerRequest req) {
+        return of(Caller.of(req));
+    }
+
+    /**
+     * @param caller an authenticated caller (a WebSocket's, kept after its upgrade request)
+     * @return the session of the caller
+     * @throws io.github.krest.proxy.error.RestException as {@link #of(ServerRequest)}
+     */
+    public KafkaSession of(Caller caller) {
         if (!sessions.propagating()) {
             return sessions.service();
         }
-        return sessions.session(Caller.of(req).kafkaIdentity());
+        return sessions.session(caller.kafkaIdentity());
     }
 
     /** @return the sessions */

@@ -124,6 +124,15 @@ public final class ResourceNames {
         return List.copyOf(list);
     }
 
+    /**
+     * The endpoints served as WebSockets ({@code Upgrade: websocket} on a GET), named apart from the plain requests
+     * of the same path (names below {@code api.v2.consumers.*} and {@code api.v3.produce.*}, so that those prefixes
+     * in an access list cover them too).
+     */
+    public static final List<Route> WEBSOCKET_ROUTES = List.of(
+            Route.of("GET", INSTANCE + "/records", "api.v2.consumers.consume-websocket"),
+            Route.of("GET", C + "/topics/{t}/records", "api.v3.produce.produce-to-topic-websocket"));
+
     /** The name of a v2 consume request, without its format. */
     private static final String CONSUME = "api.v2.consumers.consume-";
 
@@ -159,7 +168,7 @@ public final class ResourceNames {
      */
     public static void consumedAs(ServerRequest req, EmbeddedFormat format) {
         Resolved resolved = resolved(req);
-        if (resolved.name.filter(n -> n.startsWith(CONSUME)).isPresent()) {
+        if (resolved.name.filter(n -> n.startsWith(CONSUME) && !n.endsWith("-websocket")).isPresent()) {
             resolved.name = Optional.of(CONSUME + format.resourceSuffix());
         }
     }
@@ -169,8 +178,10 @@ public final class ResourceNames {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Resolved resolved = new Resolved(resolve(req.prologue().method().text(), req.path().path(),
-                parsedContentType(req), parsedAccept(req)));
+        Resolved resolved = new Resolved(WebSocketUpgrades.requested(req)
+                ? resolveWebSocket(req.prologue().method().text(), req.path().path())
+                : resolve(req.prologue().method().text(), req.path().path(), parsedContentType(req),
+                parsedAccept(req)));
         req.context().register(resolved);
         return resolved;
     }
@@ -231,6 +242,18 @@ public final class ResourceNames {
      */
     public static boolean observe(String path) {
         return path.equals(OBSERVE) || path.startsWith(OBSERVE + "/");
+    }
+
+    /**
+     * The resource name of a WebSocket upgrade (access lists, rate limits, metrics and the access log name it).
+     *
+     * @param method HTTP method of an upgrade request
+     * @param path request path (decoded)
+     * @return the WebSocket's resource name, empty for a path krest serves no WebSocket at
+     */
+    public static Optional<String> resolveWebSocket(String method, String path) {
+        return WEBSOCKET_ROUTES.stream().filter(r -> r.method().equals(method) && r.pattern().matcher(path).matches())
+                .map(Route::name).findFirst();
     }
 
     /**

@@ -53,6 +53,21 @@ public final class CorsSettings {
     }
 
     /**
+     * The origins a browser's WebSocket may come from, besides the request's own {@code Host}: the exact origins of
+     * {@code access.control.allow.origin}, so that the pages CORS lets in may open sockets too. Helidon checks a
+     * WebSocket's {@code Origin} against this list and has no wildcard, so {@code *} adds nothing: with it, or
+     * without CORS, only same-host pages (and clients that send no {@code Origin}) can open one.
+     *
+     * @param config krest configuration
+     * @return the exact origins, empty for none
+     */
+    public static Set<String> webSocketOrigins(KrestConfig config) {
+        Set<String> origins = split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN));
+        origins.remove("*");
+        return origins;
+    }
+
+    /**
      * Ends CORS preflight requests that Helidon's CORS filter accepted with an empty 200, before krest's catch-all
      * 404: the filter sets the {@code Access-Control-*} headers and then lets the routing answer. Other
      * {@code OPTIONS} requests go on to the routes. Call before the catch-all, only when CORS is on.

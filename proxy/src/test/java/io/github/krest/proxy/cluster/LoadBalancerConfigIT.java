@@ -32,6 +32,7 @@ import io.github.krest.proxy.cluster.NginxProcess.AccessLogEntry;
 import io.github.krest.proxy.testing.EventStream;
 import io.github.krest.proxy.testing.KrestHttp;
 import io.github.krest.proxy.testing.TestKafka;
+import io.github.krest.proxy.testing.WebSocketClient;
 import io.github.krest.testing.FreePorts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  *       still open (no request or response buffering);</li>
  *   <li>a SIGKILLed replica is skipped: POSTs that would have gone to it are passed to a live replica (it never
  *       received them), and it takes requests again after a restart;</li>
+ *   <li>WebSockets (produce and consume) pass both;</li>
  *   <li>when no replica can be reached nginx itself answers in krest's JSON error shape, not an HTML page.</li>
  * </ul>
  */
@@ -101,14 +103,19 @@ class LoadBalancerConfigIT {
 
     @Test
     void haproxySpreadsV2ProduceAndPassesV3StreamingFullDuplex() throws Exception {
+        try (HaproxyProcess haproxy = haproxy()) {
+            assertSpreadOverEveryReplica(new KrestHttp(haproxy.url()), topic -> haproxy.servedBy("/topics/" + topic));
+            assertFullDuplex(haproxy.url());
+        }
+    }
+
+    /** @return HAProxy with the shipped file in front of the cluster's replicas */
+    private static HaproxyProcess haproxy() {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < cluster.replicaCount(); i++) {
             ports.add(cluster.replicaPort(i));
         }
-        try (HaproxyProcess haproxy = HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports)) {
-            assertSpreadOverEveryReplica(new KrestHttp(haproxy.url()), topic -> haproxy.servedBy("/topics/" + topic));
-            assertFullDuplex(haproxy.url());
-        }
+        return HaproxyProcess.start(cluster.workDir(), FreePorts.next(), ports);
     }
 
     /**
@@ -155,6 +162,50 @@ class LoadBalancerConfigIT {
         List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll(topic, 3);
         assertEquals(List.of("one", "two", "three"),
                 records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    }
+
+    @Test
+    void nginxPassesWebSockets() throws Exception {
+        assertWebSocketsPass(cluster.lbUrl());
+    }
+
+    @Test
+    void haproxyPassesWebSockets() throws Exception {
+        try (HaproxyProcess haproxy = haproxy()) {
+            assertWebSocketsPass(haproxy.url());
+        }
+    }
+
+    /** Produce over a WebSocket through the balancer (a receipt per record), then consume the records over one. */
+    private static void assertWebSocketsPass(String lbUrl) throws Exception {
+        String topic = TestKafka.createTopic("lb-ws-" + System.nanoTime(), 1);
+        String clusterId = TestKafka.admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        String ws = lbUrl.replaceFirst("^http", "ws");
+        try (WebSocketClient produce = WebSocketClient.open(ws + "/v3/clusters/" + clusterId + "/topics/" + topic
+                + "/records")) {
+            produce.send(record("one"));
+            produce.send(record("two"));
+            assertReceipt(produce.next(10_000), topic, 0);
+            assertReceipt(produce.next(10_000), topic, 1);
+        }
+        KrestHttp lb = new KrestHttp(lbUrl);
+        String group = "lb-ws-group-" + System.nanoTime();
+        KrestHttp.Response created = lb.post("/consumers/" + group, "application/vnd.kafka.v2+json",
+                "{\"name\":\"c\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}");
+        assertEquals(200, created.status(), created.body());
+        String instance = "/consumers/" + group + "/instances/c";
+        assertEquals(204, lb.post(instance + "/subscription", "application/vnd.kafka.v2+json",
+                "{\"topics\":[\"" + topic + "\"]}").status());
+        List<String> values = new ArrayList<>();
+        try (WebSocketClient consume = WebSocketClient.open(ws + instance + "/records?timeout=200")) {
+            while (values.size() < 2) {
+                for (com.fasterxml.jackson.databind.JsonNode r : KrestHttp.json(consume.next(10_000))) {
+                    values.add(new String(java.util.Base64.getDecoder().decode(r.get("value").asText()),
+                            StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertEquals(List.of("one", "two"), values);
     }
 
     /**

@@ -106,7 +106,23 @@ class OpenApiDocumentTest {
         }
         Set<String> undocumentedRoutes = new TreeSet<>(byShape.keySet());
         undocumentedRoutes.removeAll(routeShapes);
+        ResourceNames.WEBSOCKET_ROUTES.forEach(r -> undocumentedRoutes.remove(shape(r.method(), r.template())));
         assertTrue(undocumentedRoutes.isEmpty(), "operations without a route in ResourceNames: " + undocumentedRoutes);
+    }
+
+    @Test
+    void everyWebSocketIsDocumentedUnderItsResourceName() {
+        for (ResourceNames.Route route : ResourceNames.WEBSOCKET_ROUTES) {
+            List<String> named = new ArrayList<>();
+            for (Operation op : operations()) {
+                if (shape(op.method(), op.path()).equals(shape(route.method(), route.template()))
+                        && (route.name().equals(op.node().path("x-krest-resource-name").asText())
+                        || route.name().equals(op.node().path("x-krest-websocket-resource-name").asText()))) {
+                    named.add(op.key());
+                }
+            }
+            assertEquals(1, named.size(), "operations naming " + route.name() + ": " + named);
+        }
     }
 
     @Test
@@ -168,7 +184,8 @@ class OpenApiDocumentTest {
             boolean clientError = false;
             for (Map.Entry<String, JsonNode> response : responses.properties()) {
                 String status = response.getKey();
-                success |= status.startsWith("2");
+                // 101: a WebSocket upgrade's success
+                success |= status.startsWith("2") || status.equals("101");
                 if (status.startsWith("4") || status.startsWith("5")) {
                     clientError |= status.startsWith("4");
                     JsonNode body = resolve(response.getValue());

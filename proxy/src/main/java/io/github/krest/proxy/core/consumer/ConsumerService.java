@@ -48,6 +48,8 @@ import io.github.krest.state.PartitionRef;
  * a rebalance revokes from other members.
  */
 public final class ConsumerService {
+    /** The streams {@link #streamStarted} counted, and the monitor {@link #awaitStreams} waits on. */
+    private final int[] openStreams = new int[1];
     private final ConsumerInstances instances;
     private final InstanceLeases leases;
     private final ConsumerPositions positions;
@@ -249,6 +251,50 @@ public final class ConsumerService {
     /** @return whether {@link #beginShutdown} was called; a record stream checks it between polls */
     public boolean shuttingDown() {
         return polls.shuttingDown();
+    }
+
+    /**
+     * Counts a stream that polls in a loop outside any request (a WebSocket), which the web server's shutdown would
+     * cut off mid-poll; {@link #awaitStreams} waits for it. Pair with {@link #streamEnded}.
+     */
+    public void streamStarted() {
+        synchronized (openStreams) {
+            openStreams[0]++;
+        }
+    }
+
+    /** Ends what {@link #streamStarted} counted. */
+    public void streamEnded() {
+        synchronized (openStreams) {
+            openStreams[0]--;
+            openStreams.notifyAll();
+        }
+    }
+
+    /**
+     * Waits, after {@link #beginShutdown}, until the counted streams ended (each after the poll it is in), so that
+     * they close cleanly before the web server drops their connections.
+     *
+     * @param timeoutMs longest wait, ms
+     * @return whether every stream ended in time
+     */
+    public boolean awaitStreams(long timeoutMs) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (openStreams) {
+            while (openStreams[0] > 0) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    openStreams.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**

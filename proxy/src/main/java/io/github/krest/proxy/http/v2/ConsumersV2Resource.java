@@ -17,6 +17,7 @@ import io.github.krest.proxy.http.BaseUrls;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.Responses;
+import io.github.krest.proxy.http.WebSocketUpgrades;
 import io.github.krest.proxy.http.v2.ConsumersV2Json.CommitBody;
 import io.github.krest.proxy.http.v2.ConsumersV2Json.CreateBody;
 import io.github.krest.proxy.http.v2.ConsumersV2Json.PartitionsBody;
@@ -36,7 +37,8 @@ import io.helidon.webserver.http.ServerResponse;
  * (api.v2.consumers.create), {@code DELETE .../instances/{instance}} (delete), {@code POST|GET|DELETE
  * .../subscription}, {@code POST|GET .../assignments}, {@code POST .../positions}, {@code .../positions/beginning},
  * {@code .../positions/end}, {@code GET .../records} (consume-{format}; {@link RecordPolls}, or a
- * {@link RecordStream} for {@code Accept: text/event-stream}), {@code POST .../offsets} (commit-offsets) and
+ * {@link RecordStream} for {@code Accept: text/event-stream}, or a {@link RecordSocket} for {@code Upgrade: websocket}),
+ * {@code POST .../offsets} (commit-offsets) and
  * {@code GET .../offsets} (get-committed-offsets).
  *
  * <p>{@code base_uri} is built from {@code advertised.listeners}, else the forwarding headers, so it points at the
@@ -46,6 +48,8 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class ConsumersV2Resource implements HttpService {
     private static final String INSTANCE = InstanceRef.PATH;
+    /** {@code GET .../records}: a poll, a {@link RecordStream}, or a {@link RecordSocket} when upgraded. */
+    static final String RECORDS = INSTANCE + "/records";
 
     private final ConsumerService consumers;
     private final BaseUrls urls;
@@ -53,6 +57,7 @@ final class ConsumersV2Resource implements HttpService {
     private final RecordRenderers renderers;
     private final RecordPolls polls;
     private final RecordStream stream;
+    private final long streamMaxDurationMs;
 
     /**
      * @param consumers consumer service
@@ -70,10 +75,12 @@ final class ConsumersV2Resource implements HttpService {
         this.renderers = renderers;
         this.polls = new RecordPolls(consumers, polls, renderers);
         this.stream = new RecordStream(this.polls, consumers, streamMaxDurationMs);
+        this.streamMaxDurationMs = streamMaxDurationMs;
     }
 
     @Override
     public void routing(HttpRules rules) {
+        WebSocketUpgrades.route(rules, RECORDS, req -> RecordSocket.of(req, polls, consumers, streamMaxDurationMs));
         rules.post("/consumers/{group}", this::create)
                 .delete(INSTANCE, this::delete)
                 .post(INSTANCE + "/subscription", this::subscribe)
@@ -84,7 +91,7 @@ final class ConsumersV2Resource implements HttpService {
                 .post(INSTANCE + "/positions", this::seek)
                 .post(INSTANCE + "/positions/beginning", (req, res) -> seekTo(req, res, true))
                 .post(INSTANCE + "/positions/end", (req, res) -> seekTo(req, res, false))
-                .get(INSTANCE + "/records", this::records)
+                .get(RECORDS, this::records)
                 .post(INSTANCE + "/offsets", this::commit)
                 .get(INSTANCE + "/offsets", this::committed);
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.error.RestException;
@@ -15,6 +16,7 @@ import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.ResourceNames;
 import io.github.krest.proxy.http.Responses;
 import io.github.krest.proxy.limit.PollBulkhead;
+import io.github.krest.proxy.record.RecordConverter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -85,12 +87,38 @@ final class RecordPolls {
      */
     ConsumerService.Polled<Integer> into(ServerRequest req, OutputStream out, Optional<EmbeddedFormat> requested,
                                          Optional<Long> timeout, Optional<Long> maxBytes) {
-        InstanceRef instance = InstanceRef.of(req);
+        ConsumerService.Polled<Integer> polled = poll(InstanceRef.of(req), out, requested, timeout, maxBytes,
+                converter -> RequestTracing.linking(req, converter));
+        ResourceNames.consumedAs(req, polled.format());
+        return polled;
+    }
+
+    /**
+     * One poll of {@code instance} as {@link #into(ServerRequest, OutputStream, Optional, Optional, Optional)},
+     * for a caller that has no request any more (a WebSocket after its upgrade).
+     *
+     * @param instance the instance and its caller
+     * @param out where the records go
+     * @param requested the format asked for, empty for the instance's own
+     * @param timeout the poll's longest wait in ms, empty for the instance's {@code consumer.request.timeout.ms}
+     * @param maxBytes the most key and value bytes, empty for the replica's limit
+     * @return the poll
+     * @throws RestException as {@link ConsumerService#poll} and 429 when the bulkhead stays full
+     */
+    ConsumerService.Polled<Integer> into(InstanceRef instance, OutputStream out, Optional<EmbeddedFormat> requested,
+                                         Optional<Long> timeout, Optional<Long> maxBytes) {
+        return poll(instance, out, requested, timeout, maxBytes, UnaryOperator.identity());
+    }
+
+    /** The poll of both {@code into}s; {@code linking} wraps each record's converter (the request's span links). */
+    private ConsumerService.Polled<Integer> poll(InstanceRef instance, OutputStream out,
+                                                 Optional<EmbeddedFormat> requested, Optional<Long> timeout,
+                                                 Optional<Long> maxBytes,
+                                                 UnaryOperator<RecordConverter<Integer>> linking) {
         RecordRenderers.Answer answer = new RecordRenderers.Answer(out);
         ConsumerService.Polled<Integer> polled = polls.call(() -> consumers.poll(instance.group(),
                 instance.instance(), instance.caller(), requested, timeout, maxBytes,
-                format -> RequestTracing.linking(req, renderers.into(answer, format))));
-        ResourceNames.consumedAs(req, polled.format());
+                format -> linking.apply(renderers.into(answer, format))));
         if (!polled.records().isEmpty()) {
             try {
                 answer.finish();

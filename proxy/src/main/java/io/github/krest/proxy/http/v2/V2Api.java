@@ -15,6 +15,9 @@ import io.helidon.webserver.http.HttpRouting;
 
 /** Registers the Confluent v2 API (metadata, produce and consumers). */
 public final class V2Api {
+    /** The path served as a WebSocket too ({@link RecordSocket}); its {@code WsRouting} endpoint must name it. */
+    public static final String WEBSOCKET_PATH = ConsumersV2Resource.RECORDS;
+
     private V2Api() {
     }
 

@@ -30,6 +30,7 @@ import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.http.ContentTypes;
 import io.github.krest.proxy.http.IdempotencyKeys;
+import io.github.krest.proxy.http.WebSocketUpgrades;
 import io.github.krest.proxy.http.RequestBodies;
 import io.github.krest.proxy.http.RequestTracing;
 import io.github.krest.proxy.http.RequestFields;
@@ -73,6 +74,9 @@ final class ProduceV3Resource implements HttpService {
             Stream.of("id")).collect(Collectors.toUnmodifiableSet());
 
     private final Clusters clusters;
+    /** Streaming produce, and its WebSocket ({@link ProduceSocket}) on {@code GET} with {@code Upgrade}. */
+    static final String RECORDS = "/v3/clusters/{cluster_id}/topics/{topic_name}/records";
+
     private final CallerSessions kafka;
     private final ProduceRecordReader reader;
     private final ProduceStream stream;
@@ -96,15 +100,13 @@ final class ProduceV3Resource implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/v3/clusters/{cluster_id}/topics/{topic_name}/records", this::stream)
+        WebSocketUpgrades.route(rules, RECORDS, this::socket);
+        rules.post(RECORDS, this::stream)
                 .post("/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch", this::batch);
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        if (req.headers().contains(IdempotencyKeys.IDEMPOTENCY_KEY)) {
-            throw RestException.badRequest("Idempotency-Key is not supported on streaming produce: a stream is not "
-                    + "retried as one request. Send the records as POST .../records:batch with an Idempotency-Key.");
-        }
+        rejectIdempotencyKey(req);
         String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
         Charset charset = requireJson(req);
         ContentTypes.negotiate(req, ContentTypes.V3_RESPONSE);
@@ -130,6 +132,26 @@ final class ProduceV3Resource implements HttpService {
             // chunked response, then drop the connection
             routed.commit();
             throw new CloseConnectionException("Streaming produce ended by an in-stream error");
+        }
+    }
+
+    /**
+     * The listener of a WebSocket upgrade of {@link #RECORDS}: checked as a stream is before it opens (so these
+     * answer the upgrade as plain HTTP), without the body's content type, since the records come as text messages.
+     */
+    private ProduceSocket socket(ServerRequest req) {
+        rejectIdempotencyKey(req);
+        String clusterId = clusters.require(req.path().pathParameters().get("cluster_id"));
+        String topic = req.path().pathParameters().get("topic_name");
+        Caller caller = Caller.of(req);
+        Optional<Integer> partitionCount = kafka.of(caller).produce().checkTopic(topic);
+        return new ProduceSocket(stream, clusterId, topic, partitionCount, () -> kafka.of(caller).produce());
+    }
+
+    private static void rejectIdempotencyKey(ServerRequest req) {
+        if (req.headers().contains(IdempotencyKeys.IDEMPOTENCY_KEY)) {
+            throw RestException.badRequest("Idempotency-Key is not supported on streaming produce: a stream is not "
+                    + "retried as one request. Send the records as POST .../records:batch with an Idempotency-Key.");
         }
     }
 

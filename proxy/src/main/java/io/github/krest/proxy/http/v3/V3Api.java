@@ -12,6 +12,9 @@ import io.helidon.webserver.http.HttpRouting;
 
 /** Registers the Confluent v3 API: clusters, brokers, configs, topics, partitions, consumer groups, ACLs, produce. */
 public final class V3Api {
+    /** The path served as a WebSocket too ({@link ProduceSocket}); its {@code WsRouting} endpoint must name it. */
+    public static final String WEBSOCKET_PATH = ProduceV3Resource.RECORDS;
+
     private V3Api() {
     }
 
