@@ -1,6 +1,6 @@
 // krest from a browser, with nothing but the platform: fetch (produce, consumer instance, commit), EventSource (the
 // server-sent record stream) and WebSocket (the WebSocket record stream). Settings come from the form, prefilled from
-// the query string; see README.md in this folder for what krest must allow (CORS) and how each part authenticates.
+// the query string; docs/browser.md says what krest must allow (CORS) and how each part authenticates.
 'use strict';
 
 (function () {
