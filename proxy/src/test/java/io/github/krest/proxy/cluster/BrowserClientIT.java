@@ -55,8 +55,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * worker sockets in {@code /proc}: the only connection nginx holds to a replica while the page is idle is the
  * stream's) is stopped as a rolling restart stops it (SIGTERM); its stream ends, the page reconnects through nginx
  * to the other replica, 20 more records are produced; the replica is started again and 20 more are produced. The
- * page must then list exactly the 60 records, each once, in offset order per partition, and have opened its stream at least twice. A screenshot
- * goes to {@code proxy/target/cluster-it/BrowserClientIT/page-<sse|ws>.png} (the path is printed).
+ * page must then list exactly the 60 records, each once, in offset order per partition, and have opened its stream
+ * at least twice. A screenshot goes to {@code proxy/target/cluster-it/BrowserClientIT/page-<sse|ws>.png} (the path
+ * is printed).
  */
 class BrowserClientIT {
     private static final String GROUP = "browser-it";
