@@ -44,7 +44,8 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /**
-     * Starts chromedriver and a headless browser window of 1100 x 1400 CSS pixels.
+     * Starts chromedriver and a headless browser window of 1100 x 2300 CSS pixels (tall enough for the example page
+     * with 60 records).
      *
      * @param log chromedriver's log file (it names the browser's own errors when a session cannot start)
      */
@@ -52,7 +53,7 @@ final class HeadlessChromium implements AutoCloseable {
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1100,1400", "--no-first-run", "--disable-extensions",
+                        "--window-size=1100,2300", "--no-first-run", "--disable-extensions",
                         "--disable-background-networking", "--disable-component-update");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
