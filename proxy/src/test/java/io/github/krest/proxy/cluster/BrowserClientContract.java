@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +94,8 @@ abstract class BrowserClientContract {
                 () -> getClass().getSimpleName() + " skipped: " + unsupported().orElseThrow());
         Path examples = ClusterProcesses.repoRoot().resolve("examples/browser");
         int pagePort = FreePorts.next();
-        pages = SimpleFileServer.createFileServer(new InetSocketAddress("127.0.0.1", pagePort), examples,
-                SimpleFileServer.OutputLevel.NONE);
+        pages = SimpleFileServer.createFileServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), pagePort),
+                examples, SimpleFileServer.OutputLevel.NONE);
         pages.start();
         pageOrigin = "http://127.0.0.1:" + pagePort;
 
@@ -346,7 +347,7 @@ abstract class BrowserClientContract {
             String remote = String.format("0100007F:%04X", port);
             int count = 0;
             for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] fields = line.trim().split("\\s+");
+                String[] fields = line.trim().split("\\s+", -1);
                 if (fields.length > 9 && fields[2].equals(remote) && fields[3].equals("01")
                         && sockets.contains(fields[9])) {
                     count++;
