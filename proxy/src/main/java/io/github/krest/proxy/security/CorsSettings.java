@@ -1,7 +1,9 @@
 package io.github.krest.proxy.security;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.LinkedHashSet;
@@ -22,6 +24,9 @@ public final class CorsSettings {
     /** Confluent's headers when {@code access.control.allow.headers} is empty. */
     public static final List<String> DEFAULT_HEADERS = List.of("X-Requested-With", "Content-Type", "Accept",
             "Origin");
+
+    /** Up to this many allowed headers, their browser-written lists are added too ({@link #withBrowserLists}). */
+    static final int MAX_JOINED_HEADERS = 10;
 
     private CorsSettings() {
     }
@@ -48,7 +53,7 @@ public final class CorsSettings {
                         .pathPattern("/*")
                         .allowOrigins(origins)
                         .allowMethods(methods)
-                        .allowHeaders(headers)
+                        .allowHeaders(withBrowserLists(headers))
                         .exposeHeaders(expose))));
     }
 
@@ -91,6 +96,39 @@ public final class CorsSettings {
      */
     public static boolean enabled(KrestConfig config) {
         return !split(config.getString(KrestConfig.ACCESS_CONTROL_ALLOW_ORIGIN)).isEmpty();
+    }
+
+    /**
+     * The allowed headers plus every list of two or more of them as a browser writes it in a preflight's
+     * {@code Access-Control-Request-Headers}: lowercased, sorted and joined by a comma without a space (Fetch
+     * standard, "CORS-unsafe request-header names"). Helidon 4.5 splits that header only at {@code ", "}, so
+     * {@code authorization,content-type}, which every browser sends for a produce with a password, would otherwise
+     * be one unknown header and the preflight a 403. Helidon compares header names without case and answers with
+     * the requested names, so the added entries never appear in a response. A non-browser client that joins
+     * unsorted names by a bare comma is still refused (it can write {@code ", "}). With more than
+     * {@value #MAX_JOINED_HEADERS} allowed headers only the single names are added (2^n lists).
+     *
+     * @param headers the allowed header names ({@code *} for any)
+     * @return the names to give Helidon
+     */
+    static Set<String> withBrowserLists(Set<String> headers) {
+        if (headers.contains("*") || headers.size() < 2 || headers.size() > MAX_JOINED_HEADERS) {
+            return headers;
+        }
+        List<String> names = headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+        Set<String> all = new LinkedHashSet<>(headers);
+        for (int subset = 1; subset < 1 << names.size(); subset++) {
+            if (Integer.bitCount(subset) > 1) {
+                List<String> chosen = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    if ((subset & 1 << i) != 0) {
+                        chosen.add(names.get(i));
+                    }
+                }
+                all.add(String.join(",", chosen));
+            }
+        }
+        return all;
     }
 
     private static Set<String> split(String value) {
