@@ -48,10 +48,13 @@ final class SoakMarkdown {
                 .append(c.path("auto_commit").asBoolean() ? " (auto-commit)" : "").append(" | ")
                 .append(c.path("consumed")).append(" | ").append(c.path("duplicated")).append(" | ")
                 .append(c.path("out_of_order")).append(" |\n"));
-        md.append("\n| Group | members | consumed | lost | delivered to two members |\n|---|---|---|---|---|\n");
+        md.append("\n| Group | members | consumed | lost | skipped: a poll cut off by a replica SIGKILL | delivered to two "
+                + "members |\n|---|---|---|---|---|---|\n");
         r.path("groups").forEach(g -> md.append("| ").append(g.path("group").asText()).append(" | ")
                 .append(g.path("members")).append(" | ").append(g.path("consumed")).append(" | ")
-                .append(g.path("lost")).append(" | ").append(g.path("delivered_to_two_members")).append(" |\n"));
+                .append(g.path("lost")).append(" | ")
+                .append(g.path("skipped_by_polls_cut_off_by_replica_sigkill").asLong()).append(" | ")
+                .append(g.path("delivered_to_two_members")).append(" |\n"));
         md.append("\n## Requests\n\n| Operation | sent | failed | records failed |\n|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = r.path("requests").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
