@@ -72,8 +72,8 @@
     return {};
   }
 
-  async function call(s, method, path, body, contentType) {
-    const headers = Object.assign({ Accept: V2 }, authHeaders(s));
+  async function call(s, method, path, body, contentType, extraHeaders) {
+    const headers = Object.assign({ Accept: V2 }, authHeaders(s), extraHeaders || {});
     const init = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = contentType || V2;
@@ -301,7 +301,24 @@
     for (let i = 0; i < count; i++) {
       records.push({ value: count === 1 ? value : value + '-' + i });
     }
-    const r = await call(s, 'POST', '/topics/' + encodeURIComponent(s.topic), { records }, V2_JSON);
+    // one Idempotency-Key for the request and its retries: a retry after a lost answer (a replica restarting, the
+    // load balancer's 502) gets the first attempt's answer instead of writing the records again
+    const key = { 'Idempotency-Key': crypto.randomUUID() };
+    let r;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        r = await call(s, 'POST', '/topics/' + encodeURIComponent(s.topic), { records }, V2_JSON, key);
+      } catch (networkError) {
+        // fetch rejects when no answer came, or one without CORS headers (a load balancer's own error page)
+        r = { status: 0, json: null, text: String(networkError) };
+      }
+      const retriable = r.status === 0 || r.status === 409 || r.status === 502 || r.status === 503;
+      if (!retriable || attempt === 5) {
+        break;
+      }
+      log('produce: ' + (r.status || r.text) + ', sent again (' + attempt + ')');
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
     if (r.status !== 200) {
       throw failure('produce', r);
     }

@@ -96,7 +96,8 @@ abstract class BrowserClientContract {
         KrestCluster.Options options = KrestCluster.options().withReplicas(2)
                 .withEnv("KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN", pageOrigin)
                 .withEnv("KAFKA_REST_ACCESS_CONTROL_ALLOW_METHODS", "GET,POST,DELETE")
-                .withEnv("KAFKA_REST_ACCESS_CONTROL_ALLOW_HEADERS", "Content-Type,Authorization,Accept");
+                .withEnv("KAFKA_REST_ACCESS_CONTROL_ALLOW_HEADERS",
+                        "Content-Type,Authorization,Accept,Idempotency-Key");
         for (Map.Entry<String, String> e : authentication(secrets).entrySet()) {
             options = options.withEnv(e.getKey(), e.getValue());
         }
