@@ -313,11 +313,12 @@
         r = { status: 0, json: null, text: String(networkError) };
       }
       const retriable = r.status === 0 || r.status === 409 || r.status === 502 || r.status === 503;
-      if (!retriable || attempt === 5) {
+      if (!retriable || attempt === 10) {
         break;
       }
       log('produce: ' + (r.status || r.text) + ', sent again (' + attempt + ')');
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      // after a replica stops, nginx answers a POST 502 once for each of its idle connections to that replica
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 1000)));
     }
     if (r.status !== 200) {
       throw failure('produce', r);
