@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import io.github.krest.state.IdempotencyClaim;
 import io.github.krest.state.IdempotencyKey;
@@ -119,47 +120,42 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
                         long attemptMs, long ttlMs) {
         requirePositive(attemptMs, "attemptMs");
         requirePositive(ttlMs, "ttlMs");
-        lock.lock();
-        try {
-            open();
-            Entry entry = live(key, nowMs);
-            if (entry == null || !entry.runs(token)) {
-                return false;
-            }
+        return updateRunning(key, token, nowMs, entry -> {
             if (entry.scanFrom.isEmpty() && scanFrom.isPresent()) {
                 entry.scanFrom = Optional.of(Map.copyOf(scanFrom.get()));
             }
             entry.deadlineMs = Math.addExact(nowMs, attemptMs);
             entry.expiresMs = Math.addExact(entry.deadlineMs, ttlMs);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public boolean complete(IdempotencyKey key, long token, StoredAnswer answer, long nowMs, long ttlMs) {
         Objects.requireNonNull(answer, "answer");
         requirePositive(ttlMs, "ttlMs");
-        lock.lock();
-        try {
-            open();
-            Entry entry = live(key, nowMs);
-            if (entry == null || !entry.runs(token)) {
-                return false;
-            }
+        return updateRunning(key, token, nowMs, entry -> {
             entry.answer = Optional.of(answer);
             entry.scanFrom = Optional.empty();
             entry.expiresMs = Math.addExact(nowMs, ttlMs);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public boolean release(IdempotencyKey key, long token, long nowMs, long ttlMs) {
         requirePositive(ttlMs, "ttlMs");
+        return updateRunning(key, token, nowMs, entry -> {
+            entry.deadlineMs = nowMs;
+            entry.expiresMs = Math.addExact(nowMs, ttlMs);
+        });
+    }
+
+    /**
+     * Applies {@code update} to the key's entry, under the lock, when the attempt holding {@code token} still runs
+     * it (the step of {@code arm}, {@code renew}, {@code complete} and {@code release}).
+     *
+     * @return whether it did; {@code false} for an unknown or expired key, or another attempt's token
+     */
+    private boolean updateRunning(IdempotencyKey key, long token, long nowMs, Consumer<Entry> update) {
         lock.lock();
         try {
             open();
@@ -167,8 +163,7 @@ public final class InMemoryIdempotencyKeyStore implements IdempotencyKeyStore {
             if (entry == null || !entry.runs(token)) {
                 return false;
             }
-            entry.deadlineMs = nowMs;
-            entry.expiresMs = Math.addExact(nowMs, ttlMs);
+            update.accept(entry);
             return true;
         } finally {
             lock.unlock();
