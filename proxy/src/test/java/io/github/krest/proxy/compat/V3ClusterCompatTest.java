@@ -185,11 +185,19 @@ class V3ClusterCompatTest {
                 krest.send("DELETE", path + "/max.connections", null, null);
                 krest.send("DELETE", path + "/compression.type", null, null);
             }
+            awaitDefaultCompression();
+        }
+
+        /** Dynamic config changes reach the broker asynchronously; other tests here change compression.type. */
+        private void awaitDefaultCompression() {
+            eventually(() -> get(configs() + "/compression.type"),
+                    r -> r.json().get("value").asText().equals("producer"));
         }
 
         @Test
         void unknownFieldsAreRefusedAndNothingChanges() {
             String path = krest.v3(configs());
+            awaitDefaultCompression();
             JsonNode put = assertError(krest.send("PUT", path + "/compression.type", JSON,
                     "{\"value\":\"gzip\",\"operation\":\"SET\"}"), 400, 400, JSON);
             assertTrue(put.get("message").asText().contains("\"operation\""), put.toString());
