@@ -15,8 +15,8 @@ import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.consumer.ConsumerService;
 import io.github.krest.proxy.core.consumer.ConsumerSettings;
 import io.github.krest.proxy.format.SchemaFormats;
-import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.kafka.PartitionReaders;
+import io.github.krest.proxy.kafka.PartitionWindows;
 import io.github.krest.proxy.observe.AccessLog;
 import io.github.krest.proxy.observe.KrestHealth;
 import io.github.krest.proxy.observe.KrestMetrics;
@@ -73,7 +73,7 @@ public final class KrestServer implements AutoCloseable {
     private final KafkaClients clients;
     private final KafkaSessions sessions;
     private final ConsumerStateStore store;
-    private final ConsumerReaders readers;
+    private final PartitionWindows windows;
     private final Produced produced;
     private final ConsumerService consumers;
     private final WebServer server;
@@ -82,7 +82,7 @@ public final class KrestServer implements AutoCloseable {
     private final KrestTracing tracing;
     private final long graceMs;
 
-    private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, ConsumerReaders readers,
+    private KrestServer(KafkaClients clients, KafkaSessions sessions, ConsumerStateStore store, PartitionWindows windows,
                         Produced produced, ConsumerService consumers, WebServer server, Thread sweeper,
                         Optional<KrestMetrics> metrics, KrestTracing tracing, long graceMs) {
         this.graceMs = graceMs;
@@ -92,7 +92,7 @@ public final class KrestServer implements AutoCloseable {
         this.clients = clients;
         this.sessions = sessions;
         this.store = store;
-        this.readers = readers;
+        this.windows = windows;
         this.consumers = consumers;
         this.server = server;
         this.sweeper = sweeper;
@@ -127,7 +127,7 @@ public final class KrestServer implements AutoCloseable {
         Optional<AuthenticationFilter> authentication = AuthenticationFilter.of(config);
         KafkaClients clients = new KafkaClients(config);
         ConsumerStateStore store = null;
-        ConsumerReaders readers = null;
+        PartitionWindows windows = null;
         Produced produced = null;
         Optional<KrestMetrics> metrics = config.getBoolean(KrestConfig.METRICS_ENABLE)
                 ? Optional.of(new KrestMetrics()) : Optional.empty();
@@ -144,16 +144,17 @@ public final class KrestServer implements AutoCloseable {
                 // every request's credential is verified with Kafka before it acts, whatever route it is for
                 authentication = authentication.map(filter -> filter.verifyingWith(sessions::verify));
             }
-            readers = new ConsumerReaders(config, replicaId);
-            ConsumerReaders cached = readers;
+            windows = new PartitionWindows(config, replicaId);
+            PartitionWindows shared = windows;
             metrics.ifPresent(m -> {
-                m.readers(cached::size);
+                m.readWindows(() -> (long) shared.fetcherCount(), () -> (long) shared.windowCount(),
+                        shared::cachedBytes);
                 m.producer(clients.producer());
                 if (rawStore instanceof CircuitBreakingStateStore breaking) {
                     m.circuitBreaker("state-store", breaking.breaker());
                 }
             });
-            ConsumerService consumers = new ConsumerService(store, readers, sessions,
+            ConsumerService consumers = new ConsumerService(store, windows, sessions,
                     ConsumerSettings.of(config), replicaId, System::currentTimeMillis, traffic);
             produced = Produced.of(config, replicaId, traffic);
             Optional<SchemaFormats> schemas = SchemaFormats.of(config);
@@ -204,14 +205,14 @@ public final class KrestServer implements AutoCloseable {
                         + " (see the listener error above: is the port in use?)");
             }
             Thread sweeper = Thread.ofVirtual().name("krest-consumer-sweeper").start(() -> sweep(consumers));
-            return new KrestServer(clients, sessions, store, readers, produced, consumers, server, sweeper, metrics,
+            return new KrestServer(clients, sessions, store, windows, produced, consumers, server, sweeper, metrics,
                     traces, grace.toMillis());
         } catch (RuntimeException e) {
             if (traces != null) {
                 traces.close();
             }
-            if (readers != null) {
-                readers.close();
+            if (windows != null) {
+                windows.close();
             }
             if (produced != null) {
                 produced.close();
@@ -433,7 +434,7 @@ public final class KrestServer implements AutoCloseable {
      * Lets record WebSockets close (1001) after the poll they are in, waiting up to {@code shutdown.graceful.ms};
      * stops accepting connections, lets in-flight requests finish for up to {@code shutdown.graceful.ms} (then
      * interrupts them; record streams end after their current poll), ends the consumer leases this replica still
-     * holds so that other replicas take those instances over at once, then closes the readers, the state store and
+     * holds so that other replicas take those instances over at once, then closes the read windows, the state store and
      * the Kafka clients (flushing the producer).
      */
     @Override
@@ -448,7 +449,7 @@ public final class KrestServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "Released " + released + " consumer leases of requests that did not "
                     + "finish within " + KrestConfig.SHUTDOWN_GRACEFUL_MS);
         }
-        readers.close();
+        windows.close();
         produced.close();
         sessions.close();
         store.close();

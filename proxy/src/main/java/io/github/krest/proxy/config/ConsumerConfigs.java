@@ -23,6 +23,9 @@ final class ConsumerConfigs {
     static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
     static final String CONSUMER_CACHE_MAX_SIZE = "consumer.cache.max.size";
     static final String CONSUMER_CACHE_IDLE_MS = "consumer.cache.idle.ms";
+    static final String CONSUMER_READ_WINDOW_BYTES = "consumer.read.window.bytes";
+    static final String CONSUMER_READ_WINDOWS_MAX_BYTES = "consumer.read.windows.max.bytes";
+    static final String CONSUMER_READ_WINDOWS_PER_PARTITION = "consumer.read.windows.per.partition";
     static final String CONSUMER_MAX_CONCURRENT_POLLS = "consumer.max.concurrent.polls";
     static final String CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS = "consumer.max.concurrent.polls.wait.ms";
 
@@ -63,12 +66,25 @@ final class ConsumerConfigs {
                     "How often, in ms, instances with auto.commit.enable=true commit their positions (checked "
                             + "on poll); they also commit when deleted or expired.")
             .define(CONSUMER_CACHE_MAX_SIZE, ConfigDef.Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
-                    "krest: most Kafka consumers (readers) this replica keeps for active instances, and as many "
-                            + "for reads by offset (GET /topics/{t}/partitions/{p}/records); the least recently "
-                            + "used is closed, which costs a seek on its next poll.")
+                    "krest: most Kafka consumers this replica keeps for reads by offset (GET /topics/{t}/"
+                            + "partitions/{p}/records); the least recently used is closed, which costs a seek on "
+                            + "its next read. Consumer instances read through shared windows instead ("
+                            + CONSUMER_READ_WINDOW_BYTES + ").")
             .define(CONSUMER_CACHE_IDLE_MS, ConfigDef.Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
-                    "krest: a cached reader unused for this long, in ms, is closed.")
-            .define(CONSUMER_MAX_CONCURRENT_POLLS, ConfigDef.Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "krest: a cached reader, or a read window, unused for this long, in ms, is closed.")
+            .define(CONSUMER_READ_WINDOW_BYTES, ConfigDef.Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024),
+                    Importance.LOW, "krest: most bytes of records one shared read window keeps (instances reading "
+                            + "a partition near the same offsets share one window and its fetches); it reads ahead "
+                            + "of its readers up to half of this.")
+            .define(CONSUMER_READ_WINDOWS_MAX_BYTES, ConfigDef.Type.LONG, 256L * 1024 * 1024,
+                    Range.atLeast(1024), Importance.LOW, "krest: most bytes of records all read windows of this "
+                            + "replica keep together; over it, the least recently read windows drop their oldest "
+                            + "records.")
+            .define(CONSUMER_READ_WINDOWS_PER_PARTITION, ConfigDef.Type.INT, 4, Range.between(2, 64),
+                    Importance.LOW, "krest: most read windows (each at its own offset range) per partition and "
+                            + "caller on one replica; each window number has one Kafka consumer per caller, so "
+                            + "this also bounds the consumers (and broker connections) instance polls use.")
+            .define(CONSUMER_MAX_CONCURRENT_POLLS, ConfigDef.Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                     "krest: most v2 GET .../records polls one replica serves at once; more wait up to "
                             + CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS + ", then answer 429 with Retry-After. "
                             + "(Confluent bounds its consumer.threads pool instead.)")

@@ -93,6 +93,10 @@ public final class KrestConfig extends AbstractConfig {
     public static final String AUTO_COMMIT_INTERVAL_MS = ConsumerConfigs.AUTO_COMMIT_INTERVAL_MS;
     public static final String CONSUMER_CACHE_MAX_SIZE = ConsumerConfigs.CONSUMER_CACHE_MAX_SIZE;
     public static final String CONSUMER_CACHE_IDLE_MS = ConsumerConfigs.CONSUMER_CACHE_IDLE_MS;
+    public static final String CONSUMER_READ_WINDOW_BYTES = ConsumerConfigs.CONSUMER_READ_WINDOW_BYTES;
+    public static final String CONSUMER_READ_WINDOWS_MAX_BYTES = ConsumerConfigs.CONSUMER_READ_WINDOWS_MAX_BYTES;
+    public static final String CONSUMER_READ_WINDOWS_PER_PARTITION =
+            ConsumerConfigs.CONSUMER_READ_WINDOWS_PER_PARTITION;
     public static final String CONSUMER_MAX_CONCURRENT_POLLS = ConsumerConfigs.CONSUMER_MAX_CONCURRENT_POLLS;
     public static final String CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS =
             ConsumerConfigs.CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS;

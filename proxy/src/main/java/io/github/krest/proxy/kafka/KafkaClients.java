@@ -8,6 +8,7 @@ import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.RestException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -151,5 +152,32 @@ public final class KafkaClients implements AutoCloseable {
     public void close() {
         producer.close();
         admin.close();
+    }
+
+    /**
+     * The Kafka consumer settings of a reader: {@code client.*} and {@code consumer.*} with their prefixes
+     * stripped, no {@code group.id}, auto-commit off, {@code auto.offset.reset} from the instance, and krest's
+     * defaults where the configuration sets nothing: {@code fetch.max.wait.ms} 100, {@code receive.buffer.bytes}
+     * -1.
+     *
+     * @param config krest's configuration
+     * @param autoOffsetReset the instance's {@code auto.offset.reset}
+     * @return a new mutable map (without {@code client.id} and caller credentials, which the reader adds)
+     */
+    static Map<String, Object> readerProperties(KrestConfig config, String autoOffsetReset) {
+        Map<String, Object> props = config.clientProperties("consumer");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
+        // after a seek (another replica moved the position, or max_bytes cut the last poll) the next fetch waits
+        // for the previous long fetch to return: Kafka's 500 ms default would delay such polls by half a second
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        // a reader spends most of a poll outside KafkaConsumer.poll (rendering what it fetched, waiting for the
+        // next HTTP poll), and only inside it does the consumer read its socket: with Kafka's 64 KiB default the
+        // prefetched batch (up to max.partition.fetch.bytes, 1 MiB) stays mostly on the broker's side until then,
+        // and after a seek the stale prefetch must be received whole before the fetch from the new position is
+        // sent. The operating system's self-tuning buffer takes in the whole batch while the reader works
+        props.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+        return props;
     }
 }

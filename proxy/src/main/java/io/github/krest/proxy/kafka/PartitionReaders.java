@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * This replica's readers for stateless reads by offset ({@code GET /topics/{t}/partitions/{p}/records?offset=}):
  * assign-mode {@code KafkaConsumer<byte[], byte[]>}s without a group, each reading one partition for one caller,
- * cached like the readers of consumer instances ({@link ConsumerReaders}): at most {@code consumer.cache.max.size}
+ * cached: at most {@code consumer.cache.max.size}
  * of them, each closed after {@code consumer.cache.idle.ms} unused. A partition has up to {@value #SLOTS} readers per
  * caller, so that clients reading it at different offsets do not take turns; a request takes the one that will fetch
  * its offset next if it is free (a client reading on from where its last request ended finds its prefetched records
@@ -205,7 +205,7 @@ public final class PartitionReaders implements AutoCloseable {
     }
 
     private Map<String, Object> properties(Map<String, Object> sasl) {
-        Map<String, Object> props = ConsumerReaders.readerProperties(config, "none");
+        Map<String, Object> props = KafkaClients.readerProperties(config, "none");
         if (!sasl.isEmpty()) {
             KafkaClients.asCaller(props, sasl);
         }

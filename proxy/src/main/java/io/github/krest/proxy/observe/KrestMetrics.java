@@ -34,7 +34,9 @@ import org.apache.kafka.common.MetricName;
  *       {@code krest_request_errors_total{resource,error_code}};</li>
  *   <li>{@code krest_produced_records_total}, {@code krest_produced_bytes_total}, {@code krest_consumed_records_total},
  *       {@code krest_consumed_bytes_total};</li>
- *   <li>{@code krest_consumer_readers_cached}, {@code krest_consumer_instances_active} and
+ *   <li>{@code krest_consumer_readers_cached} (the Kafka consumers of the shared read windows),
+ *       {@code krest_consumer_read_windows}, {@code krest_consumer_read_window_bytes},
+ *       {@code krest_consumer_instances_active} and
  *       {@code krest_consumer_instances_{created,deleted,expired}_total} (this replica's share);</li>
  *   <li>{@code krest_state_store_call_duration_seconds{operation}}, {@code krest_state_store_call_errors_total{operation}},
  *       {@code krest_circuit_breaker_state{breaker,state}} (1 for the current state; breakers
@@ -172,12 +174,18 @@ public final class KrestMetrics implements TrafficMeter, AutoCloseable {
     }
 
     /**
-     * Exports the number of cached Kafka consumers.
+     * Exports the shared read windows' size (docs/architecture.md, "Shared read windows").
      *
-     * @param size the reader cache's size
+     * @param fetchers how many Kafka consumers feed the windows
+     * @param windows how many windows there are
+     * @param bytes the bytes of records they hold, with per-record overhead
      */
-    public void readers(Supplier<Long> size) {
-        gauge("krest.consumer.readers.cached", "Kafka consumers (readers) cached on this replica", size, List.of());
+    public void readWindows(Supplier<Long> fetchers, Supplier<Long> windows, Supplier<Long> bytes) {
+        gauge("krest.consumer.readers.cached", "Kafka consumers feeding this replica's read windows", fetchers,
+                List.of());
+        gauge("krest.consumer.read.windows", "Shared read windows on this replica", windows, List.of());
+        gauge("krest.consumer.read.window.bytes", "Bytes of records this replica's read windows hold", bytes,
+                List.of());
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.krest.proxy.core.consumer;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +8,15 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.krest.proxy.core.CommittedOffset;
 import io.github.krest.proxy.kafka.KafkaIdentity;
-import io.github.krest.proxy.record.ConsumedRecord;
+import io.github.krest.proxy.kafka.PartitionWindows;
 import io.github.krest.state.PartitionRef;
 
 /**
  * Kafka as the v2 consumer protocol sees it: topic metadata and a group's offsets as one identity
- * ({@link Cluster}), and this replica's cached assign-mode reader of an instance ({@link Reader}). The protocol
- * (leases, rebalances, positions, commits, the read loop) knows Kafka only through this interface, so its unit tests
- * run on a fake; {@link KafkaConsumerBackend} is the real one, over the replica's Kafka sessions and reader cache.
+ * ({@link Cluster}), and records by partition and offset from this replica's shared read windows ({@link #take},
+ * {@link #await}). The protocol (leases, rebalances, positions, commits, the read loop) knows Kafka only through this
+ * interface, so its unit tests run on a fake; {@link KafkaConsumerBackend} is the real one, over the replica's Kafka
+ * sessions and {@link PartitionWindows}.
  */
 interface ConsumerBackend {
 
@@ -38,24 +38,28 @@ interface ConsumerBackend {
     Cluster service();
 
     /**
-     * This replica's reader of an instance, created on a miss.
+     * Takes records of a partition from an offset, without waiting, from this replica's shared read windows
+     * ({@link PartitionWindows#take}).
      *
-     * @param group group id
-     * @param instance instance name
-     * @param caller the polling caller (under propagation the reader reads as the caller)
-     * @param autoOffsetReset what the reader does when a position is out of range
-     * @return the reader
+     * @param caller the polling caller (under propagation the windows read as the caller)
+     * @param partition the partition
+     * @param from the next offset to deliver
+     * @param maxBytes most key + value bytes to return (one record more when the first alone is larger)
+     * @return the records from {@code from} on, where to read next, and whether the offset is out of range
+     * @throws RuntimeException Kafka's answer to the window's last fetch (e.g. an authorization failure)
      */
-    Reader reader(String group, String instance, KafkaIdentity caller, String autoOffsetReset);
+    PartitionWindows.Take take(KafkaIdentity caller, PartitionRef partition, long from, long maxBytes);
 
     /**
-     * Drops an instance's reader on this replica (deleted, expired, or its state became uncertain): the next poll
-     * starts a fresh one, which costs a seek, never a record.
+     * Waits until any partition has records at or after its offset, or until the deadline
+     * ({@link PartitionWindows#await}).
      *
-     * @param group group id
-     * @param instance instance name
+     * @param caller the polling caller
+     * @param from per partition, the next offset to deliver
+     * @param deadlineMs epoch ms
+     * @throws InterruptedException when interrupted while waiting
      */
-    void dropReader(String group, String instance);
+    void await(KafkaIdentity caller, Map<PartitionRef, Long> from, long deadlineMs) throws InterruptedException;
 
     /**
      * Topic metadata and a consumer group's offsets in Kafka, as one identity. Offsets are committed under the
@@ -103,53 +107,5 @@ interface ConsumerBackend {
          * @return per partition the first offset at or after the time, else the latest offset
          */
         Map<PartitionRef, Long> forTimestamps(Map<PartitionRef, Long> timestamps);
-    }
-
-    /**
-     * An instance's reader on this replica: an assign-mode consumer that remembers where it will fetch next, so a
-     * poll seeks only where the stored positions differ. One request at a time uses it, between {@link #tryLock}
-     * and {@link #unlock}.
-     */
-    interface Reader {
-        /**
-         * @param timeoutMs how long to wait for another request that uses the reader
-         * @return whether the caller now holds the reader
-         * @throws InterruptedException when interrupted while waiting
-         */
-        boolean tryLock(long timeoutMs) throws InterruptedException;
-
-        /** Lets the next request use the reader. */
-        void unlock();
-
-        /**
-         * Aligns the reader with the stored state: assigns exactly {@code partitions} and seeks those whose stored
-         * position is not where the reader would fetch next. A warm reader does nothing.
-         *
-         * @param partitions the partitions to read
-         * @param positions the next offset to deliver of each of them
-         */
-        void moveTo(List<PartitionRef> partitions, Map<PartitionRef, Long> positions);
-
-        /**
-         * Fetches what is there, waiting up to {@code timeout} when nothing is.
-         *
-         * @param timeout the longest wait
-         * @return per partition (in fetch order) its records in offset order; no entry for a partition without
-         *         records
-         */
-        Map<PartitionRef, List<ConsumedRecord>> fetch(Duration timeout);
-
-        /**
-         * @param partitions the partitions read
-         * @return whether, at the last fetch, the broker had records past what the reader fetched, for any of them
-         */
-        boolean behind(List<PartitionRef> partitions);
-
-        /**
-         * Remembers where the reader will fetch next, after a read, so that the next poll here needs no seek.
-         *
-         * @param partitions the partitions read
-         */
-        void notePositions(List<PartitionRef> partitions);
     }
 }

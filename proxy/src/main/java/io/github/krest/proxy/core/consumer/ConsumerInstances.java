@@ -113,7 +113,6 @@ final class ConsumerInstances {
     void delete(String group, String name, KafkaIdentity caller) {
         require(group, name, caller);
         RemovedInstance removed = store.deleteInstance(group, name, clock.getAsLong());
-        kafka.dropReader(group, name);
         if (removed.instance().config().autoCommitEnable() && !removed.positions().isEmpty()) {
             handover.commitAndWait(kafka.cluster(caller), group, removed.positions());
         }

@@ -25,7 +25,6 @@ import io.github.krest.state.PollLease;
  * and only then are the records returned. Also the replica's shutdown mark that record streams check between polls.
  */
 final class ConsumerPolls {
-    private final ConsumerBackend kafka;
     private final ConsumerInstances instances;
     private final InstanceLeases leases;
     private final ConsumerPositions positions;
@@ -36,7 +35,6 @@ final class ConsumerPolls {
     private volatile boolean shuttingDown;
 
     /**
-     * @param kafka Kafka, to drop a reader whose state became uncertain
      * @param instances instance checks
      * @param leases the poll's lease
      * @param positions start positions and auto-commit
@@ -45,10 +43,9 @@ final class ConsumerPolls {
      * @param clock epoch-ms clock
      * @param traffic counts the records polls return
      */
-    ConsumerPolls(ConsumerBackend kafka, ConsumerInstances instances, InstanceLeases leases,
+    ConsumerPolls(ConsumerInstances instances, InstanceLeases leases,
                   ConsumerPositions positions, RecordFetcher fetcher, ConsumerSettings settings, LongSupplier clock,
                   TrafficMeter traffic) {
-        this.kafka = kafka;
         this.instances = instances;
         this.leases = leases;
         this.positions = positions;
@@ -107,7 +104,6 @@ final class ConsumerPolls {
             released = true;
             if (!leases.end(group, name, lease.fencingToken(), newPositions)) {
                 // our lease lapsed and another request took the instance over: these records are not ours to give
-                kafka.dropReader(group, name);
                 return new ConsumerService.Polled<>(instanceFormat, List.of());
             }
             if (batch.failure().isPresent() && batch.records().isEmpty()) {
@@ -115,11 +111,6 @@ final class ConsumerPolls {
             }
             traffic.consumed(batch.records().size(), convertedBytes[0]);
             return new ConsumerService.Polled<>(instanceFormat, batch.records());
-        } catch (RuntimeException e) {
-            if (!(e instanceof RestException)) {
-                kafka.dropReader(group, name);
-            }
-            throw e;
         } finally {
             if (!released) {
                 leases.end(group, name, lease.fencingToken(), Map.of());

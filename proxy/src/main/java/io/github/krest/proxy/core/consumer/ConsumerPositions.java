@@ -228,7 +228,6 @@ final class ConsumerPositions {
         List<RemovedInstance> removed = store.sweepExpired(replicaId, clock.getAsLong(), SWEEP_LOCK_MS,
                 settings.sessionTimeoutMs());
         for (RemovedInstance r : removed) {
-            kafka.dropReader(r.instance().group(), r.instance().name());
             if (r.instance().config().autoCommitEnable()) {
                 handover.commit(kafka.service(), r.instance().group(), r.positions());
             }

@@ -12,8 +12,8 @@ import io.github.krest.proxy.core.TrafficMeter;
 import io.github.krest.proxy.core.session.KafkaSessions;
 import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.format.EmbeddedFormat;
-import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.kafka.KafkaIdentity;
+import io.github.krest.proxy.kafka.PartitionWindows;
 import io.github.krest.proxy.record.RecordConverter;
 import io.github.krest.state.ConsumerStateStore;
 import io.github.krest.state.PartitionRef;
@@ -57,26 +57,26 @@ public final class ConsumerService {
 
     /**
      * @param store the consumer state store
-     * @param readers this replica's reader cache
+     * @param windows this replica's shared read windows
      * @param sessions the Kafka clients and services of the service principal and of each caller
      * @param settings consumer settings
      * @param replicaId this replica's id, for leases
      * @param clock epoch-ms clock
      */
-    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaSessions sessions,
+    public ConsumerService(ConsumerStateStore store, PartitionWindows windows, KafkaSessions sessions,
                            ConsumerSettings settings, String replicaId,
                            LongSupplier clock) {
-        this(store, readers, sessions, settings, replicaId, clock, TrafficMeter.NONE);
+        this(store, windows, sessions, settings, replicaId, clock, TrafficMeter.NONE);
     }
 
     /**
-     * As {@link #ConsumerService(ConsumerStateStore, ConsumerReaders, KafkaSessions, ConsumerSettings, String,
+     * As {@link #ConsumerService(ConsumerStateStore, PartitionWindows, KafkaSessions, ConsumerSettings, String,
      * LongSupplier)}, counting the records polls return in {@code traffic}.
      */
-    public ConsumerService(ConsumerStateStore store, ConsumerReaders readers, KafkaSessions sessions,
+    public ConsumerService(ConsumerStateStore store, PartitionWindows windows, KafkaSessions sessions,
                            ConsumerSettings settings, String replicaId,
                            LongSupplier clock, TrafficMeter traffic) {
-        this(store, new KafkaConsumerBackend(sessions, readers), settings, replicaId, clock, traffic);
+        this(store, new KafkaConsumerBackend(sessions, windows), settings, replicaId, clock, traffic);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class ConsumerService {
         this.leases = new InstanceLeases(store, coordinator, handover, settings, replicaId, clock);
         this.instances = new ConsumerInstances(store, kafka, leases, handover, settings, clock);
         this.positions = new ConsumerPositions(store, kafka, instances, leases, handover, settings, replicaId, clock);
-        this.polls = new ConsumerPolls(kafka, instances, leases, positions, new RecordFetcher(kafka, clock),
+        this.polls = new ConsumerPolls(instances, leases, positions, new RecordFetcher(kafka, clock),
                 settings, clock, traffic);
     }
 

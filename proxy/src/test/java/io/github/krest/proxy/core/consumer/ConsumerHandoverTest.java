@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.krest.proxy.config.KrestConfig;
 import io.github.krest.proxy.core.session.KafkaSessions;
 import io.github.krest.proxy.core.TrafficMeter;
-import io.github.krest.proxy.kafka.ConsumerReaders;
 import io.github.krest.proxy.kafka.KafkaClients;
+import io.github.krest.proxy.kafka.PartitionWindows;
 import io.github.krest.proxy.kafka.KafkaIdentity;
 import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.state.ConsumerStateStore;
@@ -125,16 +125,16 @@ class ConsumerHandoverTest {
         assertEquals(10, committed(group).get(revoked).offset());
     }
 
-    /** A replica's consumer service over {@code store}, with its own Kafka clients and readers. */
+    /** A replica's consumer service over {@code store}, with its own Kafka clients and read windows. */
     private static ConsumerService replica(String id, ConsumerStateStore store) {
         KrestConfig config = new KrestConfig(Map.of(KrestConfig.BOOTSTRAP_SERVERS, TestKafka.bootstrapServers(),
                 "consumer.session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS),
                 "auto.commit.interval.ms", "600000", "consumer.fetch.max.wait.ms", "50"));
         KafkaClients clients = new KafkaClients(config);
         KafkaSessions sessions = new KafkaSessions(clients, store, config, TrafficMeter.NONE);
-        ConsumerReaders readers = new ConsumerReaders(config, id);
-        closing.addAll(List.of(clients, readers));
-        return new ConsumerService(store, readers, sessions, ConsumerSettings.of(config), id,
+        PartitionWindows windows = new PartitionWindows(config, id);
+        closing.addAll(List.of(clients, windows));
+        return new ConsumerService(store, windows, sessions, ConsumerSettings.of(config), id,
                 () -> System.currentTimeMillis() + skew.get());
     }
 

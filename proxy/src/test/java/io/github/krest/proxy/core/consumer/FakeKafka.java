@@ -1,34 +1,30 @@
 package io.github.krest.proxy.core.consumer;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import io.github.krest.proxy.core.CommittedOffset;
 import io.github.krest.proxy.kafka.KafkaIdentity;
+import io.github.krest.proxy.kafka.PartitionWindows;
 import io.github.krest.proxy.record.ConsumedRecord;
 import io.github.krest.state.PartitionRef;
 
 /**
  * A Kafka cluster in memory for unit tests of the consumer protocol: topics with partition logs, a consumer group's
- * committed offsets, and, per replica, a {@link ConsumerBackend} with its own readers ({@link #replica()}). Readers
- * behave as krest's assign-mode readers do: they fetch from where they were moved to, remember where they fetch
- * next, and wait up to the fetch timeout when there is nothing (an append wakes them).
+ * committed offsets, and, per replica, a {@link ConsumerBackend} ({@link #replica()}) that reads by offset as krest's
+ * shared read windows do: at most {@link #FETCH_MAX_RECORDS} records per take, an offset before the log's start
+ * ({@link #deleteRecordsBefore}) or past its end out of range, and a wait that an append ends.
  *
  * <p>Test controls: {@link #holdCommits()} keeps commits pending until {@link #completeHeldCommits()};
  * {@link #blockNextFetch()} stops the next fetch at its start until the test lets it go; {@link #failNextFetch}
@@ -41,12 +37,19 @@ final class FakeKafka {
     private final Object appended = new Object();
     private final Map<String, List<List<ConsumedRecord>>> topics = new ConcurrentHashMap<>();
     private final Map<String, Map<PartitionRef, CommittedOffset>> committed = new ConcurrentHashMap<>();
+    private final Map<PartitionRef, Long> logStart = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
     private final List<CompletableFuture<Void>> heldCommits = new ArrayList<>();
     private final List<Runnable> heldCommitWrites = new ArrayList<>();
     private boolean holdingCommits;
     private volatile FetchBlock nextFetchBlock;
     private volatile RuntimeException nextFetchFailure;
     private final List<FetchBlock> blocks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** @param clock epoch-ms clock of the replicas (their deadlines) */
+    FakeKafka(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /** A fetch stopped at its start: {@link #entered} when it got there, and it goes on after {@link #release()}. */
     static final class FetchBlock {
@@ -106,6 +109,13 @@ final class FakeKafka {
         }
     }
 
+    /** Deletes a partition's records before {@code offset}, as retention or {@code kafka-delete-records} does. */
+    void deleteRecordsBefore(String topic, int partition, long offset) {
+        synchronized (appended) {
+            logStart.put(new PartitionRef(topic, partition), offset);
+        }
+    }
+
     /** @return the group's committed offsets now */
     Map<PartitionRef, CommittedOffset> committed(String group) {
         return Map.copyOf(committed.getOrDefault(group, Map.of()));
@@ -150,17 +160,13 @@ final class FakeKafka {
         blocks.forEach(FetchBlock::release);
     }
 
-    /** @return a new replica's view of this cluster, with its own reader cache */
+    /** @return a new replica's view of this cluster */
     Replica replica() {
         return new Replica();
     }
 
-    /** One replica's {@link ConsumerBackend}: the shared cluster and this replica's readers. */
+    /** One replica's {@link ConsumerBackend}: the shared cluster, read by offset as krest's read windows do. */
     final class Replica implements ConsumerBackend {
-        private final Map<String, FakeReader> readers = new ConcurrentHashMap<>();
-        final AtomicInteger readersCreated = new AtomicInteger();
-        final AtomicInteger seeks = new AtomicInteger();
-
         @Override
         public boolean propagating() {
             return false;
@@ -177,21 +183,57 @@ final class FakeKafka {
         }
 
         @Override
-        public Reader reader(String group, String instance, KafkaIdentity caller, String autoOffsetReset) {
-            return readers.computeIfAbsent(group + "/" + instance, k -> {
-                readersCreated.incrementAndGet();
-                return new FakeReader(this);
-            });
+        public PartitionWindows.Take take(KafkaIdentity caller, PartitionRef partition, long from, long maxBytes) {
+            FetchBlock block = nextFetchBlock;
+            if (block != null && block.entered.getCount() > 0) {
+                nextFetchBlock = null;
+                block.entered.countDown();
+                FakeKafka.await(block.proceed);
+            }
+            RuntimeException failure = nextFetchFailure;
+            if (failure != null) {
+                nextFetchFailure = null;
+                throw failure;
+            }
+            synchronized (appended) {
+                List<ConsumedRecord> log = log(partition);
+                long earliest = logStart.getOrDefault(partition, 0L);
+                if (from < earliest || from > log.size()) {
+                    return new PartitionWindows.Take(List.of(), from, false, true);
+                }
+                List<ConsumedRecord> out = new ArrayList<>();
+                long bytes = 0;
+                long next = from;
+                while (next < log.size() && out.size() < FETCH_MAX_RECORDS) {
+                    ConsumedRecord r = log.get((int) next);
+                    if (!out.isEmpty() && bytes + r.size() > maxBytes) {
+                        break;
+                    }
+                    out.add(r);
+                    bytes += r.size();
+                    next++;
+                }
+                return new PartitionWindows.Take(out, next, next < log.size(), false);
+            }
         }
 
         @Override
-        public void dropReader(String group, String instance) {
-            readers.remove(group + "/" + instance);
-        }
-
-        /** @return whether this replica holds a reader for the instance */
-        boolean hasReader(String group, String instance) {
-            return readers.containsKey(group + "/" + instance);
+        public void await(KafkaIdentity caller, Map<PartitionRef, Long> from, long deadlineMs)
+                throws InterruptedException {
+            synchronized (appended) {
+                while (true) {
+                    for (Map.Entry<PartitionRef, Long> e : from.entrySet()) {
+                        if (log(e.getKey()).size() > e.getValue()) {
+                            return;
+                        }
+                    }
+                    long waitMs = deadlineMs - clock.getAsLong();
+                    if (waitMs <= 0) {
+                        return;
+                    }
+                    appended.wait(Math.min(waitMs, 50));
+                }
+            }
         }
     }
 
@@ -242,7 +284,7 @@ final class FakeKafka {
         @Override
         public Map<PartitionRef, Long> earliest(Collection<PartitionRef> partitions) {
             Map<PartitionRef, Long> result = new HashMap<>();
-            partitions.forEach(p -> result.put(p, 0L));
+            partitions.forEach(p -> result.put(p, logStart.getOrDefault(p, 0L)));
             return result;
         }
 
@@ -268,106 +310,6 @@ final class FakeKafka {
 
     private List<ConsumedRecord> log(PartitionRef p) {
         return topics.get(p.topic()).get(p.partition());
-    }
-
-    /** An assign-mode reader: an assignment, where it fetches next, and where the protocol expects it to be. */
-    private final class FakeReader implements ConsumerBackend.Reader {
-        private final Replica replica;
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Set<PartitionRef> assignment = new HashSet<>();
-        private final Map<PartitionRef, Long> fetchPositions = new HashMap<>();
-        private final Map<PartitionRef, Long> expected = new HashMap<>();
-
-        FakeReader(Replica replica) {
-            this.replica = replica;
-        }
-
-        @Override
-        public boolean tryLock(long timeoutMs) throws InterruptedException {
-            return lock.tryLock(timeoutMs, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void unlock() {
-            lock.unlock();
-        }
-
-        @Override
-        public void moveTo(List<PartitionRef> partitions, Map<PartitionRef, Long> positions) {
-            if (!assignment.equals(new HashSet<>(partitions))) {
-                assignment.clear();
-                assignment.addAll(partitions);
-                fetchPositions.keySet().retainAll(assignment);
-                expected.keySet().retainAll(assignment);
-            }
-            for (PartitionRef p : partitions) {
-                if (!positions.get(p).equals(expected.get(p))) {
-                    replica.seeks.incrementAndGet();
-                    fetchPositions.put(p, positions.get(p));
-                    expected.put(p, positions.get(p));
-                }
-            }
-        }
-
-        @Override
-        public Map<PartitionRef, List<ConsumedRecord>> fetch(Duration timeout) {
-            FetchBlock block = nextFetchBlock;
-            if (block != null && block.entered.getCount() > 0) {
-                nextFetchBlock = null;
-                block.entered.countDown();
-                await(block.proceed);
-            }
-            RuntimeException failure = nextFetchFailure;
-            if (failure != null) {
-                nextFetchFailure = null;
-                throw failure;
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (appended) {
-                while (true) {
-                    Map<PartitionRef, List<ConsumedRecord>> fetched = take();
-                    long waitNs = deadline - System.nanoTime();
-                    if (!fetched.isEmpty() || waitNs <= 0) {
-                        return fetched;
-                    }
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(appended, waitNs);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return Map.of();
-                    }
-                }
-            }
-        }
-
-        /** Up to {@link #FETCH_MAX_RECORDS} records, partition by partition in a fixed order. */
-        private Map<PartitionRef, List<ConsumedRecord>> take() {
-            Map<PartitionRef, List<ConsumedRecord>> result = new LinkedHashMap<>();
-            int left = FETCH_MAX_RECORDS;
-            for (PartitionRef p : assignment.stream().sorted().toList()) {
-                List<ConsumedRecord> log = log(p);
-                long from = fetchPositions.get(p);
-                int to = (int) Math.min(log.size(), from + left);
-                if (to > from) {
-                    result.put(p, List.copyOf(log.subList((int) from, to)));
-                    left -= to - (int) from;
-                    fetchPositions.put(p, (long) to);
-                }
-            }
-            return result;
-        }
-
-        @Override
-        public boolean behind(List<PartitionRef> partitions) {
-            synchronized (appended) {
-                return partitions.stream().anyMatch(p -> log(p).size() > fetchPositions.get(p));
-            }
-        }
-
-        @Override
-        public void notePositions(List<PartitionRef> partitions) {
-            partitions.forEach(p -> expected.put(p, fetchPositions.get(p)));
-        }
     }
 
     private static void await(CountDownLatch latch) {

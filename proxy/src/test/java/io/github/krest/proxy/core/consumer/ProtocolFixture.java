@@ -13,7 +13,7 @@ import io.github.krest.state.memory.InMemoryConsumerStateStore;
 
 /**
  * Replicas of the consumer protocol for unit tests: {@link ConsumerService}s over one in-memory state store and one
- * {@link FakeKafka}, each with its own readers, on a clock that tests move forward ({@link #advance}) to let
+ * {@link FakeKafka}, on a clock that tests move forward ({@link #advance}) to let
  * leases lapse, members time out and instances expire without waiting.
  */
 final class ProtocolFixture implements AutoCloseable {
@@ -30,10 +30,10 @@ final class ProtocolFixture implements AutoCloseable {
             "");
 
     final InMemoryConsumerStateStore store = new InMemoryConsumerStateStore();
-    final FakeKafka kafka = new FakeKafka();
+    final FakeKafka kafka = new FakeKafka(this::now);
     private final AtomicLong skew = new AtomicLong();
 
-    /** One replica: the service and its view of Kafka (its readers). */
+    /** One replica: the service and its view of Kafka. */
     record Replica(ConsumerService service, FakeKafka.Replica kafka) {
     }
 
@@ -68,6 +68,15 @@ final class ProtocolFixture implements AutoCloseable {
     /** @return the records' {@code partition:offset}s, in order */
     static List<String> at(List<ConsumedRecord> records) {
         return records.stream().map(r -> r.partition() + ":" + r.offset()).toList();
+    }
+
+    /**
+     * @return the records' {@code partition:offset}s, partition by partition: a poll keeps each partition's order but
+     *         not an order across partitions (it starts at a different partition each time, as Kafka's fetches do)
+     */
+    static List<String> byPartition(List<ConsumedRecord> records) {
+        return records.stream().sorted(java.util.Comparator.comparingInt(ConsumedRecord::partition))
+                .map(r -> r.partition() + ":" + r.offset()).toList();
     }
 
     /** @return {@code partition:offset} for offsets {@code from} (inclusive) to {@code to} (exclusive) */

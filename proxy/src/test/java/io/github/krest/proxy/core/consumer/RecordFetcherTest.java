@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read loop of a poll (docs/architecture.md, step 4): a warm reader fetches without a seek, one answer gathers
- * several fetches while the broker has more, {@code max_bytes} cuts an answer and the next poll continues there,
+ * The read loop of a poll (docs/architecture.md, step 4): polls on any replica go on from the stored positions, a
+ * position outside the log moves by {@code auto.offset.reset}, one answer gathers several fetches while more follow, {@code max_bytes} cuts an answer and the next poll continues there,
  * a record the format cannot render or that exceeds {@code max_bytes} is answered with an error and never skipped,
  * and a poll answers as soon as records arrive.
  */
@@ -52,20 +52,31 @@ class RecordFetcherTest {
     }
 
     @Test
-    void aWarmReaderFetchesWithoutSeekingAndAColdOneSeeksOnce() {
+    void pollsOnAnyReplicaGoOnFromTheStoredPositions() {
         fixture.kafka.append("t", 0, 2);
         assertEquals(range(0, 0, 2), at(poll(a.service(), GROUP, "x", 1_000)));
-        assertEquals(1, a.kafka().seeks.get(), "a new reader seeks to the stored position");
         fixture.kafka.append("t", 0, 2);
         assertEquals(range(0, 2, 4), at(poll(a.service(), GROUP, "x", 1_000)));
-        assertEquals(1, a.kafka().seeks.get(), "a warm reader is where the stored position is");
-
         fixture.kafka.append("t", 0, 2);
         assertEquals(range(0, 4, 6), at(poll(b.service(), GROUP, "x", 1_000)));
         fixture.kafka.append("t", 0, 2);
         assertEquals(range(0, 6, 8), at(poll(a.service(), GROUP, "x", 1_000)));
-        assertEquals(2, a.kafka().seeks.get(), "another replica moved the position: one seek");
-        assertEquals(1, a.kafka().readersCreated.get());
+    }
+
+    @Test
+    void aPositionBeforeTheLogStartMovesByAutoOffsetReset() {
+        fixture.kafka.append("t", 0, 10);
+        assertEquals(range(0, 0, 5), at(pollAtMost(a.service(), GROUP, "x", 1_000, 5 * 4)));
+        fixture.kafka.deleteRecordsBefore("t", 0, 8);
+        assertEquals(range(0, 8, 10), at(poll(b.service(), GROUP, "x", 1_000)),
+                "earliest: from the new log start, nothing before it invented");
+
+        ProtocolFixture.create(a.service(), GROUP, "strict", "none", false);
+        a.service().assign(GROUP, "strict", ANYONE, List.of(P0));
+        a.service().seek(GROUP, "strict", ANYONE, Map.of(P0, 2L), Map.of(), List.of(), List.of());
+        RestException none = assertThrows(RestException.class, () -> poll(a.service(), GROUP, "strict", 1_000));
+        assertEquals(ErrorCode.ILLEGAL_STATE, none.errorCode());
+        assertTrue(none.getMessage().contains("out of range"), none.getMessage());
     }
 
     @Test
@@ -80,7 +91,7 @@ class RecordFetcherTest {
         assertEquals(range(0, 0, 3), at(pollAtMost(a.service(), GROUP, "x", 1_000, 350)));
         assertEquals(range(0, 3, 6), at(pollAtMost(b.service(), GROUP, "x", 1_000, 350)));
         assertEquals(range(0, 6, 9), at(pollAtMost(a.service(), GROUP, "x", 1_000, 350)),
-                "a's reader had fetched past the cut: it seeks back to the stored position");
+                "each answer starts where the last one was cut");
     }
 
     @Test
@@ -107,16 +118,14 @@ class RecordFetcherTest {
     }
 
     @Test
-    void aKafkaFailureDropsTheReaderAndTheNextPollReadsFromTheStoredPositions() {
+    void aKafkaFailureIsAnsweredAndTheNextPollReadsFromTheStoredPositions() {
         fixture.kafka.append("t", 0, 3);
         assertEquals(range(0, 0, 3), at(poll(a.service(), GROUP, "x", 1_000)));
         fixture.kafka.append("t", 0, 3);
         IllegalStateException broken = new IllegalStateException("the fetch failed");
         fixture.kafka.failNextFetch(broken);
         assertEquals(broken, assertThrows(IllegalStateException.class, () -> poll(a.service(), GROUP, "x", 1_000)));
-        assertFalse(a.kafka().hasReader(GROUP, "x"), "a reader in an unknown state is not used again");
         assertEquals(range(0, 3, 6), at(poll(a.service(), GROUP, "x", 1_000)));
-        assertEquals(2, a.kafka().readersCreated.get());
     }
 
     @Test
