@@ -61,9 +61,18 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
     private static final LuaScript SWEEP_GROUP = LuaScript.groupScoped("sweep_group");
     private static final LuaScript SWEEP_LOCK = LuaScript.standalone("sweep_lock");
     private static final LuaScript UNINDEX_GROUP = LuaScript.standalone("unindex_group");
+    /**
+     * Most groups one sweep pass visits (one script call each), so that a pass costs the same at 10,000 groups as at
+     * 500; the next pass goes on where this one stopped. Expiry itself does not wait for the sweep (an expired
+     * instance is absent to every operation at its deadline): a sweep frees memory and commits the positions of
+     * auto-commit instances, at most groups / 500 passes (seconds) late.
+     */
+    static final int SWEEP_MAX_GROUPS = 500;
 
     private final RedisStateStoreConfig config;
     private final RedisConnection redis;
+    /** Rank in the group index where this replica's next sweep pass starts. */
+    private volatile long sweepCursor;
 
     /**
      * Creates the store. Does not connect: the first operation does, so the proxy can start while Redis is down.
@@ -299,6 +308,12 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
         return List.copyOf(instances);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Visits at most {@value #SWEEP_MAX_GROUPS} groups of the index per pass, going on from where this replica's
+     * last pass stopped.
+     */
     @Override
     public List<RemovedInstance> sweepExpired(String replicaId, long nowMs, long lockMs, long sessionTimeoutMs) {
         Objects.requireNonNull(replicaId, "replicaId");
@@ -310,7 +325,10 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             return List.of();
         }
         List<RemovedInstance> removed = new ArrayList<>();
-        for (Tuple entry : redis.call(c -> c.zrangeWithScores(RedisKeys.GROUPS, 0, -1))) {
+        long from = sweepCursor;
+        List<Tuple> batch = redis.call(c -> c.zrangeWithScores(RedisKeys.GROUPS, from, from + SWEEP_MAX_GROUPS - 1));
+        int unindexed = 0;
+        for (Tuple entry : batch) {
             String group = entry.getElement();
             List<?> reply = RedisCodec.list(eval(SWEEP_GROUP, group, "",
                     args(group, "", nowMs, nowMs - sessionTimeoutMs)));
@@ -320,8 +338,12 @@ public final class RedisConsumerStateStore implements ConsumerStateStore {
             if (RedisCodec.number(reply.get(0)) == 0) {
                 evalScript(UNINDEX_GROUP, List.of(RedisKeys.GROUPS),
                         List.of(group, Long.toString((long) entry.getScore())));
+                unindexed++;
             }
         }
+        // the next pass goes on after this batch (groups removed from the index moved the later ones up), and
+        // starts over once the index was read to its end
+        sweepCursor = batch.size() < SWEEP_MAX_GROUPS ? 0 : from + batch.size() - unindexed;
         return List.copyOf(removed);
     }
 

@@ -122,6 +122,25 @@ class RedisStateStoreBehaviourTest {
     }
 
     @Test
+    void aSweepPassVisitsABoundedNumberOfGroupsAndTheNextGoesOn() {
+        int groups = RedisConsumerStateStore.SWEEP_MAX_GROUPS * 2 + 100;
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
+            for (int g = 0; g < groups; g++) {
+                store.createInstance(instance("sweep-" + g, "i"), TTL);
+            }
+            long at = now + TTL;
+            int first = store.sweepExpired("r", at, 1_000, 10_000).size();
+            assertEquals(RedisConsumerStateStore.SWEEP_MAX_GROUPS, first, "one pass, one batch of groups");
+            int total = first;
+            for (int pass = 1; pass < 4; pass++) {
+                total += store.sweepExpired("r", at + pass * 1_000L, 1_000, 10_000).size();
+            }
+            assertEquals(groups, total, "every expired instance was swept once");
+            assertEquals(0, admin.zcard("krest:groups"));
+        }
+    }
+
+    @Test
     void bracesInGroupIdsAreEscaped() {
         try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
             populate(store, "a{b}c%");
