@@ -222,42 +222,52 @@ public final class PartitionWindows implements AutoCloseable {
         String caller = propagation == PrincipalPropagation.NONE ? "" : identity.cacheKey();
         Map<String, Object> sasl = propagation == PrincipalPropagation.NONE ? Map.of()
                 : KafkaClients.saslProperties(propagation, identity);
-        Slots s = partitions.computeIfAbsent(new PartitionKey(caller, partition.topic(), partition.partition()),
-                k -> new Slots(k, slots));
-        Window moved;
-        synchronized (s) {
-            long now = clock.getAsLong();
-            Window free = null;
-            int freeSlot = -1;
-            Window lru = null;
-            for (int i = 0; i < s.windows.length; i++) {
-                Window w = s.windows[i];
-                if (w == null) {
-                    if (freeSlot < 0) {
-                        freeSlot = i;
-                    }
-                    continue;
-                }
-                if (w.covers(from)) {
-                    return w;
-                }
-                if (free == null && w.repositionable(now)) {
-                    free = w;
-                }
-                if (lru == null || w.lastReadMs() < lru.lastReadMs()) {
-                    lru = w;
+        PartitionKey key = new PartitionKey(caller, partition.topic(), partition.partition());
+        while (true) {
+            Slots s = partitions.computeIfAbsent(key, k -> new Slots(k, slots));
+            synchronized (s) {
+                // removed: the sweep dropped this partition's slots between the look-up and now: look up again
+                if (!s.removed) {
+                    return choose(s, caller, sasl, partition, from);
                 }
             }
-            if (freeSlot >= 0 && free == null) {
-                Window w = new Window(partition, now);
-                s.windows[freeSlot] = w;
-                moved = w;
-                attach(caller, freeSlot, sasl, w);
-            } else {
-                moved = free != null ? free : lru;
-            }
-            moved.moveTo(from, now);
         }
+    }
+
+    /** Step 1 to 4 of choosing a window (see the class comment); the caller holds {@code s}'s monitor. */
+    private Window choose(Slots s, String caller, Map<String, Object> sasl, PartitionRef partition, long from) {
+        long now = clock.getAsLong();
+        Window free = null;
+        int freeSlot = -1;
+        Window lru = null;
+        for (int i = 0; i < s.windows.length; i++) {
+            Window w = s.windows[i];
+            if (w == null) {
+                if (freeSlot < 0) {
+                    freeSlot = i;
+                }
+                continue;
+            }
+            if (w.covers(from)) {
+                return w;
+            }
+            if (free == null && w.repositionable(now)) {
+                free = w;
+            }
+            if (lru == null || w.lastReadMs() < lru.lastReadMs()) {
+                lru = w;
+            }
+        }
+        Window moved;
+        if (freeSlot >= 0 && free == null) {
+            moved = new Window(partition, now);
+            s.windows[freeSlot] = moved;
+            attach(caller, freeSlot, sasl, moved);
+        } else {
+            moved = free != null ? free : lru;
+        }
+        moved.moveTo(from, now);
+        // the fetcher seeks a moved window at its next turn
         moved.fetcher.wake();
         return moved;
     }
@@ -299,6 +309,7 @@ public final class PartitionWindows implements AutoCloseable {
                     }
                 }
                 if (s.count() == 0) {
+                    s.removed = true;
                     partitions.remove(s.key, s);
                 }
             }
@@ -346,6 +357,8 @@ public final class PartitionWindows implements AutoCloseable {
     private static final class Slots {
         private final PartitionKey key;
         private final Window[] windows;
+        /** Set (under the monitor) when the sweep took these slots out of the map. */
+        private boolean removed;
 
         Slots(PartitionKey key, int slots) {
             this.key = key;
