@@ -9,8 +9,14 @@ local inst = to_map(redis.call('HGETALL', KEYS[1]))
 if not alive(inst, now) or inst['principal'] ~= ARGV[6] then return {'NOT_FOUND'} end
 local subscribed = inst['mode'] == 'SUBSCRIBE'
 if subscribed then
-  redis.call('ZADD', KEYS[4], ARGV[3], NAME)
-  redis.call('HSET', KEYS[5], NAME, descriptor(inst['pattern'], inst['topics']))
+  -- the heartbeat; the membership (and its cached fingerprint) changes only when the member is new or its
+  -- subscription differs
+  local joined = redis.call('ZADD', KEYS[4], ARGV[3], NAME)
+  local desc = descriptor(inst['pattern'], inst['topics'])
+  if joined == 1 or redis.call('HGET', KEYS[5], NAME) ~= desc then
+    redis.call('HSET', KEYS[5], NAME, desc)
+    forget_fingerprint()
+  end
 end
 drop_timed_out(ARGV[10])
 touch_instance(ARGV[4], ARGV[5])

@@ -12,6 +12,7 @@ local revoked = {}
 if requested == 'SUBSCRIBE' then
   redis.call('ZADD', KEYS[4], ARGV[3], NAME)
   redis.call('HSET', KEYS[5], NAME, descriptor(ARGV[8], ARGV[7]))
+  forget_fingerprint()
 else
   leave(NAME)
   local keep = set_of(split(ARGV[9]))

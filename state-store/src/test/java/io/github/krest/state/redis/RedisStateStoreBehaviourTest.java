@@ -141,6 +141,44 @@ class RedisStateStoreBehaviourTest {
     }
 
     @Test
+    void aPollCostsAsManyCommandsInAGroupOf200AsInAGroupOfOne() {
+        try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
+            long small = commandsPerPoll(store, "small", 1);
+            long large = commandsPerPoll(store, "large", 200);
+            assertTrue(large <= small + 2, "commands per poll: " + small + " with 1 member, " + large + " with 200");
+        }
+    }
+
+    /** Redis commands (those inside scripts included) of one poll, begin and end, in a settled group of members. */
+    private long commandsPerPoll(RedisConsumerStateStore store, String group, int members) {
+        for (int m = 0; m < members; m++) {
+            store.createInstance(instance(group, "m" + m), TTL);
+            store.updateSubscription(group, "m" + m, Subscription.topics(List.of("t")), now, TTL);
+        }
+        Map<String, List<PartitionRef>> assignment = new java.util.HashMap<>();
+        for (int m = 0; m < members; m++) {
+            assignment.put("m" + m, m == 0 ? List.of(P0) : List.of());
+        }
+        store.storeAssignment(group, store.membership(group).fingerprint(), 1, assignment);
+        // the first poll after a change recomputes the membership's fingerprint; measure a later one
+        PollLease first = store.beginPoll(group, "m0", "", "r", now, 5_000, 10_000, TTL);
+        assertTrue(store.endPoll(group, "m0", first.fencingToken(), Map.of(P0, 1L)));
+        long before = commandsProcessed();
+        PollLease lease = store.beginPoll(group, "m0", "", "r", now, 5_000, 10_000, TTL);
+        assertTrue(store.endPoll(group, "m0", lease.fencingToken(), Map.of(P0, 2L)));
+        return commandsProcessed() - before;
+    }
+
+    private long commandsProcessed() {
+        for (String line : admin.info("stats").split("\r?\n", -1)) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring("total_commands_processed:".length()).trim());
+            }
+        }
+        throw new AssertionError("no total_commands_processed in INFO stats");
+    }
+
+    @Test
     void bracesInGroupIdsAreEscaped() {
         try (RedisConsumerStateStore store = new RedisConsumerStateStore(RedisStateStoreConfig.of(server.url()))) {
             populate(store, "a{b}c%");
