@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     --bootstrap 127.0.0.1:P1 --replica http://127.0.0.1:P4 --lb http://127.0.0.1:P0 --replica-pid PID
  *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME]
  *     [--only produce,stream,consume,latency,memory,idempotency,scale]
- *     [--label NAME] [--replica-pids P1,P2,P3 --nginx-log RUN/nginx/logs/access.log --scale-counts 100,1000,5000,10000]
+ *     [--label NAME] [--replica-pids P1,P2,P3 --run-dir RUN --scale-counts 100,1000,5000,10000]
  *     [--placement "replicas on CPU 1; ..."]
  * </pre>
  *
@@ -259,7 +259,7 @@ public final class PerfMain {
                 ScaleSettings scaleSettings = ScaleSettings.of(quick, counts);
                 log("scale: %s instances, fanout and groups, through %s", scaleSettings.counts(), require(opts, "lb"));
                 scale = Optional.of(new ScaleBench(scaleSettings, bootstrap, opts.get("lb"),
-                        URI.create(replica).getPort(), pids, new NginxLog(Path.of(require(opts, "nginx-log"))),
+                        URI.create(replica).getPort(), pids, Path.of(require(opts, "run-dir")),
                         RedisInfo.of(require(opts, "redis")), run).run());
             } catch (Exception e) {
                 notes.add(fail("scale", e));

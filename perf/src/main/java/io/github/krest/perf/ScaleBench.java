@@ -2,6 +2,8 @@ package io.github.krest.perf;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +58,11 @@ final class ScaleBench {
     private final int brokerPort;
     private final String lb;
     private final int firstReplicaPort;
-    private final List<Long> replicaPids;
+    private final ReplicaRestarts replicaProcesses;
+    private final Path runDir;
     private final NginxLog accessLog;
+    /** The replicas' pids during the current step. */
+    private List<Long> replicaPids;
     private final RedisInfo redis;
     private final String run;
 
@@ -66,35 +71,69 @@ final class ScaleBench {
      * @param lb               nginx's base URL
      * @param firstReplicaPort replica 1's port; replica i listens on this + i - 1 (bin/krest-cluster)
      * @param replicaPids      the replicas' JVMs, in replica order
-     * @param accessLog        nginx's access log
+     * @param runDir           bin/krest-cluster's run directory: nginx's access log, the replicas' logs and pid
+     *                         files (a replica that died is started again before the next step)
      * @param run              a suffix that makes this run's topic and group names new
      */
     ScaleBench(ScaleSettings settings, String bootstrap, String lb, int firstReplicaPort, List<Long> replicaPids,
-               NginxLog accessLog, RedisInfo redis, String run) {
+               Path runDir, RedisInfo redis, String run) throws IOException {
         this.settings = settings;
         this.bootstrap = bootstrap;
         this.brokerPort = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
         this.lb = lb;
         this.firstReplicaPort = firstReplicaPort;
         this.replicaPids = List.copyOf(replicaPids);
-        this.accessLog = accessLog;
+        this.replicaProcesses = new ReplicaRestarts(runDir, firstReplicaPort, replicaPids);
+        this.runDir = runDir;
+        this.accessLog = new NginxLog(runDir.resolve("nginx").resolve("logs").resolve("access.log"));
         this.redis = redis;
         this.run = run;
     }
 
-    /** @return every step, fan-out first, each shape on a topic of its own (deleted after it) */
+    /**
+     * @return every step, fan-out first, each shape on a topic of its own (deleted after it). Once replicas die in a
+     *         step (today's per-instance readers run out of heap), the shape's larger counts are not run, and the
+     *         replicas are started again before the next step
+     */
     ScaleResult run() throws Exception {
         List<ScaleResult.Step> steps = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (Shape shape : List.of(new Shape("fanout", settings.fanoutPartitions(), 1),
                 new Shape("groups", settings.groupPartitions(), settings.groupSize()))) {
             Kafka.onNewTopic(bootstrap, shape.partitions(), "perf-scale-" + shape.name() + "-" + run, topic -> {
                 for (int n : settings.counts()) {
-                    steps.add(step(shape, topic, n));
+                    List<Integer> restarted = replicaProcesses.restartDead();
+                    if (!restarted.isEmpty()) {
+                        PerfMain.log("scale: replicas %s started again", restarted);
+                    }
+                    replicaPids = replicaProcesses.pids();
+                    ScaleResult.Step step = step(shape, topic, n);
+                    steps.add(step);
+                    if (!step.replicasDied().isEmpty()) {
+                        List<Integer> larger = settings.counts().stream().filter(c -> c > n).toList();
+                        if (!larger.isEmpty()) {
+                            notes.add(shape.name() + " " + larger + " not run: replicas " + step.replicasDied()
+                                    + " died at " + n + " instances");
+                            PerfMain.log("scale: %s", notes.getLast());
+                        }
+                        break;
+                    }
                 }
                 return null;
             });
         }
-        return new ScaleResult(settings, steps);
+        replicaProcesses.restartDead();
+        return new ScaleResult(settings, steps, notes);
+    }
+
+    /** @return why a replica ended, from its log: an OutOfMemoryError, or "exited" */
+    private String causeOfDeath(int replica) {
+        try {
+            Path log = runDir.resolve("logs").resolve("krest-" + replica + ".log");
+            return Files.readString(log).contains("OutOfMemoryError") ? "OutOfMemoryError (its log)" : "exited";
+        } catch (IOException e) {
+            return "exited";
+        }
     }
 
     /** Counters of the pollers, read at the start and end of the window. */
@@ -236,6 +275,10 @@ final class ScaleBench {
             notes.add("step failed: " + e);
             PerfMain.log("scale %s %d FAILED: %s", shape.name(), n, e);
         }
+        List<Integer> died = replicaProcesses.dead();
+        for (int r : died) {
+            notes.add("replica " + r + " died: " + causeOfDeath(r));
+        }
         AtomicLong deleteErrors = new AtomicLong();
         int created = count(state, 1);
         try (KrestHttp http = new KrestHttp(lb, settings.workers() + 16, Timeout.ofSeconds(10))) {
@@ -260,7 +303,7 @@ final class ScaleBench {
                 createErrors.get(), createS, warmupS, polledBeforeWindow, windowS, polls / Math.max(windowS, 1e-9),
                 records / Math.max(windowS, 1e-9), latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0, errors, timeouts, throttled, replicas, brokerConnections, redisMb,
-                redisOps, deleteErrors.get(), seconds(System.nanoTime() - stepStart), String.join("; ", notes));
+                redisOps, deleteErrors.get(), died, seconds(System.nanoTime() - stepStart), String.join("; ", notes));
         PerfMain.log("scale %s %d: %.0f polls/s, %.0f records/s, p50 %.1f p99 %.1f ms, %d errors, %d timeouts, "
                         + "%d throttled (429), heap %s MiB, broker connections %d, Redis %.1f MiB %.0f ops/s, step %.0f s%s", shape.name(),
                 n, step.pollsPerS(), step.recordsPerS(), step.pollP50Ms(), step.pollP99Ms(), errors, timeouts,

@@ -57,6 +57,8 @@ final class ScaleReport {
                 .put("broker_connections", "established TCP connections to the broker port, /proc/<pid>/fd socket "
                         + "inodes matched in /proc/net/tcp and tcp6, most seen in the window (sampled every 5 s)")
                 .put("heap", "live objects, the total of jcmd GC.class_histogram (after its full GC), at the window's end with the instances polling");
+        ArrayNode notes = root.putArray("notes");
+        scale.notes().forEach(notes::add);
         for (ScaleResult.Step s : scale.steps()) {
             ObjectNode shape = root.has(s.shape()) ? (ObjectNode) root.get(s.shape()) : root.putObject(s.shape());
             ObjectNode n = shape.putObject(Integer.toString(s.instances()));
@@ -80,6 +82,8 @@ final class ScaleReport {
             n.put("redis_used_memory_mb", round(s.redisUsedMemoryMb(), 2));
             n.put("redis_ops_per_s", round(s.redisOpsPerS(), 1));
             n.put("delete_errors", s.deleteErrors());
+            ArrayNode died = n.putArray("replicas_died");
+            s.replicasDied().forEach(died::add);
             n.put("step_s", round(s.stepS(), 1));
             n.put("note", s.note());
             ArrayNode replicas = n.putArray("replicas");
@@ -136,10 +140,11 @@ final class ScaleReport {
             }
         }
         List<ScaleResult.Step> noted = scale.steps().stream().filter(s -> !s.note().isEmpty()).toList();
-        if (!noted.isEmpty()) {
+        if (!noted.isEmpty() || !scale.notes().isEmpty()) {
             md.append('\n');
             noted.forEach(s -> md.append("- ").append(s.shape()).append(' ').append(s.instances()).append(": ")
                     .append(s.note()).append('\n'));
+            scale.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         if (png != null) {
             md.append("\n![scale](").append(png).append(")\n");

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param settings its sizes
  * @param steps    in run order; a step that failed carries what it measured and a note
+ * @param notes    what was not run and why
  */
-public record ScaleResult(ScaleSettings settings, List<Step> steps) {
+public record ScaleResult(ScaleSettings settings, List<Step> steps, List<String> notes) {
 
     /**
      * One shape at one instance count, over the measured window.
@@ -39,6 +40,7 @@ public record ScaleResult(ScaleSettings settings, List<Step> steps) {
      * @param redisUsedMemoryMb  Redis {@code used_memory} at the window's end, MiB
      * @param redisOpsPerS       Redis commands processed per second over the window
      * @param deleteErrors       instances that could not be deleted after the step
+     * @param replicasDied       replicas (1-based) that were not running at the step's end
      * @param stepS              the whole step, creation to deletion, s
      * @param note               what went wrong, empty when nothing did
      */
@@ -46,7 +48,7 @@ public record ScaleResult(ScaleSettings settings, List<Step> steps) {
                        double createS, double warmupS, int polledBeforeWindow, double windowS, double pollsPerS,
                        double recordsPerS, double pollP50Ms, double pollP99Ms, long errors, long timeouts,
                        long throttled, List<Replica> replicas, int brokerConnections, double redisUsedMemoryMb, double redisOpsPerS,
-                       long deleteErrors, double stepS, String note) {
+                       long deleteErrors, List<Integer> replicasDied, double stepS, String note) {
     }
 
     /**

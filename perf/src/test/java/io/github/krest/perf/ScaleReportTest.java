@@ -89,14 +89,14 @@ class ScaleReportTest {
                 new ScaleResult.Replica(2, heap + 10, 61, connections + 2, 110, 3, 50, 5500, 1),
                 new ScaleResult.Replica(3, heap + 20, 62, connections + 4, 90, 2, 45, 4500, 0));
         return new ScaleResult.Step(shape, n, shape.equals("fanout") ? n : Math.max(1, n / 100), 4, n, 0, 1.5, 20, n,
-                30, 300, 15_000, 2.5, 45.5, 3, 1, 7, replicas, 3 * connections, 12.5, 4000, 0, 80, "");
+                30, 300, 15_000, 2.5, 45.5, 3, 1, 7, replicas, 3 * connections, 12.5, 4000, 0, List.of(), 80, "");
     }
 
     @Test
     void theScaleStepsGoUnderScaleInTheJsonAndIntoTheMarkdownAndAChart() throws Exception {
         ScaleResult scale = new ScaleResult(ScaleSettings.of(true, List.of(100, 1000)), List.of(
                 step("fanout", 100, 100, 100), step("fanout", 1000, 300, 1000),
-                step("groups", 100, 90, 100), step("groups", 1000, 280, 1000)));
+                step("groups", 100, 90, 100), step("groups", 1000, 280, 1000)), List.of("fanout [5000] not run"));
         RunReport report = new RunReport(Instant.parse("2026-12-06T02:00:00Z"), "box", new RunReport.Machine(2, "cpu",
                 "jdk", "os"), Settings.quick(), RunReport.SHARED, List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.of(scale), List.of());
@@ -115,6 +115,7 @@ class ScaleReportTest {
         String md = Files.readString(dir.resolve("2026-12-06-0200-box-scale-before.md"));
         assertTrue(md.contains("## Scale: instances × replicas"), md);
         assertTrue(md.contains("| groups | 1000 | 2 | 290 | 61 | 1002 | 110 | 3.0 | 50.0 | 5500 | 1 |"), md);
+        assertTrue(md.contains("- fanout [5000] not run"), md);
         assertTrue(md.contains("![scale](2026-12-06-0200-box-scale-before-scale.png)"), md);
         assertTrue(Files.size(dir.resolve("2026-12-06-0200-box-scale-before-scale.png")) > 10_000);
     }
