@@ -45,6 +45,8 @@ final class ScaleBench {
     private static final Duration STOP_CAP = Duration.ofSeconds(20);
     private static final Duration DELETE_CAP = Duration.ofSeconds(60);
     private static final int TOO_MANY_REQUESTS = 429;
+    /** loadbalancer-config/nginx.conf's fail_timeout. */
+    private static final Duration NGINX_FAIL_TIMEOUT = Duration.ofSeconds(5);
     /** krest's Retry-After on a poll refused for want of a slot (consumer.max.concurrent.polls), ms. */
     private static final long RETRY_AFTER_MS = 1000;
     private static final long ERROR_PAUSE_MS = 200;
@@ -105,6 +107,8 @@ final class ScaleBench {
                     List<Integer> restarted = replicaProcesses.restartDead();
                     if (!restarted.isEmpty()) {
                         PerfMain.log("scale: replicas %s started again", restarted);
+                        // nginx skips a replica for fail_timeout (5 s) after a failed attempt
+                        Thread.sleep(NGINX_FAIL_TIMEOUT.toMillis() + 1000);
                     }
                     replicaPids = replicaProcesses.pids();
                     ScaleResult.Step step = step(shape, topic, n);

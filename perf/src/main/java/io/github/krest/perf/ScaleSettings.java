@@ -34,9 +34,9 @@ public record ScaleSettings(List<Integer> counts, Duration warmupMin, Duration w
     public static ScaleSettings of(boolean quick, List<Integer> counts) {
         List<Integer> n = counts.isEmpty() ? DEFAULT_COUNTS : List.copyOf(counts);
         return quick
-                ? new ScaleSettings(n, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(15), 1000,
-                        200, 4, 64, 100, 65_536, 1000, 64, Duration.ofSeconds(60))
-                : new ScaleSettings(n, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30), 1000,
-                        200, 4, 64, 100, 65_536, 1000, 64, Duration.ofSeconds(120));
+                ? new ScaleSettings(n, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(15), 500,
+                        200, 4, 64, 100, 1_048_576, 1000, 64, Duration.ofSeconds(60))
+                : new ScaleSettings(n, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30), 500,
+                        200, 4, 64, 100, 1_048_576, 1000, 64, Duration.ofSeconds(120));
     }
 }
