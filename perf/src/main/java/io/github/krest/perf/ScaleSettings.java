@@ -29,7 +29,7 @@ public record ScaleSettings(List<Integer> counts, Duration warmupMin, Duration w
     /**
      * @param quick  shorter windows ({@code perf/run --quick --only scale})
      * @param counts instance counts, {@link #DEFAULT_COUNTS} when empty
-     * @return the sizes: a full run of the default counts takes about 25 minutes on 2 cores
+     * @return the sizes: a full run of the default counts takes about 15 minutes on 2 cores
      */
     public static ScaleSettings of(boolean quick, List<Integer> counts) {
         List<Integer> n = counts.isEmpty() ? DEFAULT_COUNTS : List.copyOf(counts);
