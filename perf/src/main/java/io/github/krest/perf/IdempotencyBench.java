@@ -100,14 +100,7 @@ final class IdempotencyBench {
 
     /** @return Redis's {@code used_memory}, bytes */
     long redisUsedBytes() {
-        try (Jedis jedis = new Jedis(redisHost, redisPort)) {
-            for (String line : jedis.info("memory").split("\r?\n", -1)) {
-                if (line.startsWith("used_memory:")) {
-                    return Long.parseLong(line.substring("used_memory:".length()).trim());
-                }
-            }
-        }
-        throw new IllegalStateException("Redis INFO memory has no used_memory");
+        return new RedisInfo(redisHost, redisPort).usedMemoryBytes();
     }
 
     /** @return how many idempotency keys Redis holds */

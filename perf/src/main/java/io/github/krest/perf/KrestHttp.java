@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,6 +21,8 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -33,7 +34,7 @@ import org.apache.hc.core5.util.Timeout;
  * perf/README.md). Every method throws {@link IllegalStateException} with the status and body when krest answers an
  * error.
  */
-final class KrestHttp {
+final class KrestHttp implements AutoCloseable {
     static final String BINARY_V2 = "application/vnd.kafka.binary.v2+json";
     static final String V2 = "application/vnd.kafka.v2+json";
     private static final ContentType BINARY_V2_TYPE = ContentType.create(BINARY_V2);
@@ -47,17 +48,30 @@ final class KrestHttp {
 
     /** @param baseUrl e.g. http://127.0.0.1:18082, no trailing slash */
     KrestHttp(String baseUrl) {
+        this(baseUrl, MAX_CONNECTIONS, Timeout.ofSeconds(60));
+    }
+
+    /**
+     * @param baseUrl        e.g. http://127.0.0.1:18082, no trailing slash
+     * @param maxConnections connections kept open at most: one per concurrent request (the scale scenario: one per
+     *                       polling instance)
+     * @param timeout        longest wait for a pooled connection and for an answer; past it a call throws an
+     *                       {@link IOException} (a {@link java.net.SocketTimeoutException} for the answer)
+     */
+    KrestHttp(String baseUrl, int maxConnections, Timeout timeout) {
         this.baseUrl = baseUrl;
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
+                        // LAX: no pool-wide lock on every lease, which thousands of pollers would queue on
+                        .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(Timeout.ofSeconds(60))
+                                .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(timeout)
                                 .build())
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.ofSeconds(60))
-                        .setResponseTimeout(60, TimeUnit.SECONDS).build())
+                        .setConnectionRequestTimeout(timeout)
+                        .setResponseTimeout(timeout).build())
                 // a scenario counts what krest answered: a request is sent once, never retried behind its back
                 .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
                 .disableContentCompression()
@@ -129,8 +143,23 @@ final class KrestHttp {
 
     /** Creates a binary consumer instance reading from the earliest offset. */
     void createConsumer(String group, String name) throws IOException {
-        call("POST", "/consumers/" + group, V2_TYPE,
-                "{\"name\":\"" + name + "\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", 200);
+        createConsumer(group, name, "earliest");
+    }
+
+    /**
+     * Creates a binary consumer instance (Confluent v2: POST /consumers/{group}).
+     *
+     * @param offsetReset its {@code auto.offset.reset}: earliest or latest
+     */
+    void createConsumer(String group, String name, String offsetReset) throws IOException {
+        call("POST", "/consumers/" + group, V2_TYPE, "{\"name\":\"" + name
+                + "\",\"format\":\"binary\",\"auto.offset.reset\":\"" + offsetReset + "\"}", 200);
+    }
+
+    /** Subscribes an instance to one topic (Confluent v2: POST .../subscription), its group sharing the partitions. */
+    void subscribe(String group, String name, String topic) throws IOException {
+        call("POST", "/consumers/" + group + "/instances/" + name + "/subscription", V2_TYPE,
+                "{\"topics\":[\"" + topic + "\"]}", 204);
     }
 
     void assign(String group, String name, String topic, int partition) throws IOException {
@@ -145,6 +174,21 @@ final class KrestHttp {
 
     void deleteConsumer(String group, String name) throws IOException {
         call("DELETE", "/consumers/" + group + "/instances/" + name, null, null, 204);
+    }
+
+    /** An answer with another status than the call expects; the message holds the status and the body. */
+    static final class StatusException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        StatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
     }
 
     /** The result of one poll: records returned and the offset after the last of them (-1 with none). */
@@ -163,7 +207,7 @@ final class KrestHttp {
         request.setHeader("Accept", BINARY_V2);
         return client.execute(request, response -> {
             if (response.getCode() != 200) {
-                throw new IllegalStateException("poll: HTTP " + response.getCode() + " "
+                throw new StatusException(response.getCode(), "poll: HTTP " + response.getCode() + " "
                         + new String(body(response), StandardCharsets.UTF_8));
             }
             int records = 0;
@@ -223,5 +267,11 @@ final class KrestHttp {
         try (InputStream in = entity.getContent()) {
             return in.readAllBytes();
         }
+    }
+
+    /** Closes every connection at once: calls still waiting for an answer fail with an {@link IOException}. */
+    @Override
+    public void close() {
+        client.close(CloseMode.IMMEDIATE);
     }
 }

@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp 'perf/target/krest-perf.jar:perf/target/libs/*' io.github.krest.perf.PerfMain
  *     --bootstrap 127.0.0.1:P1 --replica http://127.0.0.1:P4 --lb http://127.0.0.1:P0 --replica-pid PID
  *     --redis 127.0.0.1:P3 --out perf/results [--quick] [--host NAME]
- *     [--only produce,stream,consume,latency,memory,idempotency]
+ *     [--only produce,stream,consume,latency,memory,idempotency,scale]
+ *     [--label NAME] [--replica-pids P1,P2,P3 --run-dir RUN --scale-counts 100,1000,5000,10000]
  *     [--placement "replicas on CPU 1; ..."]
  * </pre>
  *
- * Runs every scenario, each against its baseline in the same run, and writes the results with
- * {@link ResultWriter}. A failing scenario is noted in the results and the others still run; the exit status is 1
+ * Runs every scenario (by default all but {@code scale}, which is long), each against its baseline in the same run,
+ * and writes the results with {@link ResultWriter}. A failing scenario is noted in the results and the others still run; the exit status is 1
  * then.
  */
 public final class PerfMain {
@@ -58,6 +59,7 @@ public final class PerfMain {
         Optional<LatencyResult> krestLatency = Optional.empty();
         Optional<LatencyResult> nativeLatency = Optional.empty();
         Optional<MemoryResult> memory = Optional.empty();
+        Optional<ScaleResult> scale = Optional.empty();
         KrestHttp http = new KrestHttp(replica);
         List<Long> pids = java.util.Arrays.stream(opts.getOrDefault("replica-pids", "").split(","))
                 .filter(x -> !x.isBlank()).map(Long::parseLong).toList();
@@ -250,13 +252,28 @@ public final class PerfMain {
                 notes.add(fail("memory", e));
             }
         }
+        if (only.contains("scale")) {
+            try {
+                List<Integer> counts = java.util.Arrays.stream(opts.getOrDefault("scale-counts", "").split(","))
+                        .filter(x -> !x.isBlank()).map(x -> Integer.parseInt(x.trim())).toList();
+                ScaleSettings scaleSettings = ScaleSettings.of(quick, counts);
+                log("scale: %s instances, fanout and groups, through %s", scaleSettings.counts(), require(opts, "lb"));
+                scale = Optional.of(new ScaleBench(scaleSettings, bootstrap, opts.get("lb"),
+                        URI.create(replica).getPort(), pids, Path.of(require(opts, "run-dir")),
+                        RedisInfo.of(require(opts, "redis")), run).run());
+            } catch (Exception e) {
+                notes.add(fail("scale", e));
+            }
+        }
         if (opts.containsKey("note")) {
             notes.add(opts.get("note"));
         }
 
         RunReport report = new RunReport(date, opts.getOrDefault("host", hostName()), machine(), settings,
-                opts.getOrDefault("placement", RunReport.SHARED), throughput, krestLatency, nativeLatency, memory, notes);
-        for (Path p : new ResultWriter().write(report, Path.of(opts.getOrDefault("out", "perf/results")))) {
+                opts.getOrDefault("placement", RunReport.SHARED), throughput, krestLatency, nativeLatency, memory, scale,
+                notes);
+        for (Path p : new ResultWriter(opts.getOrDefault("label", "")).write(report,
+                Path.of(opts.getOrDefault("out", "perf/results")))) {
             log("wrote %s", p);
         }
         System.exit(notes.stream().anyMatch(n -> n.contains(" failed: ")) ? 1 : 0);

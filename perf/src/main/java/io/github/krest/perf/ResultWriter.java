@@ -26,7 +26,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Writes a {@link RunReport} as {@code <date>-<host>.json} (the ratios under their keys, the raw rates
  * beside them), {@code <date>-<host>.md} (a summary with the targets) and two PNG charts,
  * {@code <date>-<host>-throughput.png} (records/s, krest beside its baseline) and {@code <date>-<host>-latency.png}
- * (single-record latency by percentile).
+ * (single-record latency by percentile); a run with the scale scenario also {@code <date>-<host>-scale.png}
+ * (heap and broker connections per replica, poll p99 and polls/s against the instance count).
  */
 public final class ResultWriter {
     /** Targets (docs/performance.md): ratio key → the least acceptable ratio. */
@@ -42,14 +43,28 @@ public final class ResultWriter {
             DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC);
     private static final ObjectWriter PRETTY = Json.mapper().writerWithDefaultPrettyPrinter();
 
+    private final String label;
+
+    /** Writes files named {@code <date>-<host>[-isolated]}. */
+    public ResultWriter() {
+        this("");
+    }
+
+    /**
+     * @param label appended to the file names after a dash (e.g. {@code scale-before}); empty for none
+     */
+    public ResultWriter(String label) {
+        this.label = label.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     /**
      * @param report what was measured
      * @return the common file name prefix, {@code <date>-<host>}, {@code <date>-<host>-isolated} for a run with the
-     *         replicas on cores of their own
+     *         replicas on cores of their own, then {@code -<label>} when there is one
      */
-    public static String baseName(RunReport report) {
+    public String baseName(RunReport report) {
         return FILE_DATE.format(report.date()) + "-" + report.host().replaceAll("[^A-Za-z0-9._-]", "_")
-                + (report.isolated() ? "-isolated" : "");
+                + (report.isolated() ? "-isolated" : "") + (label.isEmpty() ? "" : "-" + label);
     }
 
     /**
@@ -71,9 +86,15 @@ public final class ResultWriter {
         Path latencyPng = dir.resolve(base + "-latency.png");
         boolean hasThroughput = !report.throughput().isEmpty();
         boolean hasLatency = report.krestLatency().isPresent() || report.nativeLatency().isPresent();
+        Path scalePng = dir.resolve(base + "-scale.png");
+        boolean hasScale = report.scale().isPresent() && !report.scale().get().steps().isEmpty();
         Path md = dir.resolve(base + ".md");
-        Files.writeString(md, markdown(report, hasThroughput ? throughputPng.getFileName().toString() : null,
-                hasLatency ? latencyPng.getFileName().toString() : null));
+        String markdown = markdown(report, hasThroughput ? throughputPng.getFileName().toString() : null,
+                hasLatency ? latencyPng.getFileName().toString() : null);
+        if (report.scale().isPresent()) {
+            markdown += ScaleReport.markdown(report.scale().get(), hasScale ? scalePng.getFileName().toString() : null);
+        }
+        Files.writeString(md, markdown);
         files.add(md);
         if (hasThroughput) {
             BitmapEncoder.saveBitmap(throughputChart(report), throughputPng.toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -82,6 +103,10 @@ public final class ResultWriter {
         if (hasLatency) {
             BitmapEncoder.saveBitmap(latencyChart(report), latencyPng.toString(), BitmapEncoder.BitmapFormat.PNG);
             files.add(latencyPng);
+        }
+        if (hasScale) {
+            ScaleReport.savePng(report.scale().get(), scalePng);
+            files.add(scalePng);
         }
         return files;
     }
@@ -160,6 +185,7 @@ public final class ResultWriter {
             s.put("redis_before_mb", round(m.redisBeforeMb(), 2));
             s.put("redis_after_mb", round(m.redisAfterMb(), 2));
         });
+        report.scale().ifPresent(sc -> root.set("scale", ScaleReport.json(sc)));
         ArrayNode notes = root.putArray("notes");
         report.notes().forEach(notes::add);
         return root;
@@ -302,7 +328,7 @@ public final class ResultWriter {
         return Math.round(v * scale) / scale;
     }
 
-    private static String fmt(double v, int decimals) {
+    static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

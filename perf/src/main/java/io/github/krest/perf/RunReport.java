@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param krestLatency   single-record latency through krest, if measured
  * @param nativeLatency  the native producer's send-to-ack latency at the same rate, if measured
  * @param memory         memory per consumer instance, if measured
+ * @param scale          the scale scenario (many instances through the load balancer), if run
  * @param notes          failures and remarks, one line each
  */
 public record RunReport(Instant date, String host, Machine machine, Settings settings, String placement,
                         List<ThroughputResult> throughput, Optional<LatencyResult> krestLatency,
-                        Optional<LatencyResult> nativeLatency, Optional<MemoryResult> memory, List<String> notes) {
+                        Optional<LatencyResult> nativeLatency, Optional<MemoryResult> memory, Optional<ScaleResult> scale,
+                        List<String> notes) {
     /** The placement of a run where every process may run on every core. */
     public static final String SHARED = "shared";
 

@@ -42,7 +42,7 @@ class ResultWriterTest {
                         new ThroughputResult("consume_ratio", "consume", "krest", 10_000, "native", 40_000, 2, 30,
                                 42.5, 30)),
                 Optional.of(LatencyResult.of("krest", krest, 0)), Optional.of(LatencyResult.of("native", nat, 0)),
-                Optional.of(new MemoryResult(500, 0, 40, 60, 1, 2)), List.of("a note"));
+                Optional.of(new MemoryResult(500, 0, 40, 60, 1, 2)), Optional.empty(), List.of("a note"));
     }
 
     @Test
@@ -102,7 +102,7 @@ class ResultWriterTest {
         }
         RunReport r = report();
         RunReport overloaded = new RunReport(r.date(), r.host(), r.machine(), r.settings(), r.placement(), r.throughput(),
-                Optional.of(LatencyResult.of("krest", slow, 0)), r.nativeLatency(), r.memory(), r.notes());
+                Optional.of(LatencyResult.of("krest", slow, 0)), r.nativeLatency(), r.memory(), r.scale(), r.notes());
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> new ResultWriter().write(overloaded, dir));
         assertTrue(Files.exists(dir.resolve("2026-11-22-0102-box_1-latency.png")));
     }
