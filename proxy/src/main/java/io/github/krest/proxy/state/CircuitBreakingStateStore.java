@@ -16,6 +16,7 @@ import io.github.krest.state.InstanceDescription;
 import io.github.krest.state.PartitionRef;
 import io.github.krest.state.PollLease;
 import io.github.krest.state.RemovedInstance;
+import io.github.krest.state.StateStoreBusyException;
 import io.github.krest.state.StateStoreUnavailableException;
 import io.github.krest.state.Subscription;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -26,7 +27,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
  * Wraps a state store in a resilience4j circuit breaker: after repeated {@link StateStoreUnavailableException}s the
  * breaker opens and calls fail at once (no connection attempt) with the same exception, answered 503/50303 with
  * {@code Retry-After}; it lets a few calls through after {@link #OPEN_MS} to see whether the store is back. Only
- * unavailability counts as a failure, never a business outcome such as "instance not found".
+ * unavailability counts as a failure, never a business outcome such as "instance not found", nor this replica's own
+ * connection pool running dry ({@link StateStoreBusyException}, still answered 503).
  */
 public final class CircuitBreakingStateStore implements ConsumerStateStore {
     /** How long the breaker stays open before it tries the store again, in ms. */
@@ -50,6 +52,9 @@ public final class CircuitBreakingStateStore implements ConsumerStateStore {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordExceptions(StateStoreUnavailableException.class)
+                // an exhausted connection pool is this replica's load, not the store failing: opening the breaker
+                // on it turned a busy replica into one answering every consumer request 503 (perf/, scale)
+                .ignoreExceptions(StateStoreBusyException.class)
                 .build());
     }
 

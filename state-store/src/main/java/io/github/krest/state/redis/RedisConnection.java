@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 import io.github.krest.state.StateStoreException;
+import io.github.krest.state.StateStoreBusyException;
 import io.github.krest.state.StateStoreUnavailableException;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -221,7 +222,11 @@ final class RedisConnection implements AutoCloseable {
             }
             throw new StateStoreException("Redis error: " + message, e);
         } catch (JedisException e) {
-            // Pool exhausted (no connection within connectTimeoutMs) and other client-side failures.
+            if (e.getCause() instanceof java.util.NoSuchElementException) {
+                // the pool had no connection free within its wait: this replica's own load, not Redis failing
+                throw new StateStoreBusyException("All " + config.maxConnections() + " Redis connections of this replica "
+                        + "stayed busy: " + e.getMessage(), e);
+            }
             throw new StateStoreUnavailableException("Redis client failure: " + e.getMessage(), e);
         } finally {
             if (interrupted) {

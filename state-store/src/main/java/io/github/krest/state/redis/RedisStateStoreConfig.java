@@ -81,7 +81,7 @@ public record RedisStateStoreConfig(String url, Topology topology, int connectTi
     /** Default {@code socketTimeoutMs}. */
     public static final int DEFAULT_SOCKET_TIMEOUT_MS = 2_000;
     /** Default {@code maxConnections}. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
     /** Default {@code expiryGraceMs}. */
     public static final long DEFAULT_EXPIRY_GRACE_MS = 120_000;
 
