@@ -84,10 +84,12 @@ final class ConsumerConfigs {
                     Importance.LOW, "krest: most read windows (each at its own offset range) per partition and "
                             + "caller on one replica; each window number has one Kafka consumer per caller, so "
                             + "this also bounds the consumers (and broker connections) instance polls use.")
-            .define(CONSUMER_MAX_CONCURRENT_POLLS, ConfigDef.Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+            .define(CONSUMER_MAX_CONCURRENT_POLLS, ConfigDef.Type.INT, 4_096, Range.atLeast(1), Importance.LOW,
                     "krest: most v2 GET .../records polls one replica serves at once; more wait up to "
                             + CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS + ", then answer 429 with Retry-After. "
-                            + "(Confluent bounds its consumer.threads pool instead.)")
+                            + "A poll waiting for records costs a parked virtual thread (the read windows are "
+                            + "shared); one writing its answer holds up to its max_bytes of JSON, which heap must "
+                            + "allow for. (Confluent bounds its consumer.threads pool instead.)")
             .define(CONSUMER_MAX_CONCURRENT_POLLS_WAIT_MS, ConfigDef.Type.LONG, 500L, Range.atLeast(0), Importance.LOW,
                     "krest: how long a poll waits for a free slot of " + CONSUMER_MAX_CONCURRENT_POLLS
                             + " before answering 429, in ms.");
