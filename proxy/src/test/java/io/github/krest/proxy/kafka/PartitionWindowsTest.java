@@ -192,11 +192,7 @@ class PartitionWindowsTest {
     }
 
     private static List<Long> offsets(long from, long to) {
-        List<Long> result = new ArrayList<>();
-        for (long o = from; o < to; o++) {
-            result.add(o);
-        }
-        return result;
+        return java.util.stream.LongStream.range(from, to).boxed().toList();
     }
 
     private static void produce(String topic, int count, int valueBytes) throws Exception {
