@@ -406,8 +406,13 @@ public final class PartitionWindows implements AutoCloseable {
             this.lastReadMs = now;
         }
 
+        /**
+         * Whether a read from {@code from} belongs here. A window found out of range still covers its range, so that
+         * its readers learn it (and move by their {@code auto.offset.reset}) instead of moving the window back to
+         * the same offset, which would find it out of range again, forever.
+         */
         synchronized boolean covers(long from) {
-            return !outOfRange && start >= 0 && start <= from && from <= end;
+            return start >= 0 && start <= from && from <= end;
         }
 
         synchronized boolean repositionable(long now) {
