@@ -220,22 +220,20 @@ public final class PartitionWindows implements AutoCloseable {
 
     private Window select(KafkaIdentity identity, PartitionRef partition, long from) {
         String caller = propagation == PrincipalPropagation.NONE ? "" : identity.cacheKey();
-        Map<String, Object> sasl = propagation == PrincipalPropagation.NONE ? Map.of()
-                : KafkaClients.saslProperties(propagation, identity);
         PartitionKey key = new PartitionKey(caller, partition.topic(), partition.partition());
         while (true) {
             Slots s = partitions.computeIfAbsent(key, k -> new Slots(k, slots));
             synchronized (s) {
                 // removed: the sweep dropped this partition's slots between the look-up and now: look up again
                 if (!s.removed) {
-                    return choose(s, caller, sasl, partition, from);
+                    return choose(s, caller, identity, partition, from);
                 }
             }
         }
     }
 
     /** Step 1 to 4 of choosing a window (see the class comment); the caller holds {@code s}'s monitor. */
-    private Window choose(Slots s, String caller, Map<String, Object> sasl, PartitionRef partition, long from) {
+    private Window choose(Slots s, String caller, KafkaIdentity identity, PartitionRef partition, long from) {
         long now = clock.getAsLong();
         Window free = null;
         int freeSlot = -1;
@@ -261,8 +259,9 @@ public final class PartitionWindows implements AutoCloseable {
         Window moved;
         if (freeSlot >= 0 && free == null) {
             moved = new Window(partition, now);
+            // attached first: a caller without a usable credential (401) leaves no window behind
+            attach(caller, freeSlot, identity, moved);
             s.windows[freeSlot] = moved;
-            attach(caller, freeSlot, sasl, moved);
         } else {
             moved = free != null ? free : lru;
         }
@@ -273,7 +272,10 @@ public final class PartitionWindows implements AutoCloseable {
     }
 
     /** Gives a new window to its fetcher, atomically with the sweep that closes fetchers left without windows. */
-    private void attach(String caller, int slot, Map<String, Object> sasl, Window w) {
+    private void attach(String caller, int slot, KafkaIdentity identity, Window w) {
+        // the caller's SASL settings only when a window is made, not on every read
+        Map<String, Object> sasl = propagation == PrincipalPropagation.NONE ? Map.of()
+                : KafkaClients.saslProperties(propagation, identity);
         fetchers.compute(new FetcherKey(caller, slot), (k, f) -> {
             Fetcher fetcher = f != null && !f.closing ? f : new Fetcher(k, sasl);
             fetcher.add(w);
@@ -432,7 +434,7 @@ public final class PartitionWindows implements AutoCloseable {
         }
 
         private long base() {
-            return head == 0 ? 0 : cumulative.get(head - 1);
+            return cumulativeBefore(head);
         }
 
         /** Empties the window and starts it at {@code from}: the fetcher seeks there at its next turn. */
@@ -568,8 +570,9 @@ public final class PartitionWindows implements AutoCloseable {
                 // over the budget: no reading ahead, only fetches that a waiting reader asks for
                 return false;
             }
-            long ahead = cumulative.isEmpty() ? 0 : cumulative.get(cumulative.size() - 1)
-                    - (furthestRead <= start ? base() : cumulativeBefore(indexOf(furthestRead)));
+            // indexOf(furthestRead) is head when no reader went past start: then all records lie ahead
+            long ahead = cumulative.isEmpty() ? 0
+                    : cumulative.get(cumulative.size() - 1) - cumulativeBefore(indexOf(furthestRead));
             return now - lastReadMs < PREFETCH_IDLE_MS && ahead < windowBytes / 2;
         }
 
