@@ -15,6 +15,7 @@ import io.github.krest.proxy.error.RestException;
 import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
@@ -31,6 +32,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * Kafka error: the client sends them again), the others as their error maps (e.g. 40101 for the authentication
  * failure that left it stuck, 50003 for a batch that expired). A record that the failed producer refused outright
  * is sent again on the new producer, once; the refusing producer had sent nothing, so it is not written twice.
+ * A producer whose error state only says that Kafka refused the caller's producer id is not failed: its records
+ * are answered with that authorization error, 403/40301 ({@link RenewableProducer#refusedAuthorization}).
  *
  * <p>A request's trace context ({@link #traced}) goes into each record it sends as {@code traceparent} /
  * {@code tracestate} headers, unless the record carries its own ({@link TraceContext#stamp}).
@@ -162,7 +165,8 @@ public final class ProduceService {
 
     /**
      * Sends on the current producer. A producer that refuses the record at once is replaced and, on the first
-     * attempt, the record goes to the new one. Each attempt answers {@code result} once: a refused record's batch
+     * attempt, the record goes to the new one, unless it refused because Kafka refused the caller (the record then
+     * fails with that authorization error). Each attempt answers {@code result} once: a refused record's batch
      * is also failed later by the refusing producer, and that late failure must not answer it.
      */
     private void attempt(ProducerRecord<byte[], byte[]> record, int size, CompletableFuture<ProduceResult> result,
@@ -185,6 +189,11 @@ public final class ProduceService {
                     traffic.produced(1, size);
                     result.complete(new ProduceResult(md.partition(), md.offset(),
                             Instant.ofEpochMilli(md.timestamp())));
+                    return;
+                }
+                Optional<AuthorizationException> refused = RenewableProducer.refusedAuthorization(e);
+                if (refused.isPresent()) {
+                    result.completeExceptionally(refused.get());
                 } else if (RenewableProducer.producerFailure(e)) {
                     producer.replace(current, e);
                     result.completeExceptionally(notAcknowledged(e));
@@ -197,6 +206,11 @@ public final class ProduceService {
             });
         } catch (RuntimeException e) {
             if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            Optional<AuthorizationException> refused = RenewableProducer.refusedAuthorization(e);
+            if (refused.isPresent()) {
+                result.completeExceptionally(refused.get());
                 return;
             }
             if (!RenewableProducer.refusedToSend(e)) {

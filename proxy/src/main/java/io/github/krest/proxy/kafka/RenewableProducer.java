@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -243,7 +244,29 @@ public final class RenewableProducer implements Supplier<Producer<byte[], byte[]
             return true;
         }
         return failure instanceof KafkaException && !(failure instanceof ApiException)
-                && !(failure instanceof InterruptException) && !(failure instanceof SerializationException);
+                && !(failure instanceof InterruptException) && !(failure instanceof SerializationException)
+                && refusedAuthorization(failure).isEmpty();
+    }
+
+    /**
+     * The caller's authorization failure behind a producer's error state, which is about the caller, not the
+     * producer. Kafka refuses the producer-id request of a caller who may not write
+     * ({@code ClusterAuthorizationException}); the producer then fails its pending records with that error and asks
+     * again (since 3.6, KAFKA-13668), but a send made between the refusal and that reset throws
+     * {@code KafkaException("Cannot execute transactional method because we are in an error state", cause)}. A
+     * producer asks for its id as soon as it starts, so a new producer's first send races the refusal, and a
+     * replacement would be refused the same way: the record is answered with the cause (403/40301) and the producer
+     * is kept.
+     *
+     * @param failure a send failure, thrown by {@code send} or given to its callback
+     * @return the authorization error to answer the record with, or empty if {@code failure} is not one
+     */
+    public static Optional<AuthorizationException> refusedAuthorization(Throwable failure) {
+        if (failure instanceof KafkaException && !(failure instanceof ApiException)
+                && failure.getCause() instanceof AuthorizationException cause) {
+            return Optional.of(cause);
+        }
+        return Optional.empty();
     }
 
     /**

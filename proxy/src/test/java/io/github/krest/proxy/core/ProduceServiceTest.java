@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorTable;
@@ -22,6 +23,7 @@ import io.github.krest.proxy.kafka.RenewableProducer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -110,6 +112,36 @@ class ProduceServiceTest {
     }
 
     @Test
+    void aRefusedProducerIdIsTheCallersAuthorizationFailureAndKeepsTheProducer() throws Exception {
+        RenewableProducer producer = producers(false);
+        ProduceService service = produce(producer);
+        // a send between Kafka's refusal of the producer id and the producer's reset throws this (a new producer
+        // asks for its id at once, so its first send can race the refusal); pending records get the same wrapping
+        KafkaException refusedId = new KafkaException(
+                "Cannot execute transactional method because we are in an error state",
+                new ClusterAuthorizationException("Cluster authorization failed."));
+        CompletableFuture<ProduceResult> pending = service.send(record("a"));
+        MockProducer<byte[], byte[]> mock = created.getFirst();
+        mock.sendException = refusedId;
+        Throwable thrown = failure(service.send(record("b")));
+        assertTrue(mock.errorNext(refusedId));
+
+        for (Throwable failure : List.of(thrown, failure(pending))) {
+            assertInstanceOf(ClusterAuthorizationException.class, failure);
+            assertEquals(403, ErrorTable.toResponse(failure).httpStatus());
+            assertEquals(40301, ErrorTable.toResponse(failure).errorCode());
+        }
+        assertEquals(0, producer.replacements(), "a new producer would be refused the same way");
+        assertEquals(1, created.size());
+
+        // once the producer has reset itself (or the caller has been granted the right), it sends again
+        mock.sendException = null;
+        CompletableFuture<ProduceResult> next = service.send(record("c"));
+        assertTrue(mock.completeNext());
+        assertEquals(0, next.get(5, TimeUnit.SECONDS).partition());
+    }
+
+    @Test
     void aClosedHolderRefusesWithoutReplacing() {
         RenewableProducer producer = producers(true);
         producer.close(Duration.ZERO);
@@ -126,11 +158,14 @@ class ProduceServiceTest {
                 Optional.of(value.getBytes(StandardCharsets.UTF_8)), List.of(), Optional.empty());
     }
 
+    /** The failure {@code future} ends with; fails the test if it succeeds or is still pending after 10 s. */
     private static Throwable failure(CompletableFuture<ProduceResult> future) {
         try {
-            future.join();
-        } catch (CompletionException e) {
-            return ErrorTable.unwrap(e);
+            future.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return ErrorTable.unwrap(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("expected a failure within 10 s, got none", e);
         }
         throw new AssertionError("expected a failure, got " + future.join());
     }
