@@ -195,6 +195,12 @@ final class KrestHttp implements AutoCloseable {
     record Poll(int records, long nextOffset) {
     }
 
+    /** Told each record of a poll's answer, as it is parsed. */
+    @FunctionalInterface
+    interface RecordSeen {
+        void seen(int partition, long offset);
+    }
+
     /**
      * One v2 binary poll, its answer streamed from the socket through Jackson's parser (records counted, each
      * record's offset read, values skipped).
@@ -202,6 +208,14 @@ final class KrestHttp implements AutoCloseable {
      * @return records and the next offset
      */
     Poll poll(String group, String name, long maxBytes, long timeoutMs) throws IOException {
+        return poll(group, name, maxBytes, timeoutMs, null);
+    }
+
+    /**
+     * As {@link #poll(String, String, long, long)}, telling {@code seen} (when not null) each record's partition
+     * and offset.
+     */
+    Poll poll(String group, String name, long maxBytes, long timeoutMs, RecordSeen seen) throws IOException {
         HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create(baseUrl + "/consumers/" + group
                 + "/instances/" + name + "/records?timeout=" + timeoutMs + "&max_bytes=" + maxBytes));
         request.setHeader("Accept", BINARY_V2);
@@ -214,16 +228,27 @@ final class KrestHttp implements AutoCloseable {
             long next = -1;
             try (InputStream in = response.getEntity().getContent(); JsonParser p = JSON.createParser(in)) {
                 int depth = 0;
+                int partition = -1;
+                long offset = -1;
                 JsonToken t;
                 while ((t = p.nextToken()) != null) {
                     switch (t) {
                         case START_OBJECT, START_ARRAY -> depth++;
-                        case END_OBJECT, END_ARRAY -> depth--;
+                        case END_OBJECT, END_ARRAY -> {
+                            depth--;
+                            if (t == JsonToken.END_OBJECT && depth == 1 && seen != null) {
+                                seen.seen(partition, offset);
+                            }
+                        }
                         case FIELD_NAME -> {
                             if (depth == 2 && "offset".equals(p.currentName())) {
                                 p.nextToken();
                                 records++;
-                                next = Math.max(next, p.getLongValue() + 1);
+                                offset = p.getLongValue();
+                                next = Math.max(next, offset + 1);
+                            } else if (depth == 2 && "partition".equals(p.currentName())) {
+                                p.nextToken();
+                                partition = p.getIntValue();
                             }
                         }
                         default -> {

@@ -159,6 +159,7 @@ final class ScaleBench {
         AtomicIntegerArray state = new AtomicIntegerArray(n);
         Counters c = new Counters();
         AtomicBoolean stopped = new AtomicBoolean();
+        Delivery delivery = new Delivery(groups, shape.partitions());
         double createS = 0;
         double warmupS = 0;
         int polledBeforeWindow = 0;
@@ -196,7 +197,8 @@ final class ScaleBench {
                 if (state.get(i) == 1) {
                     int instance = i;
                     pollers.add(Thread.ofVirtual().name("scale-poll-" + i).start(() -> poll(http,
-                            group(prefix, shape, instance), name(instance), instance, state, c, stopped)));
+                            group(prefix, shape, instance), name(instance), instance, state, c, stopped,
+                            delivery, instance / shape.groupSize())));
                 }
             }
             long warmStart = System.nanoTime();
@@ -303,16 +305,26 @@ final class ScaleBench {
             notes.add(unattributed + " polls in nginx's log not served by a replica (upstream " + byUpstream.keySet()
                     + ")");
         }
+        Delivery.Result delivered = delivery.result();
+        if (delivered.missingAnswered() > 0 || delivered.duplicates() > 0) {
+            notes.add("delivery: " + delivered.duplicates() + " records given twice, " + delivered.missingAnswered()
+                    + " skipped in groups whose polls were all answered");
+        }
         ScaleResult.Step step = new ScaleResult.Step(shape.name(), n, groups, shape.partitions(), created,
                 createErrors.get(), createS, warmupS, polledBeforeWindow, windowS, polls / Math.max(windowS, 1e-9),
                 records / Math.max(windowS, 1e-9), latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0, errors, timeouts, throttled, replicas, brokerConnections, redisMb,
-                redisOps, deleteErrors.get(), died, seconds(System.nanoTime() - stepStart), String.join("; ", notes));
+                redisOps, deleteErrors.get(), died, delivered, seconds(System.nanoTime() - stepStart),
+                String.join("; ", notes));
         PerfMain.log("scale %s %d: %.0f polls/s, %.0f records/s, p50 %.1f p99 %.1f ms, %d errors, %d timeouts, "
-                        + "%d throttled (429), heap %s MiB, broker connections %d, Redis %.1f MiB %.0f ops/s, step %.0f s%s", shape.name(),
-                n, step.pollsPerS(), step.recordsPerS(), step.pollP50Ms(), step.pollP99Ms(), errors, timeouts,
-                throttled, replicas.stream().map(r -> String.format(java.util.Locale.ROOT, "%.0f", r.heapMb())).toList(),
-                brokerConnections, redisMb, redisOps, step.stepS(), notes.isEmpty() ? "" : " (" + step.note() + ")");
+                        + "%d throttled (429), heap %s MiB, broker connections %d, Redis %.1f MiB %.0f ops/s, "
+                        + "%d records given (%d twice, %d skipped, %d of those unexplained), step %.0f s%s",
+                shape.name(), n, step.pollsPerS(), step.recordsPerS(), step.pollP50Ms(), step.pollP99Ms(), errors,
+                timeouts, throttled,
+                replicas.stream().map(r -> String.format(java.util.Locale.ROOT, "%.0f", r.heapMb())).toList(),
+                brokerConnections, redisMb, redisOps, delivered.records(), delivered.duplicates(),
+                delivered.missing(), delivered.missingAnswered(), step.stepS(),
+                notes.isEmpty() ? "" : " (" + step.note() + ")");
         return step;
     }
 
@@ -342,23 +354,32 @@ final class ScaleBench {
         return -1;
     }
 
-    /** One instance's loop: poll, count, poll again, until stopped. */
+    /**
+     * One instance's loop: poll, count, poll again, until stopped. Each record goes to {@code delivery} under the
+     * instance's group (numbered {@code groupIndex}), and so does each poll whose answer was not read.
+     */
     private void poll(KrestHttp http, String group, String name, int instance, AtomicIntegerArray state, Counters c,
-                      AtomicBoolean stopped) {
+                      AtomicBoolean stopped, Delivery delivery, int groupIndex) {
+        KrestHttp.RecordSeen seen = (partition, offset) -> delivery.given(groupIndex, partition, offset);
         while (!stopped.get()) {
             long start = System.nanoTime();
             try {
-                KrestHttp.Poll poll = http.poll(group, name, settings.maxBytes(), settings.pollTimeoutMs());
+                KrestHttp.Poll poll = http.poll(group, name, settings.maxBytes(), settings.pollTimeoutMs(), seen);
                 c.latencyMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
                 c.polls.increment();
                 c.records.add(poll.records());
                 state.set(instance, 2);
             } catch (InterruptedIOException e) {
-                // the client's response or connection-pool timeout (closing the client at the end lands here too)
+                // the client's response or connection-pool timeout (closing the client at the end lands here too);
+                // krest may still have answered it and moved the instance's positions
+                delivery.unanswered(groupIndex);
                 if (!stopped.get()) {
                     c.timeouts.increment();
                 }
             } catch (KrestHttp.StatusException e) {
+                if (e.status() != TOO_MANY_REQUESTS) {
+                    delivery.unanswered(groupIndex);
+                }
                 if (!stopped.get() && e.status() == TOO_MANY_REQUESTS) {
                     // more polls than the replica's consumer.max.concurrent.polls: wait as its Retry-After asks
                     c.throttled.increment();
@@ -368,6 +389,7 @@ final class ScaleBench {
                     sleep(ERROR_PAUSE_MS);
                 }
             } catch (IOException | RuntimeException e) {
+                delivery.unanswered(groupIndex);
                 if (!stopped.get()) {
                     c.errors.increment();
                     // an error answer comes at once: do not spin on it

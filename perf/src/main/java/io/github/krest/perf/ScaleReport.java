@@ -84,6 +84,11 @@ final class ScaleReport {
             n.put("delete_errors", s.deleteErrors());
             ArrayNode died = n.putArray("replicas_died");
             s.replicasDied().forEach(died::add);
+            n.putObject("delivery")
+                    .put("records", s.delivery().records())
+                    .put("duplicates", s.delivery().duplicates())
+                    .put("missing", s.delivery().missing())
+                    .put("missing_in_groups_all_answered", s.delivery().missingAnswered());
             n.put("step_s", round(s.stepS(), 1));
             n.put("note", s.note());
             ArrayNode replicas = n.putArray("replicas");
@@ -138,6 +143,18 @@ final class ScaleReport {
                         .append(fmt(r.pollP50Ms(), 1)).append(" | ").append(fmt(r.pollP99Ms(), 1)).append(" | ")
                         .append(fmt(r.recordsPerS(), 0)).append(" | ").append(r.failedPolls()).append(" |\n");
             }
+        }
+        md.append("\n### Delivery\n\nRecords each consumer group was given over the whole step, each partition from the "
+                + "first record the group was given to its last: given twice, or skipped (never given). A poll whose "
+                + "answer the driver did not read (its timeout, an error status) may have moved positions past records "
+                + "it never saw (the v2 API's at-most-once window), so skips in groups all of whose polls were answered "
+                + "are counted apart: those must be 0.\n\n| Shape | Instances | records given | given twice | skipped "
+                + "| skipped, all polls answered |\n|---|---|---|---|---|---|\n");
+        for (ScaleResult.Step s : scale.steps()) {
+            Delivery.Result d = s.delivery();
+            md.append("| ").append(s.shape()).append(" | ").append(s.instances()).append(" | ").append(d.records())
+                    .append(" | ").append(d.duplicates()).append(" | ").append(d.missing()).append(" | ")
+                    .append(d.missingAnswered()).append(" |\n");
         }
         List<ScaleResult.Step> noted = scale.steps().stream().filter(s -> !s.note().isEmpty()).toList();
         if (!noted.isEmpty() || !scale.notes().isEmpty()) {

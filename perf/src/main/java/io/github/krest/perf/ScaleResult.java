@@ -41,6 +41,8 @@ public record ScaleResult(ScaleSettings settings, List<Step> steps, List<String>
      * @param redisOpsPerS       Redis commands processed per second over the window
      * @param deleteErrors       instances that could not be deleted after the step
      * @param replicasDied       replicas (1-based) that were not running at the step's end
+     * @param delivery           what the groups were given over the whole step, checked for records given twice
+     *                           or skipped ({@link Delivery})
      * @param stepS              the whole step, creation to deletion, s
      * @param note               what went wrong, empty when nothing did
      */
@@ -48,7 +50,8 @@ public record ScaleResult(ScaleSettings settings, List<Step> steps, List<String>
                        double createS, double warmupS, int polledBeforeWindow, double windowS, double pollsPerS,
                        double recordsPerS, double pollP50Ms, double pollP99Ms, long errors, long timeouts,
                        long throttled, List<Replica> replicas, int brokerConnections, double redisUsedMemoryMb, double redisOpsPerS,
-                       long deleteErrors, List<Integer> replicasDied, double stepS, String note) {
+                       long deleteErrors, List<Integer> replicasDied, Delivery.Result delivery, double stepS,
+                       String note) {
     }
 
     /**

@@ -89,7 +89,8 @@ class ScaleReportTest {
                 new ScaleResult.Replica(2, heap + 10, 61, connections + 2, 110, 3, 50, 5500, 1),
                 new ScaleResult.Replica(3, heap + 20, 62, connections + 4, 90, 2, 45, 4500, 0));
         return new ScaleResult.Step(shape, n, shape.equals("fanout") ? n : Math.max(1, n / 100), 4, n, 0, 1.5, 20, n,
-                30, 300, 15_000, 2.5, 45.5, 3, 1, 7, replicas, 3 * connections, 12.5, 4000, 0, List.of(), 80, "");
+                30, 300, 15_000, 2.5, 45.5, 3, 1, 7, replicas, 3 * connections, 12.5, 4000, 0, List.of(),
+                new Delivery.Result(n * 50L, 0, n / 100, 0), 80, "");
     }
 
     @Test
@@ -115,6 +116,9 @@ class ScaleReportTest {
         String md = Files.readString(dir.resolve("2026-12-06-0200-box-scale-before.md"));
         assertTrue(md.contains("## Scale: instances × replicas"), md);
         assertTrue(md.contains("| groups | 1000 | 2 | 290 | 61 | 1002 | 110 | 3.0 | 50.0 | 5500 | 1 |"), md);
+        assertEquals(10, fanout1000.get("delivery").get("missing").asLong());
+        assertEquals(0, fanout1000.get("delivery").get("missing_in_groups_all_answered").asLong());
+        assertTrue(md.contains("| fanout | 1000 | 50000 | 0 | 10 | 0 |"), md);
         assertTrue(md.contains("- fanout [5000] not run"), md);
         assertTrue(md.contains("![scale](2026-12-06-0200-box-scale-before-scale.png)"), md);
         assertTrue(Files.size(dir.resolve("2026-12-06-0200-box-scale-before-scale.png")) > 10_000);
