@@ -399,7 +399,8 @@ public final class PartitionWindows implements AutoCloseable {
         private boolean behind;
         private boolean outOfRange;
         private RuntimeException failure;
-        private boolean dropped;
+        /** Set under the monitor; volatile because fetchers prune their dropped windows without it. */
+        private volatile boolean dropped;
         /** Whether the fetcher fetches this window now (as it decided at its last turn). */
         private volatile boolean fetching;
 
