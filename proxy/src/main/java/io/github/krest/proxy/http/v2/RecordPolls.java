@@ -148,6 +148,22 @@ final class RecordPolls {
     }
 
     /**
+     * How long a record stream or consume socket lasts: {@code ?duration=} ms, shorter only.
+     *
+     * @param req the stream's or socket's request
+     * @param maxDurationMs {@code consumer.stream.max.duration.ms}
+     * @return the lesser of {@code ?duration=} and {@code maxDurationMs}, ms; {@code maxDurationMs} without one
+     * @throws RestException 400 when {@code duration} is not an integer or not positive
+     */
+    static long streamDurationMs(ServerRequest req, long maxDurationMs) {
+        Optional<Long> duration = queryLong(req, "duration");
+        if (duration.isPresent() && duration.get() <= 0) {
+            throw RestException.badRequest("Query parameter duration must be a positive number of ms.");
+        }
+        return Math.min(duration.orElse(maxDurationMs), maxDurationMs);
+    }
+
+    /**
      * The format named by {@code Accept}: an embedded type, {@code application/vnd.kafka.v2+json} for binary
      * (Confluent), or empty (the instance's own format) for no {@code Accept}, {@code *}{@code /*} or
      * {@code application/json}.

@@ -35,7 +35,8 @@ import io.helidon.websocket.WsSession;
  * <p>A poll error is sent as {@code {"error_code":...,"message":...}} and closes the socket: 1008 (policy) for 401 and
  * 403, 1011 for server errors, 1000 for the rest (40403 for an instance that does not exist); 429 (the replica's
  * polls are all busy) is not an error, the loop polls again. The socket closes with 1001 (going away) when the
- * replica stops, after the poll in progress, and with 1000 after {@code consumer.stream.max.duration.ms}.
+ * replica stops, after the poll in progress, and with 1000 after {@code ?duration=} ms or
+ * {@code consumer.stream.max.duration.ms}, the shorter (as a record stream ends).
  */
 final class RecordSocket implements WsListener {
     private static final System.Logger LOG = System.getLogger(RecordSocket.class.getName());
@@ -47,19 +48,19 @@ final class RecordSocket implements WsListener {
     private final InstanceRef instance;
     private final Optional<Long> timeout;
     private final Optional<Long> maxBytes;
-    private final long maxDurationMs;
+    private final long durationMs;
     private final BlockingQueue<String> controls = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean clientGone;
 
     private RecordSocket(RecordPolls polls, ConsumerService consumers, InstanceRef instance, Optional<Long> timeout,
-                         Optional<Long> maxBytes, long maxDurationMs) {
+                         Optional<Long> maxBytes, long durationMs) {
         this.polls = polls;
         this.consumers = consumers;
         this.instance = instance;
         this.timeout = timeout;
         this.maxBytes = maxBytes;
-        this.maxDurationMs = maxDurationMs;
+        this.durationMs = durationMs;
     }
 
     /**
@@ -70,12 +71,12 @@ final class RecordSocket implements WsListener {
      * @param consumers consumer service (commits, the replica's shutdown)
      * @param maxDurationMs {@code consumer.stream.max.duration.ms}
      * @return the socket's listener
-     * @throws RestException 400 for a {@code timeout} or {@code max_bytes} that is not an integer (answered as
-     *         plain HTTP: no socket opens)
+     * @throws RestException 400 for a {@code timeout}, {@code max_bytes} or {@code duration} that is not an integer,
+     *         or a {@code duration} that is not positive (answered as plain HTTP: no socket opens)
      */
     static RecordSocket of(ServerRequest req, RecordPolls polls, ConsumerService consumers, long maxDurationMs) {
         return new RecordSocket(polls, consumers, InstanceRef.of(req), RecordPolls.queryLong(req, "timeout"),
-                RecordPolls.queryLong(req, "max_bytes"), maxDurationMs);
+                RecordPolls.queryLong(req, "max_bytes"), RecordPolls.streamDurationMs(req, maxDurationMs));
     }
 
     @Override
@@ -112,7 +113,7 @@ final class RecordSocket implements WsListener {
     }
 
     private void run(WsSession session) {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxDurationMs);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
         boolean paused = false;
         try {
             while (true) {
@@ -129,7 +130,7 @@ final class RecordSocket implements WsListener {
                     return;
                 }
                 if (System.nanoTime() - end >= 0) {
-                    close(session, WsCloseCodes.NORMAL_CLOSE, "consumer.stream.max.duration.ms reached: reconnect");
+                    close(session, WsCloseCodes.NORMAL_CLOSE, "the socket's duration ended: reconnect");
                     return;
                 }
                 if (paused) {

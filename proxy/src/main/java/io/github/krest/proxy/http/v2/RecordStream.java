@@ -72,11 +72,7 @@ final class RecordStream {
     void serve(ServerRequest req, ServerResponse res) {
         Optional<Long> timeout = RecordPolls.queryLong(req, "timeout");
         Optional<Long> maxBytes = RecordPolls.queryLong(req, "max_bytes");
-        Optional<Long> duration = RecordPolls.queryLong(req, "duration");
-        if (duration.isPresent() && duration.get() <= 0) {
-            throw RestException.badRequest("Query parameter duration must be a positive number of ms.");
-        }
-        long durationMs = Math.min(duration.orElse(maxDurationMs), maxDurationMs);
+        long durationMs = RecordPolls.streamDurationMs(req, maxDurationMs);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
         Optional<String> next = poll(req, timeout, maxBytes);
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass each event on at once

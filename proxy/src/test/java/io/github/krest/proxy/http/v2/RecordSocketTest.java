@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * {@code GET .../records} upgraded to a WebSocket ({@link RecordSocket}), on real Kafka with two replicas sharing
  * Redis: every record arrives once and in order across a replica's shutdown (which closes the socket with 1001) and
  * a reconnect to the other replica; the commit control message commits what was delivered; pause stops delivery
- * until resume; an unknown instance gets its 40403 as a message, then a normal close; and with BEARER an upgrade
+ * until resume; {@code ?duration=} ends a socket with a normal close (and is refused, as plain HTTP 400, when not
+ * positive); an unknown instance gets its 40403 as a message, then a normal close; and with BEARER an upgrade
  * without credentials is refused with 401 while one with the {@code access_token} query parameter opens, and the
  * access log shows both upgrades (101, 401) without the token.
  */
@@ -169,6 +170,24 @@ class RecordSocketTest {
             assertEquals(400, error.path("error_code").asInt(), error.toString());
             assertTrue(others.isEmpty(), others.toString());
         }
+    }
+
+    @Test
+    void aSocketEndsWithANormalCloseAfterItsDurationWhichMustBePositive() throws Exception {
+        String topic = TestKafka.createTopic("ws-duration", 1);
+        Instance instance = subscribed(a, "ws-duration-group", topic);
+        for (String bad : List.of("0", "-5", "soon")) {
+            KrestHttp.Response refused = WebSocketClient.refusal(url(a, instance, "timeout=200&duration=" + bad));
+            assertEquals(400, refused.status(), refused.body());
+            assertEquals(400, refused.errorCode(), refused.body());
+        }
+
+        long opened = System.nanoTime();
+        try (WebSocketClient socket = WebSocketClient.open(url(a, instance, "timeout=200&duration=1500"))) {
+            // consumer.stream.max.duration.ms is 5 minutes here: only ?duration= ends the socket this soon
+            assertEquals(1000, socket.closeCode(30_000));
+        }
+        assertTrue(System.nanoTime() - opened >= TimeUnit.MILLISECONDS.toNanos(1500), "not before its duration");
     }
 
     @Test
