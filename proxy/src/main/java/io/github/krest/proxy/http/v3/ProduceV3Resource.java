@@ -25,6 +25,7 @@ import io.github.krest.proxy.core.ProduceResult;
 import io.github.krest.proxy.core.ProduceService;
 import io.github.krest.proxy.core.session.KafkaSession;
 import io.github.krest.proxy.record.ProduceRecord;
+import io.github.krest.proxy.record.TraceContext;
 import io.github.krest.proxy.error.ErrorCode;
 import io.github.krest.proxy.error.ErrorTable;
 import io.github.krest.proxy.error.RestException;
@@ -138,6 +139,7 @@ final class ProduceV3Resource implements HttpService {
     /**
      * The listener of a WebSocket upgrade of {@link #RECORDS}: checked as a stream is before it opens (so these
      * answer the upgrade as plain HTTP), without the body's content type, since the records come as text messages.
+     * The socket's records carry the upgrade request's trace context, as a stream's carry its request's.
      */
     private ProduceSocket socket(ServerRequest req) {
         rejectIdempotencyKey(req);
@@ -145,7 +147,9 @@ final class ProduceV3Resource implements HttpService {
         String topic = req.path().pathParameters().get("topic_name");
         Caller caller = Caller.of(req);
         Optional<Integer> partitionCount = kafka.of(caller).produce().checkTopic(topic);
-        return new ProduceSocket(stream, clusterId, topic, partitionCount, () -> kafka.of(caller).produce());
+        Optional<TraceContext> trace = RequestTracing.recordContext(req);
+        return new ProduceSocket(stream, clusterId, topic, partitionCount,
+                () -> kafka.of(caller).produce().traced(trace));
     }
 
     private static void rejectIdempotencyKey(ServerRequest req) {

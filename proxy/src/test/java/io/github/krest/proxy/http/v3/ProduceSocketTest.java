@@ -3,7 +3,9 @@ package io.github.krest.proxy.http.v3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,9 @@ import io.github.krest.proxy.testing.TestKafka;
 import io.github.krest.proxy.testing.TestKrest;
 import io.github.krest.proxy.testing.WebSocketClient;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code GET /v3/clusters/{C}/topics/{t}/records} upgraded to a WebSocket ({@link ProduceSocket}), on real Kafka:
  * one receipt per record message, in order, an error receipt for a bad record while the socket goes on, a 400
- * receipt and a close for a message that is not JSON, and the checks of a stream (cluster, topic) answered as HTTP
+ * receipt and a close for a message that is not JSON, the upgrade request's trace context on every record, and the checks of a stream (cluster, topic) answered as HTTP
  * before any socket opens.
  */
 class ProduceSocketTest {
@@ -75,6 +79,32 @@ class ProduceSocketTest {
         long end = TestKafka.admin().listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest()))
                 .all().get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0)).offset();
         assertEquals(199, end, "every good record in Kafka, once");
+    }
+
+    @Test
+    void theRecordsCarryTheUpgradeRequestsTraceContext() throws Exception {
+        String topic = TestKafka.createTopic("ws-produce-traced", 1);
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        try (WebSocketClient socket = WebSocketClient.open(url(clusterId, topic), "traceparent", traceparent,
+                "tracestate", "congo=t61rcWkgMzE")) {
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"a\"}}");
+            socket.send("{\"value\": {\"type\": \"STRING\", \"data\": \"b\"}, \"headers\": "
+                    + "[{\"name\": \"traceparent\", \"value\": \"" + Base64.getEncoder().encodeToString(
+                    "00-11111111111111111111111111111111-2222222222222222-01".getBytes(StandardCharsets.UTF_8))
+                    + "\"}]}");
+            assertEquals(200, KrestHttp.json(socket.next(10_000)).get("error_code").asInt());
+            assertEquals(200, KrestHttp.json(socket.next(10_000)).get("error_code").asInt());
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll(topic, 2);
+        // no exporter here, so the upgrade request's own context goes on unchanged; a record's own header wins
+        assertEquals(traceparent, header(records.get(0), "traceparent"));
+        assertEquals("congo=t61rcWkgMzE", header(records.get(0), "tracestate"));
+        assertEquals("00-11111111111111111111111111111111-2222222222222222-01", header(records.get(1), "traceparent"));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test
