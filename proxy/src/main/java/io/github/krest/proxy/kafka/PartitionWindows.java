@@ -431,7 +431,12 @@ public final class PartitionWindows implements AutoCloseable {
         }
 
         synchronized long bytes() {
-            return cumulative.isEmpty() ? 0 : cumulative.get(cumulative.size() - 1) - base();
+            return total() - base();
+        }
+
+        /** @return the bytes of every record in {@code records}, dropped ones ({@code [0, head)}) included */
+        private long total() {
+            return cumulativeBefore(records.size());
         }
 
         private long base() {
@@ -572,8 +577,7 @@ public final class PartitionWindows implements AutoCloseable {
                 return false;
             }
             // indexOf(furthestRead) is head when no reader went past start: then all records lie ahead
-            long ahead = cumulative.isEmpty() ? 0
-                    : cumulative.get(cumulative.size() - 1) - cumulativeBefore(indexOf(furthestRead));
+            long ahead = total() - cumulativeBefore(indexOf(furthestRead));
             return now - lastReadMs < PREFETCH_IDLE_MS && ahead < windowBytes / 2;
         }
 
@@ -594,7 +598,7 @@ public final class PartitionWindows implements AutoCloseable {
                     }
                     ConsumedRecord record = PartitionReaders.consumed(r);
                     long size = record.size() + RECORD_OVERHEAD_BYTES + headerBytes(record);
-                    long before = cumulative.isEmpty() ? 0 : cumulative.get(cumulative.size() - 1);
+                    long before = total();
                     records.add(record);
                     cumulative.add(before + size);
                     added += size;
@@ -644,7 +648,7 @@ public final class PartitionWindows implements AutoCloseable {
             }
             long base = base();
             int from = head;
-            long last = cumulative.get(records.size() - 1);
+            long last = total();
             while (head < records.size() && records.get(head).offset() < furthestRead && last - base() > bytes) {
                 head++;
             }
@@ -737,12 +741,13 @@ public final class PartitionWindows implements AutoCloseable {
             } else {
                 emptySinceMs = Long.MAX_VALUE;
             }
-            Set<TopicPartition> wanted = new HashSet<>();
+            // a caller's windows of one partition are in different slots (other fetchers), so a partition maps to
+            // one window here
             Map<TopicPartition, Window> byPartition = new HashMap<>();
             for (Window w : windows) {
-                wanted.add(w.tp);
                 byPartition.put(w.tp, w);
             }
+            Set<TopicPartition> wanted = Set.copyOf(byPartition.keySet());
             positioned.keySet().retainAll(windows);
             List<TopicPartition> fetch = new ArrayList<>();
             List<TopicPartition> pause = new ArrayList<>();
