@@ -377,16 +377,18 @@ final class ScaleBench {
                     c.timeouts.increment();
                 }
             } catch (KrestHttp.StatusException e) {
-                if (e.status() != TOO_MANY_REQUESTS) {
-                    delivery.unanswered(groupIndex);
-                }
-                if (!stopped.get() && e.status() == TOO_MANY_REQUESTS) {
+                if (e.status() == TOO_MANY_REQUESTS) {
                     // more polls than the replica's consumer.max.concurrent.polls: wait as its Retry-After asks
-                    c.throttled.increment();
-                    sleep(RETRY_AFTER_MS);
-                } else if (!stopped.get()) {
-                    c.errors.increment();
-                    sleep(ERROR_PAUSE_MS);
+                    if (!stopped.get()) {
+                        c.throttled.increment();
+                        sleep(RETRY_AFTER_MS);
+                    }
+                } else {
+                    delivery.unanswered(groupIndex);
+                    if (!stopped.get()) {
+                        c.errors.increment();
+                        sleep(ERROR_PAUSE_MS);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 delivery.unanswered(groupIndex);
